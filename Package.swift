@@ -1,0 +1,67 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Roster",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Journal", targets: ["Journal"]),
+        .library(name: "LMDBKit", targets: ["LMDBKit"]),
+        .library(name: "ZstdKit", targets: ["ZstdKit"]),
+        .executable(name: "roster-journal", targets: ["roster-journal"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+    ],
+    targets: [
+        // C libraries from Debian, reached through pkg-config; only the bindings import them.
+        .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+
+        // Safe bindings: no domain knowledge.
+        .target(name: "LMDBKit", dependencies: ["CLMDB"]),
+        .target(name: "ZstdKit", dependencies: ["CZstd"]),
+
+        // The append-only event log. Knows nothing of HR.
+        .target(
+            name: "Journal",
+            dependencies: [
+                "LMDBKit",
+                "ZstdKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+
+        // roster-journal: verify, dump, stats, backup, train-dictionary, bench.
+        .target(
+            name: "JournalTools",
+            dependencies: [
+                "Journal",
+                "LMDBKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "journal-tools/Sources/JournalTools"
+        ),
+        .executableTarget(
+            name: "roster-journal",
+            dependencies: ["JournalTools"],
+            path: "journal-tools/Sources/roster-journal"
+        ),
+
+        // A child process the crash and locking tests start and kill.
+        .executableTarget(
+            name: "journal-test-child",
+            dependencies: ["Journal"],
+            path: "Tests/Support/journal-test-child"
+        ),
+
+        .testTarget(name: "LMDBKitTests", dependencies: ["LMDBKit"]),
+        .testTarget(name: "ZstdKitTests", dependencies: ["ZstdKit"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "journal-test-child"]),
+        .testTarget(
+            name: "JournalToolsTests",
+            dependencies: ["JournalTools", "Journal", "roster-journal", "journal-test-child"]
+        ),
+    ]
+)

@@ -1,0 +1,144 @@
+import Foundation
+import LMDBKit
+import ZstdKit
+
+/// State only the writer uses, under its lock: compression contexts and the active dictionary.
+final class WriterState: @unchecked Sendable {
+    let lock = NSLock()
+    /// One per core, so batches compress in parallel.
+    let compressors: [Compressor]
+    var activeDictionary: CompressionDictionary?
+    /// Serial queue for the `async` append, so fsync never blocks the cooperative pool.
+    let queue = DispatchQueue(label: "roster.journal.writer")
+
+    init(configuration: Journal.Configuration) throws {
+        let workers = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+        do {
+            compressors = try (0..<workers).map { _ in try Compressor(level: configuration.compressionLevel) }
+        } catch {
+            throw JournalError(.compression, "cannot create zstd contexts", underlying: error as? CompressionError)
+        }
+    }
+}
+
+/// Dictionaries by id, loaded from the journal on first use and kept: they never change.
+final class DictionaryCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var loaded: [UInt32: CompressionDictionary] = [:]
+
+    func dictionary(
+        _ id: UInt32,
+        _ txn: borrowing some TransactionReading & ~Copyable,
+        _ database: Database,
+        level: Int32
+    ) throws -> CompressionDictionary {
+        if let cached = lock.withLock({ loaded[id] }) { return cached }
+        guard let stored = try txn.value(database, key: id.bigEndianBytes) else {
+            throw JournalError(.corrupt, "dictionary \(id) is referenced but not stored")
+        }
+        let record = try stored.withUnsafeBytes { try StoredDictionary.decode($0) }
+        let dictionary: CompressionDictionary
+        do {
+            dictionary = try CompressionDictionary(id: id, bytes: record.bytes, level: level)
+        } catch {
+            throw JournalError(.corrupt, "dictionary \(id) does not load", underlying: error as? CompressionError)
+        }
+        lock.withLock { loaded[id] = dictionary }
+        return dictionary
+    }
+
+    func insert(_ dictionary: CompressionDictionary) {
+        lock.withLock { loaded[dictionary.id] = dictionary }
+    }
+}
+
+/// Event type names by id and ids by name.
+final class TypeTable: @unchecked Sendable {
+    private let lock = NSLock()
+    private var names: [UInt32: EventType] = [:]
+    private var ids: [EventType: UInt32] = [:]
+
+    func load(_ txn: borrowing some TransactionReading & ~Copyable, _ database: Database) throws {
+        var found: [(UInt32, EventType)] = []
+        try txn.withCursor(database) { cursor in
+            var entry = try cursor.first()
+            while let current = entry {
+                guard current.key.count == 4 else { throw JournalError(.corrupt, "a type id key is not 4 bytes") }
+                found.append((UInt32(bigEndianBytes: current.key), EventType(rawValue: String(decoding: current.value, as: UTF8.self))))
+                entry = try cursor.next()
+            }
+        }
+        lock.withLock {
+            for (id, name) in found {
+                names[id] = name
+                ids[name] = id
+            }
+        }
+    }
+
+    var count: Int { lock.withLock { names.count } }
+
+    func id(of type: EventType) -> UInt32? { lock.withLock { ids[type] } }
+
+    func register(_ type: EventType, id: UInt32) {
+        lock.withLock {
+            names[id] = type
+            ids[type] = id
+        }
+    }
+
+    /// The name for `id`, reloading the table when another process added types since.
+    func name(_ id: UInt32, _ txn: borrowing some TransactionReading & ~Copyable, _ database: Database) throws -> EventType {
+        if let name = lock.withLock({ names[id] }) { return name }
+        try load(txn, database)
+        guard let name = lock.withLock({ names[id] }) else {
+            throw JournalError(.corrupt, "event type id \(id) is not in the types database")
+        }
+        return name
+    }
+
+    func all() -> [UInt32: EventType] { lock.withLock { names } }
+}
+
+/// Reusable zstd decompression contexts, one taken per read.
+final class DecompressorPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [Decompressor] = []
+
+    func withDecompressor<T>(_ body: (Decompressor) throws -> T) throws -> T {
+        let decompressor = try lock.withLock({ idle.popLast() }) ?? Decompressor()
+        defer { lock.withLock { if idle.count < 16 { idle.append(decompressor) } } }
+        return try body(decompressor)
+    }
+}
+
+/// The stored form of a dictionary: `u8 format ‖ i64 created ‖ u32 samples ‖ 32 B SHA-256 ‖ bytes`.
+struct StoredDictionary {
+    var createdAt: Timestamp
+    var sampleCount: Int
+    var checksum: [UInt8]
+    var bytes: [UInt8]
+
+    static func decode(_ buffer: UnsafeRawBufferPointer) throws -> StoredDictionary {
+        var reader = ByteReader(buffer)
+        do {
+            guard try reader.u8() == 1 else { throw JournalError(.corrupt, "unknown dictionary record format") }
+            let created = Timestamp(rawValue: try reader.i64())
+            let samples = Int(try reader.u32())
+            let checksum = Array(try reader.bytes(32))
+            return StoredDictionary(createdAt: created, sampleCount: samples, checksum: checksum, bytes: Array(reader.rest()))
+        } catch is ByteReader.Truncated {
+            throw JournalError(.corrupt, "a dictionary record is truncated")
+        }
+    }
+
+    func encode() -> [UInt8] {
+        var writer = ByteWriter(capacity: 45 + bytes.count)
+        writer.u8(1)
+        writer.i64(createdAt.rawValue)
+        writer.u32(UInt32(sampleCount))
+        writer.raw(checksum)
+        writer.raw(bytes)
+        return writer.bytes
+    }
+}

@@ -1,0 +1,236 @@
+import Crypto
+import LMDBKit
+import ZstdKit
+
+/// A consistent view of the journal for the duration of one ``Journal/read(_:)`` closure.
+///
+/// It cannot be copied or kept: it lives in a read transaction, which ends with the closure.
+public struct JournalSnapshot: ~Copyable {
+    let txn: BorrowedTransaction
+    let journal: Journal
+    let decompressor: Decompressor
+
+    var db: Journal.Databases { journal.databases }
+
+    /// The position of the last event in this snapshot.
+    public var head: JournalPosition {
+        get throws { try Journal.readHead(txn, db.events).position }
+    }
+
+    /// The event at `position`, or nil when there is none.
+    public func event(at position: JournalPosition) throws -> RecordedEvent? {
+        guard position.rawValue > 0, let value = try txn.value(db.events, key: position.rawValue.bigEndianBytes) else {
+            return nil
+        }
+        let previous = try previousHash(before: position.rawValue)
+        return try value.withUnsafeBytes { try decodeEvent($0, position: position.rawValue, previousHash: previous) }
+    }
+
+    /// Calls `body` with each event from `first` through `last` (both included) in order,
+    /// until it returns false.
+    public func forEachEvent(
+        from first: JournalPosition = JournalPosition(1),
+        through last: JournalPosition? = nil,
+        _ body: (RecordedEvent) throws -> Bool
+    ) throws {
+        let start = max(first.rawValue, 1)
+        let end = last?.rawValue ?? UInt64.max
+        guard start <= end else { return }
+        var previous = try previousHash(before: start)
+        try txn.withCursor(db.events) { cursor in
+            var entry = try cursor.seek(atOrAfter: start.bigEndianBytes)
+            while let current = entry {
+                let position = UInt64(bigEndianBytes: current.key)
+                if position > end { return }
+                let event = try decodeEvent(current.value, position: position, previousHash: previous)
+                previous = event.hash
+                if try !body(event) { return }
+                entry = try cursor.next()
+            }
+        }
+    }
+
+    /// Up to `limit` events after `position`, in order.
+    public func events(after position: JournalPosition, limit: Int = .max) throws -> [RecordedEvent] {
+        var events: [RecordedEvent] = []
+        try forEachEvent(from: position.next) { event in
+            events.append(event)
+            return events.count < limit
+        }
+        return events
+    }
+
+    /// Every event about `subject`, oldest first, found through the subject's chain of
+    /// previous positions (see docs/journal-format.md).
+    public func events(forSubject subject: String) throws -> [RecordedEvent] {
+        guard let head = try Journal.subjectHead(txn, db.subjects, subject) else { return [] }
+        var positions: [UInt64] = []
+        var position = head.last
+        while position != 0 {
+            positions.append(position)
+            guard let value = try txn.value(db.events, key: position.bigEndianBytes) else {
+                throw JournalError(.corrupt, "subject \(subject) refers to event \(position), which is missing; run roster-journal verify")
+            }
+            let record = try value.withUnsafeBytes { try EventRecord.decode($0, position: position) }
+            guard record.subjectPreviousDelta <= position else {
+                throw JournalError(.corrupt, "event \(position) points before the start of the journal; run roster-journal verify")
+            }
+            position = record.subjectPreviousDelta == 0 ? 0 : position - record.subjectPreviousDelta
+        }
+        return try positions.reversed().map { position in
+            guard let event = try event(at: JournalPosition(position)) else {
+                throw JournalError(.corrupt, "event \(position) vanished during a read")
+            }
+            return event
+        }
+    }
+
+    /// The subject's version: how many events it has (0 for none).
+    public func version(ofSubject subject: String) throws -> UInt32 {
+        try Journal.subjectHead(txn, db.subjects, subject)?.version ?? 0
+    }
+
+    /// The last position committed at or before `instant` (``JournalPosition/start`` when none was):
+    /// what the journal held then.
+    public func position(recordedAtOrBefore instant: Timestamp) throws -> JournalPosition {
+        try txn.withCursor(db.recorded) { cursor in
+            guard let entry = try cursor.seek(atOrBefore: instant.sortableKey) else { return .start }
+            return JournalPosition(UInt64(bigEndianBytes: entry.value))
+        }
+    }
+
+    /// The result of the append that used `idempotencyKey`, if any did.
+    public func append(withIdempotencyKey key: String) throws -> AppendResult? {
+        let digest = Array(SHA256.hash(data: Array(key.utf8)))
+        guard let stored = try txn.value(db.idempotency, key: digest) else { return nil }
+        return try stored.withUnsafeBytes { try Journal.decodeIdempotency($0) }
+    }
+
+    /// Every stored dictionary, oldest first.
+    public func dictionaries() throws -> [DictionaryInfo] {
+        var found: [DictionaryInfo] = []
+        try txn.withCursor(db.dictionaries) { cursor in
+            var entry = try cursor.first()
+            while let current = entry {
+                let stored = try StoredDictionary.decode(current.value)
+                found.append(
+                    DictionaryInfo(
+                        id: UInt32(bigEndianBytes: current.key),
+                        createdAt: stored.createdAt,
+                        sampleCount: stored.sampleCount,
+                        size: stored.bytes.count,
+                        checksum: EventHash(bytes: stored.checksum)
+                    )
+                )
+                entry = try cursor.next()
+            }
+        }
+        return found
+    }
+
+    /// The dictionary new events are compressed with, if any.
+    public func activeDictionaryID() throws -> UInt32? {
+        try Journal.activeDictionaryID(txn, db.meta)
+    }
+
+    // MARK: Decoding
+
+    func previousHash(before position: UInt64) throws -> EventHash {
+        guard position > 1 else { return .genesis }
+        guard let value = try txn.value(db.events, key: (position - 1).bigEndianBytes) else {
+            throw JournalError(.corrupt, "event \(position - 1) is missing; run roster-journal verify")
+        }
+        let record = try value.withUnsafeBytes { try EventRecord.decode($0, position: position - 1) }
+        return EventHash(bytes: Array(record.hash))
+    }
+
+    func decodeEvent(_ value: UnsafeRawBufferPointer, position: UInt64, previousHash: EventHash) throws -> RecordedEvent {
+        let record = try EventRecord.decode(value, position: position)
+        let type = try journal.typeTable.name(record.typeID, txn, db.types)
+        let (metadata, payload) = try withBody(of: record, position: position) { body in
+            do {
+                return try EventBody.decode(body)
+            } catch let error as EventRecord.Malformed {
+                throw JournalError(.corrupt, "event \(position) is damaged: \(error.reason); run roster-journal verify")
+            }
+        }
+        return RecordedEvent(
+            position: JournalPosition(position),
+            recordedAt: record.recordedAt,
+            effectiveAt: record.effectiveAt,
+            subject: record.subjectText,
+            subjectVersion: record.subjectVersion,
+            subjectPrevious: JournalPosition(record.subjectPreviousDelta == 0 ? 0 : position &- record.subjectPreviousDelta),
+            type: type,
+            payload: payload,
+            metadata: metadata,
+            previousHash: previousHash,
+            hash: EventHash(bytes: Array(record.hash))
+        )
+    }
+
+    /// Runs `body` with the record's uncompressed body.
+    func withBody<T>(of record: EventRecord, position: UInt64, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        switch record.codec {
+        case .raw:
+            return try body(record.storedBody)
+        case .zstd, .zstdDictionary:
+            var dictionary: CompressionDictionary?
+            if record.codec == .zstdDictionary {
+                dictionary = try journal.dictionaryCache.dictionary(
+                    record.dictionaryID, txn, db.dictionaries, level: journal.configuration.compressionLevel)
+            }
+            let output: [UInt8]
+            do {
+                output = try decompressor.decompress(record.storedBody, originalSize: record.bodyLength, dictionary: dictionary)
+            } catch let error as CompressionError {
+                throw JournalError(.corrupt, "event \(position) does not decompress: \(error.message); run roster-journal verify", underlying: error)
+            }
+            return try output.withUnsafeBytes(body)
+        }
+    }
+}
+
+/// A read transaction seen through its pointer, valid inside ``Journal/read(_:)`` only.
+struct BorrowedTransaction: TransactionReading {
+    let txn: OpaquePointer
+}
+
+extension Journal {
+    /// Runs `body` with a consistent snapshot of the journal. Keep it short: a long read
+    /// keeps LMDB from reusing pages.
+    public func read<T>(_ body: (borrowing JournalSnapshot) throws -> T) throws -> T {
+        do {
+            return try decompressors.withDecompressor { decompressor in
+                try environment.read { txn in
+                    let snapshot = JournalSnapshot(txn: BorrowedTransaction(txn: txn.txn), journal: self, decompressor: decompressor)
+                    return try body(snapshot)
+                }
+            }
+        } catch let error as LMDBError {
+            throw JournalError(.storage, "reading the journal in \(path) failed: \(error.lmdbMessage)", path: path, underlying: error)
+        } catch let error as CompressionError {
+            throw JournalError(.compression, "cannot create a zstd context: \(error.message)", path: path, underlying: error)
+        }
+    }
+
+    /// The event at `position`, or nil.
+    public func event(at position: JournalPosition) throws -> RecordedEvent? {
+        try read { try $0.event(at: position) }
+    }
+
+    /// Up to `limit` events after `position`, in order.
+    public func events(after position: JournalPosition = .start, limit: Int = .max) throws -> [RecordedEvent] {
+        try read { try $0.events(after: position, limit: limit) }
+    }
+
+    /// Every event about `subject`, oldest first.
+    public func events(forSubject subject: String) throws -> [RecordedEvent] {
+        try read { try $0.events(forSubject: subject) }
+    }
+
+    /// The last position committed at or before `instant`.
+    public func position(recordedAtOrBefore instant: Timestamp) throws -> JournalPosition {
+        try read { try $0.position(recordedAtOrBefore: instant) }
+    }
+}
