@@ -11,17 +11,18 @@ let package = Package(
         .executable(name: "roster-journal", targets: ["roster-journal"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
     ],
     targets: [
         // C libraries from Debian, reached through pkg-config; only the bindings import them.
         .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CCryptoDigest", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Safe bindings: no domain knowledge.
         .target(name: "LMDBKit", dependencies: ["CLMDB"]),
         .target(name: "ZstdKit", dependencies: ["CZstd"]),
+        .target(name: "Digest", dependencies: ["CCryptoDigest"]),
 
         // The append-only event log. Knows nothing of HR.
         .target(
@@ -29,7 +30,7 @@ let package = Package(
             dependencies: [
                 "LMDBKit",
                 "ZstdKit",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "Digest",
             ]
         ),
 
@@ -58,6 +59,7 @@ let package = Package(
 
         .testTarget(name: "LMDBKitTests", dependencies: ["LMDBKit"]),
         .testTarget(name: "ZstdKitTests", dependencies: ["ZstdKit"]),
+        .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "journal-test-child"]),
         .testTarget(
             name: "JournalToolsTests",

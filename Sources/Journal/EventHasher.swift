@@ -1,4 +1,4 @@
-import Crypto
+import Digest
 
 /// The journal's hash chain.
 ///
@@ -16,22 +16,42 @@ enum EventHasher {
         subject: UnsafeRawBufferPointer,
         effectiveAt: Timestamp?,
         body: UnsafeRawBufferPointer
-    ) -> [UInt8] {
-        var prefix = ByteWriter(capacity: 64 + type.utf8.count + subject.count)
-        prefix.u8(0x01)
-        prefix.string(type)
-        prefix.varint(UInt64(subject.count))
-        prefix.raw(subject)
-        if let effectiveAt {
-            prefix.u8(1)
-            prefix.i64(effectiveAt.rawValue)
-        } else {
-            prefix.u8(0)
-        }
+    ) -> SHA256Digest {
         var hasher = SHA256()
-        prefix.bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        hasher.update(bufferPointer: body)
-        return Array(hasher.finalize())
+        var type = type
+        type.withUTF8 { type in
+            // The prefix fits on the stack: type ≤ 128 bytes, subject ≤ 255, plus 24 bytes of framing.
+            withUnsafeTemporaryAllocation(byteCount: 24 + type.count + subject.count, alignment: 1) { buffer in
+                var offset = 0
+                func put(_ byte: UInt8) {
+                    buffer[offset] = byte
+                    offset += 1
+                }
+                func putVarint(_ value: Int) {
+                    var value = UInt64(value)
+                    while value >= 0x80 {
+                        put(UInt8(truncatingIfNeeded: value) | 0x80)
+                        value >>= 7
+                    }
+                    put(UInt8(value))
+                }
+                put(0x01)
+                putVarint(type.count)
+                for byte in type { put(byte) }
+                putVarint(subject.count)
+                for byte in subject { put(byte) }
+                if let effectiveAt {
+                    put(1)
+                    let bits = UInt64(bitPattern: effectiveAt.rawValue)
+                    for shift in stride(from: 56, through: 0, by: -8) { put(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
+                } else {
+                    put(0)
+                }
+                hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<offset]))
+            }
+        }
+        hasher.update(body)
+        return hasher.finalize()
     }
 
     static func chainHash(
@@ -41,15 +61,18 @@ enum EventHasher {
         subjectVersion: UInt32,
         subjectPrevious: UInt64,
         contentDigest: UnsafeRawBufferPointer
-    ) -> [UInt8] {
-        var input = ByteWriter(capacity: 1 + 32 + 8 + 8 + 4 + 8 + 32)
-        input.u8(0x02)
-        input.raw(previous)
-        input.u64(position)
-        input.i64(recordedAt.rawValue)
-        input.u32(subjectVersion)
-        input.u64(subjectPrevious)
-        input.raw(contentDigest)
-        return input.bytes.withUnsafeBytes { Array(SHA256.hash(data: $0)) }
+    ) -> SHA256Digest {
+        withUnsafeTemporaryAllocation(byteCount: 93, alignment: 8) { buffer in
+            buffer[0] = 0x02
+            buffer.baseAddress!.advanced(by: 1).copyMemory(from: previous.baseAddress!, byteCount: 32)
+            buffer.storeBytes(of: position.bigEndian, toByteOffset: 33, as: UInt64.self)
+            buffer.storeBytes(of: UInt64(bitPattern: recordedAt.rawValue).bigEndian, toByteOffset: 41, as: UInt64.self)
+            buffer.storeBytes(of: subjectVersion.bigEndian, toByteOffset: 49, as: UInt32.self)
+            buffer.storeBytes(of: subjectPrevious.bigEndian, toByteOffset: 53, as: UInt64.self)
+            buffer.baseAddress!.advanced(by: 61).copyMemory(from: contentDigest.baseAddress!, byteCount: 32)
+            var hasher = SHA256()
+            hasher.update(UnsafeRawBufferPointer(buffer))
+            return hasher.finalize()
+        }
     }
 }

@@ -1,17 +1,20 @@
+import Digest
+
 /// The stored form of one event: the value under its sequence number in the `events` database.
 ///
-/// Layout (format 1; see docs/journal-format.md):
+/// Layout (format 1; see docs/journal-format.md). The head holds what only the write
+/// transaction knows; the tail is encoded before it, in parallel:
 /// ```
 /// u8      flags: bits 0-1 codec (0 raw, 1 zstd, 2 zstd with dictionary), bit 2 has effective time
-/// varint  dictionary id                  (codec 2 only)
 /// i64     recorded time, µs since epoch  (big-endian)
-/// i64     effective time, µs             (only when bit 2 is set)
-/// varint  type id                        (see the `types` database)
 /// varint  subject version                (1 for the subject's first event)
 /// varint  sequence minus the subject's previous sequence (0 for its first event)
+/// 32 B    chain hash
+/// varint  dictionary id                  (codec 2 only)
+/// i64     effective time, µs             (only when bit 2 is set)
+/// varint  type id                        (see the `types` database)
 /// varint  subject length, subject bytes  (UTF-8)
 /// varint  body length, uncompressed
-/// 32 B    chain hash
 /// ...     stored body: the body, compressed according to the codec
 /// ```
 /// The header stays uncompressed so scans by type or subject never decompress.
@@ -47,20 +50,22 @@ struct EventRecord {
             guard flags & ~0b111 == 0, let codec = Codec(rawValue: flags & 0b11) else {
                 throw Malformed(reason: "unknown record flags \(flags)")
             }
+            let recordedAt = Timestamp(rawValue: try reader.i64())
+            let version = try reader.varint()
+            let delta = try reader.varint()
+            guard version <= UInt64(UInt32.max), version > 0 else {
+                throw Malformed(reason: "subject version \(version) out of range")
+            }
+            let hash = try reader.bytes(32)
             var dictionaryID: UInt32 = 0
             if codec == .zstdDictionary {
                 let id = try reader.varint()
                 guard id <= UInt64(UInt32.max), id != 0 else { throw Malformed(reason: "bad dictionary id \(id)") }
                 dictionaryID = UInt32(id)
             }
-            let recordedAt = Timestamp(rawValue: try reader.i64())
             let effectiveAt = flags & 0b100 != 0 ? Timestamp(rawValue: try reader.i64()) : nil
             let typeID = try reader.varint()
-            let version = try reader.varint()
-            let delta = try reader.varint()
-            guard typeID <= UInt64(UInt32.max), version <= UInt64(UInt32.max), version > 0 else {
-                throw Malformed(reason: "type id or subject version out of range")
-            }
+            guard typeID <= UInt64(UInt32.max), typeID > 0 else { throw Malformed(reason: "type id \(typeID) out of range") }
             let subjectLength = try reader.varint()
             guard subjectLength > 0, subjectLength <= 255 else {
                 throw Malformed(reason: "subject length \(subjectLength) out of range")
@@ -68,7 +73,6 @@ struct EventRecord {
             let subject = try reader.bytes(Int(subjectLength))
             let bodyLength = try reader.varint()
             guard bodyLength <= UInt64(Int32.max) else { throw Malformed(reason: "body length out of range") }
-            let hash = try reader.bytes(32)
             let stored = reader.rest()
             if codec == .raw, stored.count != Int(bodyLength) {
                 throw Malformed(reason: "raw body holds \(stored.count) bytes where \(bodyLength) were recorded")
@@ -91,32 +95,6 @@ struct EventRecord {
         }
     }
 
-    /// Encodes the header; the stored body follows it.
-    static func encodeHeader(
-        into writer: inout ByteWriter,
-        codec: Codec,
-        dictionaryID: UInt32,
-        recordedAt: Timestamp,
-        effectiveAt: Timestamp?,
-        typeID: UInt32,
-        subjectVersion: UInt32,
-        subjectPreviousDelta: UInt64,
-        subject: String,
-        bodyLength: Int,
-        hash: [UInt8]
-    ) {
-        writer.u8(codec.rawValue | (effectiveAt == nil ? 0 : 0b100))
-        if codec == .zstdDictionary { writer.varint(UInt64(dictionaryID)) }
-        writer.i64(recordedAt.rawValue)
-        if let effectiveAt { writer.i64(effectiveAt.rawValue) }
-        writer.varint(UInt64(typeID))
-        writer.varint(UInt64(subjectVersion))
-        writer.varint(subjectPreviousDelta)
-        writer.string(subject)
-        writer.varint(UInt64(bodyLength))
-        writer.raw(hash)
-    }
-
     /// Decodes the record stored at `position`, reporting damage as a ``JournalError``.
     static func decode(_ buffer: UnsafeRawBufferPointer, position: UInt64) throws -> EventRecord {
         do {
@@ -124,6 +102,65 @@ struct EventRecord {
         } catch let error as Malformed {
             throw JournalError(.corrupt, "event \(position) is damaged: \(error.reason); run roster-journal verify")
         }
+    }
+
+    /// Encodes the tail: everything after the chain hash.
+    static func encodeTail(
+        into writer: inout ByteWriter,
+        codec: Codec,
+        dictionaryID: UInt32,
+        effectiveAt: Timestamp?,
+        typeID: UInt32,
+        subject: UnsafeRawBufferPointer,
+        bodyLength: Int,
+        storedBody: UnsafeRawBufferPointer
+    ) {
+        if codec == .zstdDictionary { writer.varint(UInt64(dictionaryID)) }
+        if let effectiveAt { writer.i64(effectiveAt.rawValue) }
+        writer.varint(UInt64(typeID))
+        writer.varint(UInt64(subject.count))
+        writer.raw(subject)
+        writer.varint(UInt64(bodyLength))
+        writer.raw(storedBody)
+    }
+
+    static func flags(codec: Codec, hasEffectiveTime: Bool) -> UInt8 {
+        codec.rawValue | (hasEffectiveTime ? 0b100 : 0)
+    }
+
+    /// The largest head: flags, recorded time, two varints and the hash.
+    static let maxHeadSize = 1 + 8 + 5 + 10 + 32
+
+    /// Writes the head into `buffer` and returns its size.
+    static func encodeHead(
+        into buffer: UnsafeMutableRawBufferPointer,
+        flags: UInt8,
+        recordedAt: Timestamp,
+        subjectVersion: UInt32,
+        subjectPreviousDelta: UInt64,
+        hash: SHA256Digest
+    ) -> Int {
+        var offset = 0
+        buffer[offset] = flags
+        offset += 1
+        buffer.storeBytes(of: UInt64(bitPattern: recordedAt.rawValue).bigEndian, toByteOffset: offset, as: UInt64.self)
+        offset += 8
+        func varint(_ value: UInt64) {
+            var value = value
+            while value >= 0x80 {
+                buffer[offset] = UInt8(truncatingIfNeeded: value) | 0x80
+                offset += 1
+                value >>= 7
+            }
+            buffer[offset] = UInt8(value)
+            offset += 1
+        }
+        varint(UInt64(subjectVersion))
+        varint(subjectPreviousDelta)
+        hash.withUnsafeBytes { hash in
+            UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<offset + 32]).copyMemory(from: hash)
+        }
+        return offset + 32
     }
 
     /// The subject as text.
@@ -139,22 +176,26 @@ struct EventRecord {
 /// ```
 enum EventBody {
     static func encode(metadata: EventMetadata, payload: [UInt8]) -> [UInt8] {
-        let fields = [metadata.source, metadata.batch, metadata.origin, metadata.causationID, metadata.correlationID]
-        var mask: UInt8 = 0
-        var size = 1 + payload.count
-        for (index, field) in fields.enumerated() {
-            if let field {
-                mask |= 1 << UInt8(index)
-                size += field.utf8.count + 2
-            }
-        }
-        var writer = ByteWriter(capacity: size)
-        writer.u8(mask)
-        for field in fields {
-            if let field { writer.string(field) }
-        }
-        writer.raw(payload)
+        var writer = ByteWriter(capacity: payload.count + 64)
+        encode(metadata: metadata, payload: payload, into: &writer)
         return writer.bytes
+    }
+
+    /// Appends the body to `writer`.
+    static func encode(metadata: EventMetadata, payload: [UInt8], into writer: inout ByteWriter) {
+        var mask: UInt8 = 0
+        if metadata.source != nil { mask |= 1 }
+        if metadata.batch != nil { mask |= 2 }
+        if metadata.origin != nil { mask |= 4 }
+        if metadata.causationID != nil { mask |= 8 }
+        if metadata.correlationID != nil { mask |= 16 }
+        writer.u8(mask)
+        if let field = metadata.source { writer.string(field) }
+        if let field = metadata.batch { writer.string(field) }
+        if let field = metadata.origin { writer.string(field) }
+        if let field = metadata.causationID { writer.string(field) }
+        if let field = metadata.correlationID { writer.string(field) }
+        writer.raw(payload)
     }
 
     static func decode(_ body: UnsafeRawBufferPointer) throws -> (EventMetadata, [UInt8]) {

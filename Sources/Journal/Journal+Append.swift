@@ -1,4 +1,4 @@
-import Crypto
+import Digest
 import Foundation
 import LMDBKit
 import ZstdKit
@@ -31,16 +31,37 @@ extension Journal {
             pendingDictionary = try? trainDictionary(including: events)
         }
         let dictionary = pendingDictionary?.dictionary ?? writer.activeDictionary
-        let prepared = prepare(events, dictionary: dictionary, compressors: writer.compressors)
-        let result: AppendResult
+
+        // Type ids: known names keep theirs; new ones get the next free ids, stored with the batch.
         var newTypes: [(EventType, UInt32)] = []
+        var typeIDs: [EventType: UInt32] = [:]
+        var nextTypeID = UInt32(typeTable.count) + 1
+        for event in events where typeIDs[event.type] == nil {
+            if let known = typeTable.id(of: event.type) {
+                typeIDs[event.type] = known
+            } else {
+                typeIDs[event.type] = nextTypeID
+                newTypes.append((event.type, nextTypeID))
+                nextTypeID += 1
+            }
+        }
+
+        let pipeline = PreparePipeline(events: events, dictionary: dictionary, typeIDs: typeIDs, compressors: writer.compressors)
+        pipeline.start()
+        let result: AppendResult
+        var attempt = 0
         do {
             result = try environment.write { txn in
-                newTypes = []
-                return try self.write(events, prepared, pendingDictionary, idempotencyKey, &newTypes, &txn)
+                attempt += 1
+                if attempt > 1 { writer.forgetSubjectHeads() }
+                return try self.write(events, pipeline, pendingDictionary, newTypes, idempotencyKey, writer, &txn)
             }
         } catch let error as LMDBError {
+            writer.forgetSubjectHeads()
             throw JournalError(.storage, "appending to the journal in \(path) failed: \(error.lmdbMessage)", path: path, underlying: error)
+        } catch {
+            writer.forgetSubjectHeads()
+            throw error
         }
         if !result.wasDuplicate {
             for (type, id) in newTypes { typeTable.register(type, id: id) }
@@ -77,6 +98,7 @@ extension Journal {
         if let idempotencyKey, idempotencyKey.isEmpty || idempotencyKey.utf8.count > 1024 {
             throw JournalError(.invalidEvent, "an idempotency key is 1 to 1024 bytes")
         }
+        var checkedTypes = Set<EventType>()
         for (index, event) in events.enumerated() {
             let subjectBytes = event.subject.utf8.count
             guard subjectBytes > 0, subjectBytes <= JournalSchema.maxSubjectBytes else {
@@ -85,8 +107,11 @@ extension Journal {
                     "event \(index + 1) of the batch: the subject is \(subjectBytes) bytes; give 1 to \(JournalSchema.maxSubjectBytes)"
                 )
             }
-            if let problem = event.type.validate() {
-                throw JournalError(.invalidEvent, "event \(index + 1) of the batch: \(problem)")
+            if !checkedTypes.contains(event.type) {
+                if let problem = event.type.validate() {
+                    throw JournalError(.invalidEvent, "event \(index + 1) of the batch: \(problem)")
+                }
+                checkedTypes.insert(event.type)
             }
             guard event.payload.count <= JournalSchema.maxPayloadBytes else {
                 throw JournalError(
@@ -97,97 +122,28 @@ extension Journal {
         }
     }
 
-    /// An event made ready outside the write transaction: body compressed, content hashed.
-    struct PreparedEvent {
-        var codec: EventRecord.Codec
-        var bodyLength: Int
-        var stored: [UInt8]
-        var contentDigest: [UInt8]
-    }
-
     struct PendingDictionary {
         let dictionary: CompressionDictionary
         let info: StoredDictionary
     }
 
-    /// Compresses and hashes the batch, in parallel over the writer's compressors.
-    func prepare(_ events: [ProposedEvent], dictionary: CompressionDictionary?, compressors: [Compressor]) -> [PreparedEvent] {
-        let count = events.count
-        let empty = PreparedEvent(codec: .raw, bodyLength: 0, stored: [], contentDigest: [])
-        var prepared = [PreparedEvent](repeating: empty, count: count)
-        let workers = count >= 512 ? compressors.count : 1
-        prepared.withUnsafeMutableBufferPointer { output in
-            nonisolated(unsafe) let output = output
-            nonisolated(unsafe) let compressors = compressors
-            let chunk = (count + workers - 1) / workers
-            let work: @Sendable (Int) -> Void = { worker in
-                let compressor = compressors[worker]
-                var scratch = [UInt8](repeating: 0, count: 1024)
-                for index in stride(from: worker * chunk, to: min(count, (worker + 1) * chunk), by: 1) {
-                    output[index] = Journal.prepare(events[index], dictionary: dictionary, compressor: compressor, scratch: &scratch)
-                }
-            }
-            if workers == 1 {
-                work(0)
-            } else {
-                DispatchQueue.concurrentPerform(iterations: workers, execute: work)
-            }
-        }
-        return prepared
-    }
-
-    private static func prepare(
-        _ event: ProposedEvent,
-        dictionary: CompressionDictionary?,
-        compressor: Compressor,
-        scratch: inout [UInt8]
-    ) -> PreparedEvent {
-        let body = EventBody.encode(metadata: event.metadata, payload: event.payload)
-        let digest = body.withUnsafeBytes { body in
-            var subject = event.subject
-            return subject.withUTF8 { subject in
-                EventHasher.contentDigest(
-                    type: event.type.rawValue,
-                    subject: UnsafeRawBufferPointer(subject),
-                    effectiveAt: event.effectiveAt,
-                    body: body
-                )
-            }
-        }
-        let bound = Compressor.bound(body.count)
-        if scratch.count < bound { scratch = [UInt8](repeating: 0, count: bound) }
-        let compressedSize: Int? = body.withUnsafeBytes { input in
-            scratch.withUnsafeMutableBytes { output in
-                try? compressor.compress(input, into: output, dictionary: dictionary)
-            }
-        }
-        if let compressedSize, compressedSize < body.count {
-            return PreparedEvent(
-                codec: dictionary == nil ? .zstd : .zstdDictionary,
-                bodyLength: body.count,
-                stored: Array(scratch[0..<compressedSize]),
-                contentDigest: digest
-            )
-        }
-        return PreparedEvent(codec: .raw, bodyLength: body.count, stored: body, contentDigest: digest)
-    }
-
     /// The write transaction of an append. Runs again from the start when the map had to grow.
     private func write(
         _ events: [ProposedEvent],
-        _ prepared: [PreparedEvent],
+        _ pipeline: PreparePipeline,
         _ pendingDictionary: PendingDictionary?,
+        _ newTypes: [(EventType, UInt32)],
         _ idempotencyKey: String?,
-        _ newTypes: inout [(EventType, UInt32)],
+        _ writer: WriterState,
         _ txn: inout WriteTransaction
     ) throws -> AppendResult {
         let db = databases
-        var idempotencyDigest: [UInt8]?
+        var idempotencyDigest: SHA256Digest?
         if let idempotencyKey {
-            let digest = Array(SHA256.hash(data: Array(idempotencyKey.utf8)))
+            let digest = SHA256.hash(Array(idempotencyKey.utf8))
             idempotencyDigest = digest
-            if let stored = try txn.value(db.idempotency, key: digest) {
-                return try stored.withUnsafeBytes { try Journal.decodeIdempotency($0) }
+            if let stored = try digest.withUnsafeBytes({ try txn.value(db.idempotency, key: $0) }) {
+                return try Journal.decodeIdempotency(stored)
             }
         }
         let head = try Journal.readHead(txn, db.events)
@@ -196,109 +152,85 @@ extension Journal {
         if let lastRecorded, recordedAt <= lastRecorded {
             recordedAt = lastRecorded.adding(microseconds: 1)
         }
-
-        var dictionaryID: UInt32 = 0
         if let pendingDictionary {
-            dictionaryID = pendingDictionary.dictionary.id
-            try txn.put(db.dictionaries, key: dictionaryID.bigEndianBytes, value: pendingDictionary.info.encode(), flags: .noOverwrite)
-            try txn.put(db.meta, key: JournalSchema.MetaKey.activeDictionary, value: dictionaryID.bigEndianBytes)
-        } else if let active = writer?.activeDictionary {
-            dictionaryID = active.id
+            let id = pendingDictionary.dictionary.id
+            try txn.put(db.dictionaries, key: id.bigEndianBytes, value: pendingDictionary.info.encode(), flags: .noOverwrite)
+            try txn.put(db.meta, key: JournalSchema.MetaKey.activeDictionary, value: id.bigEndianBytes)
+        }
+        for (type, id) in newTypes {
+            try txn.put(db.types, key: id.bigEndianBytes, value: Array(type.rawValue.utf8), flags: .noOverwrite)
         }
 
-        // Type ids: new names get the next id, stored in this transaction.
-        var typeIDs: [EventType: UInt32] = [:]
-        var nextTypeID = UInt32(try txn.statistics(db.types).entries) + 1
-        for event in events where typeIDs[event.type] == nil {
-            if let known = typeTable.id(of: event.type) {
-                typeIDs[event.type] = known
-            } else {
-                try txn.put(db.types, key: nextTypeID.bigEndianBytes, value: Array(event.type.rawValue.utf8), flags: .noOverwrite)
-                typeIDs[event.type] = nextTypeID
-                newTypes.append((event.type, nextTypeID))
-                nextTypeID += 1
-            }
-        }
-
-        var subjectHeads: [String: (version: UInt32, last: UInt64)] = [:]
+        let stamp = writer.nextStamp()
+        var touched: [String] = []
         var previousHash = head.hash
         var position = head.position.rawValue
-        var writer = ByteWriter(capacity: 512)
-        for (index, event) in events.enumerated() {
-            position += 1
-            let current: (version: UInt32, last: UInt64)
-            if let known = subjectHeads[event.subject] {
-                current = known
-            } else if let stored = try Journal.subjectHead(txn, db.subjects, event.subject) {
-                current = stored
-            } else {
-                current = (0, 0)
-            }
-            switch event.expectedVersion {
-            case .any:
-                break
-            case .noEvents:
-                if current.version != 0 {
-                    throw JournalError(
-                        .wrongExpectedVersion,
-                        "event \(index + 1) of the batch expected subject \(event.subject) to have no events, "
-                            + "but it is at version \(current.version); re-read the subject and retry",
-                        path: path
-                    )
+        var headBuffer = [UInt8](repeating: 0, count: EventRecord.maxHeadSize)
+        for chunk in 0..<pipeline.chunkCount {
+            pipeline.waitFor(chunk: chunk)
+            for index in pipeline.range(of: chunk) {
+                position += 1
+                let subject = events[index].subject
+                var current: SubjectHead
+                if let cached = writer.subjectHeads[subject] {
+                    current = cached
+                } else if let stored = try Journal.subjectHead(txn, db.subjects, subject) {
+                    current = SubjectHead(version: stored.version, last: stored.last, stamp: 0)
+                } else {
+                    current = SubjectHead(version: 0, last: 0, stamp: 0)
                 }
-            case .exactly(let expected):
-                if expected != current.version {
-                    throw JournalError(
-                        .wrongExpectedVersion,
-                        "event \(index + 1) of the batch expected subject \(event.subject) at version \(expected), "
-                            + "but it is at version \(current.version); re-read the subject and retry",
-                        path: path
-                    )
+                try Journal.check(events[index].expectedVersion, current.version, subject: subject, index: index, path: path)
+                let item = pipeline.prepared(index)
+                let version = current.version + 1
+                let hash = previousHash.withUnsafeBytes { previous in
+                    item.contentDigest.withUnsafeBytes { digest in
+                        EventHasher.chainHash(
+                            previous: previous,
+                            position: position,
+                            recordedAt: recordedAt,
+                            subjectVersion: version,
+                            subjectPrevious: current.last,
+                            contentDigest: digest
+                        )
+                    }
                 }
-            }
-            let version = current.version + 1
-            let item = prepared[index]
-            let hash = previousHash.withUnsafeBytes { previous in
-                item.contentDigest.withUnsafeBytes { digest in
-                    EventHasher.chainHash(
-                        previous: previous,
-                        position: position,
+                let headSize = headBuffer.withUnsafeMutableBytes { buffer in
+                    EventRecord.encodeHead(
+                        into: buffer,
+                        flags: item.flags,
                         recordedAt: recordedAt,
                         subjectVersion: version,
-                        subjectPrevious: current.last,
-                        contentDigest: digest
+                        subjectPreviousDelta: current.last == 0 ? 0 : position - current.last,
+                        hash: hash
                     )
                 }
-            }
-            writer.bytes.removeAll(keepingCapacity: true)
-            EventRecord.encodeHeader(
-                into: &writer,
-                codec: item.codec,
-                dictionaryID: item.codec == .zstdDictionary ? dictionaryID : 0,
-                recordedAt: recordedAt,
-                effectiveAt: event.effectiveAt,
-                typeID: typeIDs[event.type]!,
-                subjectVersion: version,
-                subjectPreviousDelta: current.last == 0 ? 0 : position - current.last,
-                subject: event.subject,
-                bodyLength: item.bodyLength,
-                hash: hash
-            )
-            writer.raw(item.stored)
-            let key = position.bigEndianBytes
-            try key.withUnsafeBytes { key in
-                try writer.bytes.withUnsafeBytes { value in
-                    try txn.put(db.events, key: key, value: value, flags: .append)
+                try withUnsafeBytes(of: position.bigEndian) { key in
+                    try txn.put(db.events, key: key, reserving: headSize + item.tail.count, flags: .append) { value in
+                        headBuffer.withUnsafeBytes { head in
+                            UnsafeMutableRawBufferPointer(rebasing: value[0..<headSize]).copyMemory(
+                                from: UnsafeRawBufferPointer(rebasing: head[0..<headSize]))
+                        }
+                        item.tail.withUnsafeBytes { tail in
+                            UnsafeMutableRawBufferPointer(rebasing: value[headSize...]).copyMemory(from: tail)
+                        }
+                    }
                 }
+                if current.stamp != stamp {
+                    touched.append(subject)
+                    current.stamp = stamp
+                }
+                current.version = version
+                current.last = position
+                writer.subjectHeads[subject] = current
+                previousHash = hash
             }
-            subjectHeads[event.subject] = (version, position)
-            previousHash = hash
         }
 
-        // Subject heads, in key order: neighbouring keys share pages.
+        // Subject heads: one put per subject the batch touched.
         var headValue = [UInt8](repeating: 0, count: 12)
-        for (subject, head) in subjectHeads.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
-            Journal.encodeSubjectHead(version: head.version, last: head.last, into: &headValue)
+        for subject in touched {
+            let current = writer.subjectHeads[subject]!
+            Journal.encodeSubjectHead(version: current.version, last: current.last, into: &headValue)
             try txn.put(db.subjects, key: Array(subject.utf8), value: headValue)
         }
 
@@ -311,9 +243,32 @@ extension Journal {
             value.u64(last.rawValue)
             value.i64(recordedAt.rawValue)
             value.raw(idempotencyKey.utf8)
-            try txn.put(db.idempotency, key: idempotencyDigest, value: value.bytes, flags: .noOverwrite)
+            try txn.put(db.idempotency, key: idempotencyDigest.bytes, value: value.bytes, flags: .noOverwrite)
         }
         return AppendResult(first: first, last: last, recordedAt: recordedAt, wasDuplicate: false)
+    }
+
+    static func check(_ expected: ExpectedVersion, _ actual: UInt32, subject: String, index: Int, path: String) throws {
+        switch expected {
+        case .any:
+            return
+        case .noEvents where actual != 0:
+            throw JournalError(
+                .wrongExpectedVersion,
+                "event \(index + 1) of the batch expected subject \(subject) to have no events, "
+                    + "but it is at version \(actual); re-read the subject and retry",
+                path: path
+            )
+        case .exactly(let version) where version != actual:
+            throw JournalError(
+                .wrongExpectedVersion,
+                "event \(index + 1) of the batch expected subject \(subject) at version \(version), "
+                    + "but it is at version \(actual); re-read the subject and retry",
+                path: path
+            )
+        case .noEvents, .exactly:
+            return
+        }
     }
 
     static func decodeIdempotency(_ buffer: UnsafeRawBufferPointer) throws -> AppendResult {
@@ -356,16 +311,16 @@ extension Journal {
 
     struct Head {
         var position: JournalPosition
-        var hash: [UInt8]
+        var hash: SHA256Digest
     }
 
     static func readHead(_ txn: borrowing some TransactionReading & ~Copyable, _ events: Database) throws -> Head {
         try txn.withCursor(events) { cursor in
-            guard let last = try cursor.last() else { return Head(position: .start, hash: EventHash.genesis.bytes) }
+            guard let last = try cursor.last() else { return Head(position: .start, hash: SHA256Digest()) }
             guard last.key.count == 8 else { throw JournalError(.corrupt, "an event key is not 8 bytes") }
             let position = UInt64(bigEndianBytes: last.key)
             let record = try EventRecord.decode(last.value, position: position)
-            return Head(position: JournalPosition(position), hash: Array(record.hash))
+            return Head(position: JournalPosition(position), hash: SHA256Digest(bytes: record.hash)!)
         }
     }
 
@@ -382,4 +337,12 @@ extension Journal {
         guard value.count == 4 else { throw JournalError(.corrupt, "the active dictionary id is not 4 bytes") }
         return value.withUnsafeBytes { UInt32(bigEndianBytes: $0) }
     }
+}
+
+/// A subject's version and last position as the writer knows them, stamped with the last
+/// append that touched it.
+struct SubjectHead {
+    var version: UInt32
+    var last: UInt64
+    var stamp: UInt64
 }

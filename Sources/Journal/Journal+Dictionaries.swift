@@ -1,4 +1,4 @@
-import Crypto
+import Digest
 import LMDBKit
 import ZstdKit
 
@@ -77,7 +77,7 @@ extension Journal {
         let info = StoredDictionary(
             createdAt: configuration.clock.now(),
             sampleCount: samples.count,
-            checksum: Array(SHA256.hash(data: bytes)),
+            checksum: Array(SHA256.hash(bytes)),
             bytes: bytes
         )
         return PendingDictionary(dictionary: dictionary, info: info)

@@ -8,6 +8,23 @@ final class WriterState: @unchecked Sendable {
     /// One per core, so batches compress in parallel.
     let compressors: [Compressor]
     var activeDictionary: CompressionDictionary?
+    /// Each subject's version and last position: saves a lookup per event. Only this writer
+    /// changes subjects, so the cache is true between appends; an append that fails forgets it,
+    /// since its transaction's changes were rolled back.
+    var subjectHeads: [String: SubjectHead] = [:]
+    private var stamp: UInt64 = 0
+    static let subjectHeadLimit = 1_000_000
+
+    func forgetSubjectHeads() {
+        subjectHeads.removeAll()
+    }
+
+    /// A new stamp for an append attempt, trimming the cache when it has grown too large.
+    func nextStamp() -> UInt64 {
+        if subjectHeads.count > Self.subjectHeadLimit { subjectHeads.removeAll() }
+        stamp += 1
+        return stamp
+    }
     /// Serial queue for the `async` append, so fsync never blocks the cooperative pool.
     let queue = DispatchQueue(label: "roster.journal.writer")
 

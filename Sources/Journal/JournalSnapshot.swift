@@ -1,4 +1,4 @@
-import Crypto
+import Digest
 import LMDBKit
 import ZstdKit
 
@@ -101,7 +101,7 @@ public struct JournalSnapshot: ~Copyable {
 
     /// The result of the append that used `idempotencyKey`, if any did.
     public func append(withIdempotencyKey key: String) throws -> AppendResult? {
-        let digest = Array(SHA256.hash(data: Array(key.utf8)))
+        let digest = Array(SHA256.hash(Array(key.utf8)))
         guard let stored = try txn.value(db.idempotency, key: digest) else { return nil }
         return try stored.withUnsafeBytes { try Journal.decodeIdempotency($0) }
     }

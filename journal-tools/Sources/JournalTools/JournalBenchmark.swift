@@ -1,0 +1,135 @@
+import Foundation
+import Journal
+import LMDBKit
+
+/// `roster-journal bench`: appends realistic HR events in batches, reads them back, and measures
+/// plain liblmdb making the same puts in the same run, as the baseline.
+public enum JournalBenchmark {
+    /// The figures of one run. Rates are events per second; sizes are bytes per event.
+    public struct Result: Codable, Sendable {
+        public var events: Int
+        public var batchSize: Int
+        public var population: Int
+        public var eventsPerSecond: Double
+        public var baselineEventsPerSecond: Double
+        public var ratio: Double
+        public var rawBytesPerEvent: Double
+        public var storedBytesPerEvent: Double
+        public var diskBytesPerEvent: Double
+        public var readEventsPerSecond: Double
+        public var appendSeconds: Double
+        public var baselineSeconds: Double
+        public var dictionaries: Int
+
+        enum CodingKeys: String, CodingKey {
+            case events
+            case batchSize = "batch_size"
+            case population
+            case eventsPerSecond = "events_per_s"
+            case baselineEventsPerSecond = "baseline_events_per_s"
+            case ratio
+            case rawBytesPerEvent = "raw_bytes_per_event"
+            case storedBytesPerEvent = "stored_bytes_per_event"
+            case diskBytesPerEvent = "disk_bytes_per_event"
+            case readEventsPerSecond = "read_events_per_s"
+            case appendSeconds = "append_seconds"
+            case baselineSeconds = "baseline_seconds"
+            case dictionaries
+        }
+    }
+
+    /// Runs the benchmark. The journal goes to `journalPath` (kept) or a temporary directory (removed).
+    public static func run(
+        events: Int,
+        batchSize: Int = 10_000,
+        population: Int = 100_000,
+        journalPath: String? = nil,
+        progress: (String) -> Void = { _ in }
+    ) throws -> Result {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("roster-bench-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        let path = journalPath ?? scratch + "/journal"
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        if journalPath != nil, FileManager.default.fileExists(atPath: path + "/data.mdb") {
+            throw JournalError(.invalidEvent, "\(path) already holds a journal; bench writes a new one, so give a new directory")
+        }
+
+        // 1. Append through the journal, timing only the appends.
+        var workforce = SyntheticWorkforce(population: population)
+        let journal = try Journal(path: path, createIfMissing: true)
+        let clock = ContinuousClock()
+        var appendTime = Duration.zero
+        var written = 0
+        while written < events {
+            let batch = workforce.nextBatch(min(batchSize, events - written))
+            let start = clock.now
+            try journal.append(batch)
+            appendTime += clock.now - start
+            written += batch.count
+            if written % (batchSize * 20) == 0 { progress("appended \(written) events") }
+        }
+
+        // 2. Read everything back, decoding and decompressing.
+        var readCount = 0
+        let readStart = clock.now
+        try journal.read { snapshot in
+            try snapshot.forEachEvent { event in
+                readCount += event.payload.isEmpty ? 0 : 1
+                return true
+            }
+        }
+        let readTime = clock.now - readStart
+        guard readCount == events else {
+            throw JournalError(.corrupt, "read back \(readCount) events of \(events) written")
+        }
+
+        // 3. The baseline: the same puts, already encoded, against a bare environment.
+        let commits = try journal.read { try $0.storedCommits() }
+        let statistics = try journal.statistics()
+        var configuration = Environment.Configuration(path: scratch + "/baseline")
+        configuration.databases = Journal.databaseNames
+        configuration.initialMapSize = 64 << 20
+        try FileManager.default.createDirectory(atPath: configuration.path, withIntermediateDirectories: true)
+        let baseline = try Environment(configuration)
+        let handles = Dictionary(uniqueKeysWithValues: Journal.databaseNames.map { ($0, baseline.database($0)) })
+        let prepared = commits.map { commit in
+            commit.puts.map { (handles[$0.database]!, $0.key, $0.value, $0.append ? PutFlags.append : []) }
+        }
+        progress("replaying \(prepared.count) commits against plain liblmdb")
+        let baselineStart = clock.now
+        for puts in prepared {
+            try baseline.write { txn in
+                for (database, key, value, flags) in puts {
+                    try txn.put(database, key: key, value: value, flags: flags)
+                }
+            }
+        }
+        let baselineTime = clock.now - baselineStart
+
+        let append = appendTime.seconds
+        let base = baselineTime.seconds
+        let eventsPerSecond = Double(events) / append
+        let baselinePerSecond = Double(events) / base
+        return Result(
+            events: events,
+            batchSize: batchSize,
+            population: population,
+            eventsPerSecond: eventsPerSecond,
+            baselineEventsPerSecond: baselinePerSecond,
+            ratio: eventsPerSecond / baselinePerSecond,
+            rawBytesPerEvent: statistics.rawBytesPerEvent,
+            storedBytesPerEvent: statistics.storedBytesPerEvent,
+            diskBytesPerEvent: statistics.diskBytesPerEvent,
+            readEventsPerSecond: Double(events) / readTime.seconds,
+            appendSeconds: append,
+            baselineSeconds: base,
+            dictionaries: statistics.dictionaries.count
+        )
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
