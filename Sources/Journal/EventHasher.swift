@@ -3,8 +3,9 @@ import Digest
 /// The journal's hash chain.
 ///
 /// Two steps, so the costly part runs before the write transaction, in parallel:
-/// - content digest = SHA-256(0x01 ‖ type ‖ subject ‖ effective time ‖ uncompressed body), where
-///   strings are varint-length-prefixed and the effective time is a presence byte then 8 bytes;
+/// - content digest = SHA-256(0x01 ‖ type ‖ subject ‖ effective time ‖ canonical body), where
+///   strings are varint-length-prefixed, the effective time is a presence byte then 8 bytes, and
+///   the canonical body is the metadata with every field inline, then the payload;
 /// - chain hash = SHA-256(0x02 ‖ previous chain hash ‖ sequence ‖ recorded time ‖ subject version
 ///   ‖ subject's previous sequence ‖ content digest), integers big-endian.
 ///
@@ -15,7 +16,8 @@ enum EventHasher {
         type: String,
         subject: UnsafeRawBufferPointer,
         effectiveAt: Timestamp?,
-        body: UnsafeRawBufferPointer
+        metadata: UnsafeRawBufferPointer,
+        payload: UnsafeRawBufferPointer
     ) -> SHA256Digest {
         var hasher = SHA256()
         var type = type
@@ -50,7 +52,8 @@ enum EventHasher {
                 hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<offset]))
             }
         }
-        hasher.update(body)
+        hasher.update(metadata)
+        hasher.update(payload)
         return hasher.finalize()
     }
 

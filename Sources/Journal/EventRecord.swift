@@ -167,45 +167,82 @@ struct EventRecord {
     var subjectText: String { String(decoding: subject, as: UTF8.self) }
 }
 
-/// The uncompressed body of an event: its metadata, then its payload.
+/// The uncompressed body of an event: its own metadata, then its payload.
 ///
+/// Metadata fields that every event of an append shares (source, batch, correlation id) are
+/// stored once with the append, in its `recorded` entry, and marked here as inherited:
 /// ```
-/// u8      mask of metadata fields present: source, batch, origin, causation, correlation
-/// ...     each present field: varint length, UTF-8 bytes
+/// u8      mask: bits 0-4 fields stored here (source, batch, origin, causation, correlation);
+///         bits 5-7 fields inherited from the append (source, batch, correlation)
+/// ...     each field stored here: varint length, UTF-8 bytes
 /// ...     payload, to the end
 /// ```
+/// The hash covers the canonical body instead: every field inline (bits 0-4 only), so where a
+/// field is stored never changes an event's hash.
 enum EventBody {
+    static let inheritedSource: UInt8 = 1 << 5
+    static let inheritedBatch: UInt8 = 1 << 6
+    static let inheritedCorrelation: UInt8 = 1 << 7
+
+    /// The canonical body, as hashed.
     static func encode(metadata: EventMetadata, payload: [UInt8]) -> [UInt8] {
         var writer = ByteWriter(capacity: payload.count + 64)
-        encode(metadata: metadata, payload: payload, into: &writer)
+        encodeStored(metadata: metadata, shared: EventMetadata(), payload: payload, into: &writer)
         return writer.bytes
     }
 
-    /// Appends the body to `writer`.
-    static func encode(metadata: EventMetadata, payload: [UInt8], into writer: inout ByteWriter) {
-        var mask: UInt8 = 0
-        if metadata.source != nil { mask |= 1 }
-        if metadata.batch != nil { mask |= 2 }
-        if metadata.origin != nil { mask |= 4 }
-        if metadata.causationID != nil { mask |= 8 }
-        if metadata.correlationID != nil { mask |= 16 }
-        writer.u8(mask)
-        if let field = metadata.source { writer.string(field) }
-        if let field = metadata.batch { writer.string(field) }
-        if let field = metadata.origin { writer.string(field) }
-        if let field = metadata.causationID { writer.string(field) }
-        if let field = metadata.correlationID { writer.string(field) }
+    /// Appends the canonical metadata (mask and every field) to `writer`, without the payload.
+    static func encodeCanonicalMetadata(_ metadata: EventMetadata, into writer: inout ByteWriter) {
+        encodeStoredMetadata(metadata, shared: EventMetadata(), into: &writer)
+    }
+
+    /// Appends the stored body: fields equal to the append's `shared` ones are left out.
+    static func encodeStored(metadata: EventMetadata, shared: EventMetadata, payload: [UInt8], into writer: inout ByteWriter) {
+        encodeStoredMetadata(metadata, shared: shared, into: &writer)
         writer.raw(payload)
     }
 
-    static func decode(_ body: UnsafeRawBufferPointer) throws -> (EventMetadata, [UInt8]) {
+    private static func encodeStoredMetadata(_ metadata: EventMetadata, shared: EventMetadata, into writer: inout ByteWriter) {
+        let inheritSource = metadata.source != nil && metadata.source == shared.source
+        let inheritBatch = metadata.batch != nil && metadata.batch == shared.batch
+        let inheritCorrelation = metadata.correlationID != nil && metadata.correlationID == shared.correlationID
+        var mask: UInt8 = 0
+        if inheritSource { mask |= inheritedSource } else if metadata.source != nil { mask |= 1 }
+        if inheritBatch { mask |= inheritedBatch } else if metadata.batch != nil { mask |= 2 }
+        if metadata.origin != nil { mask |= 4 }
+        if metadata.causationID != nil { mask |= 8 }
+        if inheritCorrelation { mask |= inheritedCorrelation } else if metadata.correlationID != nil { mask |= 16 }
+        writer.u8(mask)
+        if mask & 1 != 0, let field = metadata.source { writer.string(field) }
+        if mask & 2 != 0, let field = metadata.batch { writer.string(field) }
+        if let field = metadata.origin { writer.string(field) }
+        if let field = metadata.causationID { writer.string(field) }
+        if mask & 16 != 0, let field = metadata.correlationID { writer.string(field) }
+    }
+
+    /// Decodes a stored body, taking inherited fields from the append's `shared` metadata.
+    /// Returns the metadata and the payload's range in `body`.
+    static func decode(_ body: UnsafeRawBufferPointer, shared: EventMetadata) throws -> (EventMetadata, Range<Int>) {
         var reader = ByteReader(body)
         do {
             let mask = try reader.u8()
-            guard mask & ~0b11111 == 0 else { throw EventRecord.Malformed(reason: "unknown metadata fields \(mask)") }
             var fields = [String?](repeating: nil, count: 5)
             for index in 0..<5 where mask & (1 << UInt8(index)) != 0 {
                 fields[index] = try reader.string()
+            }
+            if mask & inheritedSource != 0 {
+                guard fields[0] == nil, let source = shared.source else { throw EventRecord.Malformed(reason: "inherits a source its append lacks") }
+                fields[0] = source
+            }
+            if mask & inheritedBatch != 0 {
+                guard fields[1] == nil, let batch = shared.batch else { throw EventRecord.Malformed(reason: "inherits a batch its append lacks") }
+                fields[1] = batch
+            }
+            if mask & inheritedCorrelation != 0 {
+                guard fields[4] == nil, let correlation = shared.correlationID else {
+                    throw EventRecord.Malformed(reason: "inherits a correlation id its append lacks")
+                }
+                fields[4] = correlation
             }
             let metadata = EventMetadata(
                 source: fields[0],
@@ -214,9 +251,57 @@ enum EventBody {
                 causationID: fields[3],
                 correlationID: fields[4]
             )
-            return (metadata, Array(reader.rest()))
+            return (metadata, reader.offset..<body.count)
         } catch is ByteReader.Truncated {
             throw EventRecord.Malformed(reason: "event body is truncated")
         }
+    }
+}
+
+/// What the `recorded` database holds per append: its last position and the metadata its
+/// events share. `u64 last ‖ u8 mask (bit 0 source, 1 batch, 4 correlation) ‖ fields`.
+enum CommitEntry {
+    static func encode(last: UInt64, shared: EventMetadata) -> [UInt8] {
+        var writer = ByteWriter(capacity: 64)
+        writer.u64(last)
+        var mask: UInt8 = 0
+        if shared.source != nil { mask |= 1 }
+        if shared.batch != nil { mask |= 2 }
+        if shared.correlationID != nil { mask |= 16 }
+        writer.u8(mask)
+        if let field = shared.source { writer.string(field) }
+        if let field = shared.batch { writer.string(field) }
+        if let field = shared.correlationID { writer.string(field) }
+        return writer.bytes
+    }
+
+    static func decode(_ buffer: UnsafeRawBufferPointer) throws -> (last: UInt64, shared: EventMetadata) {
+        var reader = ByteReader(buffer)
+        do {
+            let last = try reader.u64()
+            let mask = try reader.u8()
+            guard mask & ~0b10011 == 0 else { throw EventRecord.Malformed(reason: "unknown append metadata fields \(mask)") }
+            var shared = EventMetadata()
+            if mask & 1 != 0 { shared.source = try reader.string() }
+            if mask & 2 != 0 { shared.batch = try reader.string() }
+            if mask & 16 != 0 { shared.correlationID = try reader.string() }
+            guard reader.remaining == 0 else { throw EventRecord.Malformed(reason: "an append entry has trailing bytes") }
+            return (last, shared)
+        } catch is ByteReader.Truncated {
+            throw EventRecord.Malformed(reason: "an append entry is truncated")
+        }
+    }
+
+    /// The metadata every event of `events` shares: source, batch and correlation id.
+    static func shared(by events: [ProposedEvent]) -> EventMetadata {
+        guard let first = events.first?.metadata else { return EventMetadata() }
+        var shared = EventMetadata(source: first.source, batch: first.batch, correlationID: first.correlationID)
+        for event in events.dropFirst() {
+            if shared.source != nil, event.metadata.source != shared.source { shared.source = nil }
+            if shared.batch != nil, event.metadata.batch != shared.batch { shared.batch = nil }
+            if shared.correlationID != nil, event.metadata.correlationID != shared.correlationID { shared.correlationID = nil }
+            if shared.isEmpty { break }
+        }
+        return shared
     }
 }

@@ -46,7 +46,8 @@ extension Journal {
             }
         }
 
-        let pipeline = PreparePipeline(events: events, dictionary: dictionary, typeIDs: typeIDs, compressors: writer.compressors)
+        let shared = CommitEntry.shared(by: events)
+        let pipeline = PreparePipeline(events: events, shared: shared, dictionary: dictionary, typeIDs: typeIDs, compressors: writer.compressors)
         pipeline.start()
         let result: AppendResult
         var attempt = 0
@@ -54,7 +55,7 @@ extension Journal {
             result = try environment.write { txn in
                 attempt += 1
                 if attempt > 1 { writer.forgetSubjectHeads() }
-                return try self.write(events, pipeline, pendingDictionary, newTypes, idempotencyKey, writer, &txn)
+                return try self.write(events, shared, pipeline, pendingDictionary, newTypes, idempotencyKey, writer, &txn)
             }
         } catch let error as LMDBError {
             writer.forgetSubjectHeads()
@@ -130,6 +131,7 @@ extension Journal {
     /// The write transaction of an append. Runs again from the start when the map had to grow.
     private func write(
         _ events: [ProposedEvent],
+        _ shared: EventMetadata,
         _ pipeline: PreparePipeline,
         _ pendingDictionary: PendingDictionary?,
         _ newTypes: [(EventType, UInt32)],
@@ -172,8 +174,9 @@ extension Journal {
                 position += 1
                 let subject = events[index].subject
                 var current: SubjectHead
-                if let cached = writer.subjectHeads[subject] {
-                    current = cached
+                let cachedIndex = writer.subjectHeads.index(forKey: subject)
+                if let cachedIndex {
+                    current = writer.subjectHeads.values[cachedIndex]
                 } else if let stored = try Journal.subjectHead(txn, db.subjects, subject) {
                     current = SubjectHead(version: stored.version, last: stored.last, stamp: 0)
                 } else {
@@ -221,7 +224,11 @@ extension Journal {
                 }
                 current.version = version
                 current.last = position
-                writer.subjectHeads[subject] = current
+                if let cachedIndex {
+                    writer.subjectHeads.values[cachedIndex] = current
+                } else {
+                    writer.subjectHeads[subject] = current
+                }
                 previousHash = hash
             }
         }
@@ -236,7 +243,7 @@ extension Journal {
 
         let first = JournalPosition(head.position.rawValue + 1)
         let last = JournalPosition(position)
-        try txn.put(db.recorded, key: recordedAt.sortableKey, value: position.bigEndianBytes, flags: .append)
+        try txn.put(db.recorded, key: recordedAt.sortableKey, value: CommitEntry.encode(last: position, shared: shared), flags: .append)
         if let idempotencyDigest, let idempotencyKey {
             var value = ByteWriter(capacity: 24 + idempotencyKey.utf8.count)
             value.u64(first.rawValue)

@@ -39,7 +39,12 @@ extension Journal {
     /// Trains a dictionary from the batch being appended and the most recent stored events.
     func trainDictionary(including events: [ProposedEvent]) throws -> PendingDictionary {
         let policy = configuration.dictionaryPolicy
-        var samples = events.suffix(policy.sampleCount).map { EventBody.encode(metadata: $0.metadata, payload: $0.payload) }
+        let shared = CommitEntry.shared(by: events)
+        var samples = events.suffix(policy.sampleCount).map { event in
+            var body = ByteWriter(capacity: event.payload.count + 64)
+            EventBody.encodeStored(metadata: event.metadata, shared: shared, payload: event.payload, into: &body)
+            return body.bytes
+        }
         let wanted = policy.sampleCount - samples.count
         let (stored, nextID) = try read { snapshot in
             var bodies: [[UInt8]] = []

@@ -165,10 +165,16 @@ struct Verifier {
         }
         let digest: SHA256Digest
         do {
+            let shared = try snapshot.sharedMetadata(recordedAt: record.recordedAt, position: position)
             digest = try snapshot.withBody(of: record, position: position) { body in
-                _ = try EventBody.decode(body)
-                return EventHasher.contentDigest(
-                    type: type.rawValue, subject: record.subject, effectiveAt: record.effectiveAt, body: body)
+                let (metadata, payload) = try EventBody.decode(body, shared: shared)
+                var canonical = ByteWriter(capacity: 128)
+                EventBody.encodeCanonicalMetadata(metadata, into: &canonical)
+                return canonical.bytes.withUnsafeBytes { canonical in
+                    EventHasher.contentDigest(
+                        type: type.rawValue, subject: record.subject, effectiveAt: record.effectiveAt,
+                        metadata: canonical, payload: UnsafeRawBufferPointer(rebasing: body[payload]))
+                }
             }
         } catch let error as JournalError {
             problem(position, JournalSchema.events, error.message)
@@ -226,13 +232,13 @@ struct Verifier {
             var entry = try cursor.first()
             while let current = entry {
                 defer { index += 1 }
-                guard current.key.count == 8, current.value.count == 8 else {
-                    found.append((nil, "an entry has a key or value that is not 8 bytes"))
+                guard current.key.count == 8, let decoded = try? CommitEntry.decode(current.value) else {
+                    found.append((nil, "entry \(index + 1) does not decode"))
                     entry = try cursor.next()
                     continue
                 }
                 let time = Timestamp(sortableKey: current.key)
-                let last = UInt64(bigEndianBytes: current.value)
+                let last = decoded.last
                 if index >= expected.count {
                     found.append((last, "an entry (\(time) -> \(last)) matches no append"))
                 } else if expected[index].time != time || expected[index].last != last {

@@ -26,7 +26,7 @@ extension JournalSnapshot {
         try txn.withCursor(db.recorded) { cursor in
             var entry = try cursor.first()
             while let current = entry {
-                commitEnds.append((Array(current.key), Array(current.value), UInt64(bigEndianBytes: current.value)))
+                commitEnds.append((Array(current.key), Array(current.value), UInt64(bigEndianBytes: UnsafeRawBufferPointer(rebasing: current.value[0..<8]))))
                 entry = try cursor.next()
             }
         }

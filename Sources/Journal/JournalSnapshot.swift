@@ -9,6 +9,7 @@ public struct JournalSnapshot: ~Copyable {
     let txn: BorrowedTransaction
     let journal: Journal
     let decompressor: Decompressor
+    let commits = CommitCache()
 
     var db: Journal.Databases { journal.databases }
 
@@ -95,7 +96,8 @@ public struct JournalSnapshot: ~Copyable {
     public func position(recordedAtOrBefore instant: Timestamp) throws -> JournalPosition {
         try txn.withCursor(db.recorded) { cursor in
             guard let entry = try cursor.seek(atOrBefore: instant.sortableKey) else { return .start }
-            return JournalPosition(UInt64(bigEndianBytes: entry.value))
+            guard entry.value.count >= 8 else { throw JournalError(.corrupt, "a recorded-time entry is shorter than 8 bytes") }
+            return JournalPosition(UInt64(bigEndianBytes: UnsafeRawBufferPointer(rebasing: entry.value[0..<8])))
         }
     }
 
@@ -147,9 +149,11 @@ public struct JournalSnapshot: ~Copyable {
     func decodeEvent(_ value: UnsafeRawBufferPointer, position: UInt64, previousHash: EventHash) throws -> RecordedEvent {
         let record = try EventRecord.decode(value, position: position)
         let type = try journal.typeTable.name(record.typeID, txn, db.types)
+        let shared = try sharedMetadata(recordedAt: record.recordedAt, position: position)
         let (metadata, payload) = try withBody(of: record, position: position) { body in
             do {
-                return try EventBody.decode(body)
+                let (metadata, range) = try EventBody.decode(body, shared: shared)
+                return (metadata, Array(body[range]))
             } catch let error as EventRecord.Malformed {
                 throw JournalError(.corrupt, "event \(position) is damaged: \(error.reason); run roster-journal verify")
             }
@@ -167,6 +171,21 @@ public struct JournalSnapshot: ~Copyable {
             previousHash: previousHash,
             hash: EventHash(bytes: Array(record.hash))
         )
+    }
+
+    /// The metadata shared by the events of the append recorded at `recordedAt`.
+    func sharedMetadata(recordedAt: Timestamp, position: UInt64) throws -> EventMetadata {
+        if let cached = commits.entry, cached.time == recordedAt { return cached.shared }
+        guard let value = try txn.value(db.recorded, key: recordedAt.sortableKey) else {
+            throw JournalError(.corrupt, "event \(position) belongs to no append in the recorded-time index; run roster-journal verify")
+        }
+        do {
+            let entry = try value.withUnsafeBytes { try CommitEntry.decode($0) }
+            commits.entry = (recordedAt, entry.shared)
+            return entry.shared
+        } catch let error as EventRecord.Malformed {
+            throw JournalError(.corrupt, "the append of event \(position) is damaged: \(error.reason); run roster-journal verify")
+        }
     }
 
     /// Runs `body` with the record's uncompressed body.
@@ -233,4 +252,9 @@ extension Journal {
     public func position(recordedAtOrBefore instant: Timestamp) throws -> JournalPosition {
         try read { try $0.position(recordedAtOrBefore: instant) }
     }
+}
+
+/// The last append entry a snapshot decoded: consecutive events usually share it.
+final class CommitCache {
+    var entry: (time: Timestamp, shared: EventMetadata)?
 }

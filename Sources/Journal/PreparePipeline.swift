@@ -19,6 +19,7 @@ final class PreparePipeline: @unchecked Sendable {
     static let chunkSize = 512
 
     let events: [ProposedEvent]
+    let shared: EventMetadata
     let dictionary: CompressionDictionary?
     let typeIDs: [EventType: UInt32]
     let compressors: [Compressor]
@@ -28,8 +29,9 @@ final class PreparePipeline: @unchecked Sendable {
     private var claimed = 0
     private var done: [Bool]
 
-    init(events: [ProposedEvent], dictionary: CompressionDictionary?, typeIDs: [EventType: UInt32], compressors: [Compressor]) {
+    init(events: [ProposedEvent], shared: EventMetadata, dictionary: CompressionDictionary?, typeIDs: [EventType: UInt32], compressors: [Compressor]) {
         self.events = events
+        self.shared = shared
         self.dictionary = dictionary
         self.typeIDs = typeIDs
         self.compressors = compressors
@@ -85,13 +87,14 @@ final class PreparePipeline: @unchecked Sendable {
 
     private func run(_ chunk: Int, compressor: Compressor) {
         var body = ByteWriter(capacity: 1024)
+        var metadata = ByteWriter(capacity: 256)
         var scratch = [UInt8](repeating: 0, count: 2048)
         var tail = ByteWriter(capacity: 1024)
         let range = range(of: chunk)
         var results: [PreparedEvent] = []
         results.reserveCapacity(range.count)
         for index in range {
-            results.append(prepare(events[index], body: &body, scratch: &scratch, tail: &tail, compressor: compressor))
+            results.append(prepare(events[index], metadata: &metadata, body: &body, scratch: &scratch, tail: &tail, compressor: compressor))
         }
         condition.lock()
         output.withUnsafeMutableBufferPointer { output in
@@ -104,19 +107,27 @@ final class PreparePipeline: @unchecked Sendable {
 
     private func prepare(
         _ event: ProposedEvent,
+        metadata: inout ByteWriter,
         body: inout ByteWriter,
         scratch: inout [UInt8],
         tail: inout ByteWriter,
         compressor: Compressor
     ) -> PreparedEvent {
+        metadata.bytes.removeAll(keepingCapacity: true)
+        EventBody.encodeCanonicalMetadata(event.metadata, into: &metadata)
         body.bytes.removeAll(keepingCapacity: true)
-        EventBody.encode(metadata: event.metadata, payload: event.payload, into: &body)
+        EventBody.encodeStored(metadata: event.metadata, shared: shared, payload: event.payload, into: &body)
         var subject = event.subject
         return subject.withUTF8 { subjectBytes in
             let subject = UnsafeRawBufferPointer(subjectBytes)
+            let digest = metadata.bytes.withUnsafeBytes { metadata in
+                event.payload.withUnsafeBytes { payload in
+                    EventHasher.contentDigest(
+                        type: event.type.rawValue, subject: subject, effectiveAt: event.effectiveAt,
+                        metadata: metadata, payload: payload)
+                }
+            }
             return body.bytes.withUnsafeBytes { body in
-                let digest = EventHasher.contentDigest(
-                    type: event.type.rawValue, subject: subject, effectiveAt: event.effectiveAt, body: body)
                 let bound = Compressor.bound(body.count)
                 if scratch.count < bound { scratch = [UInt8](repeating: 0, count: bound) }
                 let compressed: Int? = scratch.withUnsafeMutableBytes { output in
@@ -142,7 +153,7 @@ final class PreparePipeline: @unchecked Sendable {
                 }
                 return PreparedEvent(
                     flags: EventRecord.flags(codec: codec, hasEffectiveTime: event.effectiveAt != nil),
-                    tail: tail.bytes,
+                    tail: Array(tail.bytes),
                     contentDigest: digest
                 )
             }
