@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Roster",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Journal", targets: ["Journal"]),
         .library(name: "LMDBKit", targets: ["LMDBKit"]),
@@ -57,13 +57,16 @@ let package = Package(
             path: "Tests/Support/journal-test-child"
         ),
 
+        // Helpers the journal's test targets share: temporary directories, child processes, clocks.
+        .target(name: "JournalTestSupport", dependencies: ["Journal"], path: "Tests/Support/JournalTestSupport"),
+
         .testTarget(name: "LMDBKitTests", dependencies: ["LMDBKit"]),
         .testTarget(name: "ZstdKitTests", dependencies: ["ZstdKit"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
-        .testTarget(name: "JournalTests", dependencies: ["Journal", "journal-test-child"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "JournalTestSupport", "journal-test-child"]),
         .testTarget(
             name: "JournalToolsTests",
-            dependencies: ["JournalTools", "Journal", "roster-journal", "journal-test-child"]
+            dependencies: ["JournalTools", "Journal", "JournalTestSupport", "roster-journal", "journal-test-child"]
         ),
     ]
 )

@@ -229,3 +229,20 @@ public final class Journal: @unchecked Sendable {
         JournalPosition(notifier.head)
     }
 }
+
+extension Journal {
+    /// Reader slots of dead processes that were cleared when the journal opened.
+    public var staleReadersClearedAtOpen: Int { environment.staleReadersClearedAtOpen }
+
+    /// Where the stored record of the event at `position` lies in `data.mdb`: its byte offset
+    /// and length. For forensic tools and damage tests, which need to name the bytes of an event.
+    public func storedRecordLocation(at position: JournalPosition) throws -> (offset: Int, length: Int)? {
+        try read { snapshot in
+            let key = position.rawValue.bigEndianBytes
+            guard let value = try key.withUnsafeBytes({ try snapshot.txn.value(snapshot.db.events, key: $0) }),
+                let base = environment.info().mapAddress, let start = value.baseAddress
+            else { return nil }
+            return (base.distance(to: start), value.count)
+        }
+    }
+}

@@ -54,6 +54,8 @@ public final class Environment: @unchecked Sendable {
     let env: OpaquePointer
     private var handles: [String: Database] = [:]
     private let resizeLock = ReadWriteLock()
+    /// How many reader slots of dead processes were cleared when the environment opened.
+    public let staleReadersClearedAtOpen: Int
     private let writerLock = ReadWriteLock()
 
     /// Opens the environment described by `configuration`, creating its files when writable.
@@ -82,6 +84,7 @@ public final class Environment: @unchecked Sendable {
             try check(mdb_env_set_mapsize(env, 0), "adopt map size")
             var dead: Int32 = 0
             try check(mdb_reader_check(env, &dead), "clear stale readers", configuration.path)
+            staleReadersClearedAtOpen = Int(dead)
             try openDatabases(configuration.databases)
         } catch {
             mdb_env_close(env)
@@ -215,7 +218,8 @@ public final class Environment: @unchecked Sendable {
             lastPageNumber: info.me_last_pgno,
             lastTransactionID: info.me_last_txnid,
             readersInUse: Int(info.me_numreaders),
-            maxReaders: Int(info.me_maxreaders)
+            maxReaders: Int(info.me_maxreaders),
+            mapAddress: UnsafeRawPointer(info.me_mapaddr)
         )
     }
 
@@ -257,6 +261,9 @@ public struct EnvironmentInfo: Sendable {
     public let readersInUse: Int
     /// Reader slots available.
     public let maxReaders: Int
+    /// Where the data file is mapped in this process: a value's address minus this is its
+    /// offset in `data.mdb` (for tools and tests that inspect the file).
+    nonisolated(unsafe) public let mapAddress: UnsafeRawPointer?
 
     /// The bytes of the data file in use.
     public var usedBytes: Int { (lastPageNumber + 1) * pageSize }
