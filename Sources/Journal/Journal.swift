@@ -240,9 +240,9 @@ extension Journal {
         try read { snapshot in
             let key = position.rawValue.bigEndianBytes
             guard let value = try key.withUnsafeBytes({ try snapshot.txn.value(snapshot.db.events, key: $0) }),
-                let base = environment.info().mapAddress, let start = value.baseAddress
+                let base = environment.dataFileMapAddress(), let start = value.baseAddress
             else { return nil }
-            return (base.distance(to: start), value.count)
+            return (Int(UInt(bitPattern: start) - base), value.count)
         }
     }
 }

@@ -1,4 +1,5 @@
 import CLMDB
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -218,8 +219,7 @@ public final class Environment: @unchecked Sendable {
             lastPageNumber: info.me_last_pgno,
             lastTransactionID: info.me_last_txnid,
             readersInUse: Int(info.me_numreaders),
-            maxReaders: Int(info.me_maxreaders),
-            mapAddress: UnsafeRawPointer(info.me_mapaddr)
+            maxReaders: Int(info.me_maxreaders)
         )
     }
 
@@ -239,6 +239,21 @@ public final class Environment: @unchecked Sendable {
             "copy environment",
             path
         )
+    }
+
+    /// Where `data.mdb` is mapped in this process, read from `/proc/self/maps`: a value's address
+    /// minus this is its offset in the file. For tools and tests that inspect the file itself.
+    public func dataFileMapAddress() -> UInt? {
+        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return nil }
+        let dataFile = URL(fileURLWithPath: configuration.path + "/data.mdb").resolvingSymlinksInPath().path
+        for line in maps.split(separator: "\n") where line.hasSuffix(" " + dataFile) || line.hasSuffix("\t" + dataFile) {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 6, fields[2].allSatisfy({ $0 == "0" }),
+                let start = fields[0].split(separator: "-").first, let address = UInt(start, radix: 16)
+            else { continue }
+            return address
+        }
+        return nil
     }
 
     /// Flushes buffers to disk, for environments opened with `noMetaSync`.
@@ -261,9 +276,6 @@ public struct EnvironmentInfo: Sendable {
     public let readersInUse: Int
     /// Reader slots available.
     public let maxReaders: Int
-    /// Where the data file is mapped in this process: a value's address minus this is its
-    /// offset in `data.mdb` (for tools and tests that inspect the file).
-    nonisolated(unsafe) public let mapAddress: UnsafeRawPointer?
 
     /// The bytes of the data file in use.
     public var usedBytes: Int { (lastPageNumber + 1) * pageSize }
