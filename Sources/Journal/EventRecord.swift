@@ -16,8 +16,12 @@ import Digest
 /// varint  subject length, subject bytes  (UTF-8)
 /// varint  body length, uncompressed
 /// ...     stored body: the body, compressed according to the codec
+/// u32     CRC-32C of the tail (everything from the dictionary id to the stored body), big-endian
 /// ```
-/// The header stays uncompressed so scans by type or subject never decompress.
+/// The header stays uncompressed so scans by type or subject never decompress. The chain hash
+/// covers the meaning of the head and the content of the body; the checksum covers the stored
+/// bytes of the tail, so damage that leaves the content intact (a zstd window descriptor, an
+/// unused header bit) is still found.
 struct EventRecord {
     enum Codec: UInt8 {
         case raw = 0
@@ -57,6 +61,15 @@ struct EventRecord {
                 throw Malformed(reason: "subject version \(version) out of range")
             }
             let hash = try reader.bytes(32)
+            let tailStart = reader.offset
+            guard buffer.count - tailStart >= 4 else { throw Malformed(reason: "record is truncated") }
+            let tail = UnsafeRawBufferPointer(rebasing: buffer[tailStart..<buffer.count - 4])
+            let checksum = UInt32(bigEndianBytes: UnsafeRawBufferPointer(rebasing: buffer[(buffer.count - 4)...]))
+            guard CRC32C.checksum(tail) == checksum else {
+                throw Malformed(reason: "the record's checksum does not match its bytes")
+            }
+            reader = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[0..<buffer.count - 4]))
+            reader.offset = tailStart
             var dictionaryID: UInt32 = 0
             if codec == .zstdDictionary {
                 let id = try reader.varint()
@@ -115,6 +128,7 @@ struct EventRecord {
         bodyLength: Int,
         storedBody: UnsafeRawBufferPointer
     ) {
+        let start = writer.bytes.count
         if codec == .zstdDictionary { writer.varint(UInt64(dictionaryID)) }
         if let effectiveAt { writer.i64(effectiveAt.rawValue) }
         writer.varint(UInt64(typeID))
@@ -122,6 +136,8 @@ struct EventRecord {
         writer.raw(subject)
         writer.varint(UInt64(bodyLength))
         writer.raw(storedBody)
+        let checksum = writer.bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[start...])) }
+        writer.u32(checksum)
     }
 
     static func flags(codec: Codec, hasEffectiveTime: Bool) -> UInt8 {

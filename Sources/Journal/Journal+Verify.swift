@@ -37,9 +37,12 @@ public struct VerificationReport: Sendable {
     /// True when nothing is wrong.
     public var isSound: Bool { problems.isEmpty }
 
-    /// The first damaged event, if one is.
+    /// The first damaged event, if one is. Damage found in the events themselves (a record
+    /// that does not decode or hash) locates it; index disagreements are its echoes, and count
+    /// only when no event is damaged.
     public var firstBadPosition: JournalPosition? {
-        problems.compactMap(\.position).min()
+        let inEvents = problems.filter { $0.database == JournalSchema.events }.compactMap(\.position).min()
+        return inEvents ?? problems.compactMap(\.position).min()
     }
 
     static let problemLimit = 50

@@ -24,3 +24,33 @@ import Testing
         #expect(SHA256Digest(bytes: [1, 2, 3]) == nil)
     }
 }
+
+@Suite struct CRC32CTests {
+    @Test func matchesTheStandardCheckValues() {
+        // RFC 3720, appendix B.4, and the common "123456789" check value.
+        #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
+        #expect(CRC32C.checksum([UInt8](repeating: 0, count: 32)) == 0x8A91_36AA)
+        #expect(CRC32C.checksum([UInt8](repeating: 0xff, count: 32)) == 0x62A8_AB43)
+        #expect(CRC32C.checksum((0..<32).map { UInt8($0) }) == 0x46DD_794E)
+    }
+
+    @Test func continuingEqualsComputingAtOnce() {
+        let bytes = (0..<777).map { UInt8(truncatingIfNeeded: $0 &* 131) }
+        let split = bytes.withUnsafeBytes { raw in
+            CRC32C.update(CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[0..<100])), UnsafeRawBufferPointer(rebasing: raw[100...]))
+        }
+        #expect(split == CRC32C.checksum(bytes))
+    }
+
+    @Test func everySingleBitFlipChangesTheChecksum() {
+        var bytes = (0..<150).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let clean = CRC32C.checksum(bytes)
+        for index in bytes.indices {
+            for bit in 0..<8 {
+                bytes[index] ^= 1 << bit
+                #expect(CRC32C.checksum(bytes) != clean)
+                bytes[index] ^= 1 << bit
+            }
+        }
+    }
+}
