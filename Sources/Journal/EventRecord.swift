@@ -310,12 +310,13 @@ enum CommitEntry {
 
     /// The metadata every event of `events` shares: source, batch and correlation id.
     static func shared(by events: [ProposedEvent]) -> EventMetadata {
-        guard let first = events.first?.metadata else { return EventMetadata() }
-        var shared = EventMetadata(source: first.source, batch: first.batch, correlationID: first.correlationID)
-        for event in events.dropFirst() {
-            if shared.source != nil, event.metadata.source != shared.source { shared.source = nil }
-            if shared.batch != nil, event.metadata.batch != shared.batch { shared.batch = nil }
-            if shared.correlationID != nil, event.metadata.correlationID != shared.correlationID { shared.correlationID = nil }
+        guard !events.isEmpty else { return EventMetadata() }
+        var shared = EventMetadata(
+            source: events[0].metadata.source, batch: events[0].metadata.batch, correlationID: events[0].metadata.correlationID)
+        for index in events.indices.dropFirst() {
+            if shared.source != nil, events[index].metadata.source != shared.source { shared.source = nil }
+            if shared.batch != nil, events[index].metadata.batch != shared.batch { shared.batch = nil }
+            if shared.correlationID != nil, events[index].metadata.correlationID != shared.correlationID { shared.correlationID = nil }
             if shared.isEmpty { break }
         }
         return shared

@@ -36,12 +36,16 @@ extension Journal {
         var newTypes: [(EventType, UInt32)] = []
         var typeIDs: [EventType: UInt32] = [:]
         var nextTypeID = UInt32(typeTable.count) + 1
-        for event in events where typeIDs[event.type] == nil {
-            if let known = typeTable.id(of: event.type) {
-                typeIDs[event.type] = known
+        var lastType: EventType?
+        for index in events.indices where events[index].type != lastType {
+            let type = events[index].type
+            lastType = type
+            guard typeIDs[type] == nil else { continue }
+            if let known = typeTable.id(of: type) {
+                typeIDs[type] = known
             } else {
-                typeIDs[event.type] = nextTypeID
-                newTypes.append((event.type, nextTypeID))
+                typeIDs[type] = nextTypeID
+                newTypes.append((type, nextTypeID))
                 nextTypeID += 1
             }
         }
@@ -100,24 +104,25 @@ extension Journal {
             throw JournalError(.invalidEvent, "an idempotency key is 1 to 1024 bytes")
         }
         var checkedTypes = Set<EventType>()
-        for (index, event) in events.enumerated() {
-            let subjectBytes = event.subject.utf8.count
+        for index in events.indices {
+            let subjectBytes = events[index].subject.utf8.count
             guard subjectBytes > 0, subjectBytes <= JournalSchema.maxSubjectBytes else {
                 throw JournalError(
                     .invalidEvent,
                     "event \(index + 1) of the batch: the subject is \(subjectBytes) bytes; give 1 to \(JournalSchema.maxSubjectBytes)"
                 )
             }
-            if !checkedTypes.contains(event.type) {
-                if let problem = event.type.validate() {
+            if index == 0 || events[index].type != events[index - 1].type, !checkedTypes.contains(events[index].type) {
+                if let problem = events[index].type.validate() {
                     throw JournalError(.invalidEvent, "event \(index + 1) of the batch: \(problem)")
                 }
-                checkedTypes.insert(event.type)
+                checkedTypes.insert(events[index].type)
             }
-            guard event.payload.count <= JournalSchema.maxPayloadBytes else {
+            let payloadBytes = events[index].payload.count
+            guard payloadBytes <= JournalSchema.maxPayloadBytes else {
                 throw JournalError(
                     .invalidEvent,
-                    "event \(index + 1) of the batch: the payload is \(event.payload.count) bytes; the limit is \(JournalSchema.maxPayloadBytes)"
+                    "event \(index + 1) of the batch: the payload is \(payloadBytes) bytes; the limit is \(JournalSchema.maxPayloadBytes)"
                 )
             }
         }
@@ -168,68 +173,71 @@ extension Journal {
         var previousHash = head.hash
         var position = head.position.rawValue
         var headBuffer = [UInt8](repeating: 0, count: EventRecord.maxHeadSize)
-        for chunk in 0..<pipeline.chunkCount {
-            pipeline.waitFor(chunk: chunk)
-            for index in pipeline.range(of: chunk) {
-                position += 1
-                let subject = events[index].subject
-                var current: SubjectHead
-                let cachedIndex = writer.subjectHeads.index(forKey: subject)
-                if let cachedIndex {
-                    current = writer.subjectHeads.values[cachedIndex]
-                } else if let stored = try Journal.subjectHead(txn, db.subjects, subject) {
-                    current = SubjectHead(version: stored.version, last: stored.last, stamp: 0)
-                } else {
-                    current = SubjectHead(version: 0, last: 0, stamp: 0)
-                }
-                try Journal.check(events[index].expectedVersion, current.version, subject: subject, index: index, path: path)
-                let item = pipeline.prepared(index)
-                let version = current.version + 1
-                let hash = previousHash.withUnsafeBytes { previous in
-                    item.contentDigest.withUnsafeBytes { digest in
-                        EventHasher.chainHash(
-                            previous: previous,
-                            position: position,
+        for chunkIndex in 0..<pipeline.chunkCount {
+            let chunk = pipeline.waitFor(chunk: chunkIndex)
+            let range = pipeline.range(of: chunkIndex)
+            try chunk.tails.bytes.withUnsafeBytes { tails in
+                var tailStart = 0
+                for (offset, index) in range.enumerated() {
+                    position += 1
+                    let subject = events[index].subject
+                    var current: SubjectHead
+                    let cachedIndex = writer.subjectHeads.index(forKey: subject)
+                    if let cachedIndex {
+                        current = writer.subjectHeads.values[cachedIndex]
+                    } else if let stored = try Journal.subjectHead(txn, db.subjects, subject) {
+                        current = SubjectHead(version: stored.version, last: stored.last, stamp: 0)
+                    } else {
+                        current = SubjectHead(version: 0, last: 0, stamp: 0)
+                    }
+                    try Journal.check(events[index].expectedVersion, current.version, subject: subject, index: index, path: path)
+                    let version = current.version + 1
+                    let hash = previousHash.withUnsafeBytes { previous in
+                        chunk.digests[offset].withUnsafeBytes { digest in
+                            EventHasher.chainHash(
+                                previous: previous,
+                                position: position,
+                                recordedAt: recordedAt,
+                                subjectVersion: version,
+                                subjectPrevious: current.last,
+                                contentDigest: digest
+                            )
+                        }
+                    }
+                    let headSize = headBuffer.withUnsafeMutableBytes { buffer in
+                        EventRecord.encodeHead(
+                            into: buffer,
+                            flags: chunk.flags[offset],
                             recordedAt: recordedAt,
                             subjectVersion: version,
-                            subjectPrevious: current.last,
-                            contentDigest: digest
+                            subjectPreviousDelta: current.last == 0 ? 0 : position - current.last,
+                            hash: hash
                         )
                     }
-                }
-                let headSize = headBuffer.withUnsafeMutableBytes { buffer in
-                    EventRecord.encodeHead(
-                        into: buffer,
-                        flags: item.flags,
-                        recordedAt: recordedAt,
-                        subjectVersion: version,
-                        subjectPreviousDelta: current.last == 0 ? 0 : position - current.last,
-                        hash: hash
-                    )
-                }
-                try withUnsafeBytes(of: position.bigEndian) { key in
-                    try txn.put(db.events, key: key, reserving: headSize + item.tail.count, flags: .append) { value in
-                        headBuffer.withUnsafeBytes { head in
-                            UnsafeMutableRawBufferPointer(rebasing: value[0..<headSize]).copyMemory(
-                                from: UnsafeRawBufferPointer(rebasing: head[0..<headSize]))
-                        }
-                        item.tail.withUnsafeBytes { tail in
+                    let tail = UnsafeRawBufferPointer(rebasing: tails[tailStart..<chunk.ends[offset]])
+                    tailStart = chunk.ends[offset]
+                    try withUnsafeBytes(of: position.bigEndian) { key in
+                        try txn.put(db.events, key: key, reserving: headSize + tail.count, flags: .append) { value in
+                            headBuffer.withUnsafeBytes { head in
+                                UnsafeMutableRawBufferPointer(rebasing: value[0..<headSize]).copyMemory(
+                                    from: UnsafeRawBufferPointer(rebasing: head[0..<headSize]))
+                            }
                             UnsafeMutableRawBufferPointer(rebasing: value[headSize...]).copyMemory(from: tail)
                         }
                     }
+                    if current.stamp != stamp {
+                        touched.append(subject)
+                        current.stamp = stamp
+                    }
+                    current.version = version
+                    current.last = position
+                    if let cachedIndex {
+                        writer.subjectHeads.values[cachedIndex] = current
+                    } else {
+                        writer.subjectHeads[subject] = current
+                    }
+                    previousHash = hash
                 }
-                if current.stamp != stamp {
-                    touched.append(subject)
-                    current.stamp = stamp
-                }
-                current.version = version
-                current.last = position
-                if let cachedIndex {
-                    writer.subjectHeads.values[cachedIndex] = current
-                } else {
-                    writer.subjectHeads[subject] = current
-                }
-                previousHash = hash
             }
         }
 

@@ -17,68 +17,51 @@ public struct StoredCommit: Sendable {
 }
 
 extension JournalSnapshot {
-    /// The puts of every append, reconstructed from the stored data: event records, the subject
-    /// heads each append left, the recorded-time entry, and the types and dictionaries first
-    /// stored with it. (Idempotency entries are not reconstructed.)
-    public func storedCommits() throws -> [StoredCommit] {
-        var commits: [StoredCommit] = []
-        var commitEnds: [(key: [UInt8], value: [UInt8], last: UInt64)] = []
-        try txn.withCursor(db.recorded) { cursor in
-            var entry = try cursor.first()
-            while let current = entry {
-                commitEnds.append((Array(current.key), Array(current.value), UInt64(bigEndianBytes: UnsafeRawBufferPointer(rebasing: current.value[0..<8]))))
-                entry = try cursor.next()
-            }
-        }
-        var types: [[UInt8]: [UInt8]] = [:]
-        try txn.withCursor(db.types) { cursor in
-            var entry = try cursor.first()
-            while let current = entry {
-                types[Array(current.key)] = Array(current.value)
-                entry = try cursor.next()
-            }
-        }
-        var dictionaries: [UInt32: [UInt8]] = [:]
-        try txn.withCursor(db.dictionaries) { cursor in
-            var entry = try cursor.first()
-            while let current = entry {
-                dictionaries[UInt32(bigEndianBytes: current.key)] = Array(current.value)
-                entry = try cursor.next()
-            }
-        }
-        var seenTypes = Set<UInt32>()
-        var seenDictionaries = Set<UInt32>()
+    /// The puts of the append that wrote `first...last`, reconstructed from the stored data:
+    /// the types and dictionaries it stored first (those not yet in `seenTypes` and
+    /// `seenDictionaries`), its event records, the subject heads it left, and its recorded-time
+    /// entry. (An idempotency entry is not reconstructed.)
+    public func storedCommit(
+        first: JournalPosition,
+        last: JournalPosition,
+        seenTypes: inout Set<UInt32>,
+        seenDictionaries: inout Set<UInt32>
+    ) throws -> StoredCommit {
+        var commit = StoredCommit()
+        var heads: [String: [UInt8]] = [:]
+        var order: [String] = []
+        var recordedAt: Timestamp?
         try txn.withCursor(db.events) { cursor in
-            var entry = try cursor.first()
-            for end in commitEnds {
-                var commit = StoredCommit()
-                var heads: [String: [UInt8]] = [:]
-                while let current = entry, UInt64(bigEndianBytes: current.key) <= end.last {
-                    let position = UInt64(bigEndianBytes: current.key)
-                    let record = try EventRecord.decode(current.value, position: position)
-                    if seenTypes.insert(record.typeID).inserted, let name = types[record.typeID.bigEndianBytes] {
-                        commit.puts.append(.init(database: JournalSchema.types, key: record.typeID.bigEndianBytes, value: name, append: false))
-                    }
-                    if record.codec == .zstdDictionary, seenDictionaries.insert(record.dictionaryID).inserted,
-                        let stored = dictionaries[record.dictionaryID]
-                    {
-                        commit.puts.append(
-                            .init(database: JournalSchema.dictionaries, key: record.dictionaryID.bigEndianBytes, value: stored, append: false))
-                    }
-                    commit.puts.append(.init(database: JournalSchema.events, key: Array(current.key), value: Array(current.value), append: true))
-                    var head = [UInt8](repeating: 0, count: 12)
-                    Journal.encodeSubjectHead(version: record.subjectVersion, last: position, into: &head)
-                    heads[record.subjectText] = head
-                    entry = try cursor.next()
+            var entry = try cursor.seek(atOrAfter: first.rawValue.bigEndianBytes)
+            while let current = entry, UInt64(bigEndianBytes: current.key) <= last.rawValue {
+                let position = UInt64(bigEndianBytes: current.key)
+                let record = try EventRecord.decode(current.value, position: position)
+                recordedAt = record.recordedAt
+                if seenTypes.insert(record.typeID).inserted, let name = try txn.value(db.types, key: record.typeID.bigEndianBytes) {
+                    commit.puts.append(.init(database: JournalSchema.types, key: record.typeID.bigEndianBytes, value: name, append: false))
                 }
-                for (subject, head) in heads {
-                    commit.puts.append(.init(database: JournalSchema.subjects, key: Array(subject.utf8), value: head, append: false))
+                if record.codec == .zstdDictionary, seenDictionaries.insert(record.dictionaryID).inserted,
+                    let stored = try txn.value(db.dictionaries, key: record.dictionaryID.bigEndianBytes)
+                {
+                    commit.puts.append(
+                        .init(database: JournalSchema.dictionaries, key: record.dictionaryID.bigEndianBytes, value: stored, append: false))
                 }
-                commit.puts.append(.init(database: JournalSchema.recorded, key: end.key, value: end.value, append: true))
-                commits.append(commit)
+                commit.puts.append(.init(database: JournalSchema.events, key: Array(current.key), value: Array(current.value), append: true))
+                var head = [UInt8](repeating: 0, count: 12)
+                Journal.encodeSubjectHead(version: record.subjectVersion, last: position, into: &head)
+                let subject = record.subjectText
+                if heads.updateValue(head, forKey: subject) == nil { order.append(subject) }
+                entry = try cursor.next()
             }
         }
-        return commits
+        // In the order the append put them: first appearance in the batch.
+        for subject in order {
+            commit.puts.append(.init(database: JournalSchema.subjects, key: Array(subject.utf8), value: heads[subject]!, append: false))
+        }
+        if let recordedAt, let entry = try txn.value(db.recorded, key: recordedAt.sortableKey) {
+            commit.puts.append(.init(database: JournalSchema.recorded, key: recordedAt.sortableKey, value: entry, append: true))
+        }
+        return commit
     }
 }
 

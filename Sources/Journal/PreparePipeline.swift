@@ -9,11 +9,13 @@ import ZstdKit
 /// writer writes chunk *k* while the helper prepares later ones, and prepares chunks itself
 /// when it catches up, so both cores work for the whole append.
 final class PreparePipeline: @unchecked Sendable {
-    /// An event ready for the write transaction.
-    struct PreparedEvent {
-        var flags: UInt8 = 0
-        var tail: [UInt8] = []
-        var contentDigest = SHA256Digest()
+    /// The prepared events of one chunk: their tails back to back, and per event its flags,
+    /// content digest and where its tail ends.
+    final class Chunk {
+        var tails = ByteWriter(capacity: 128 * 1024)
+        var ends: [Int] = []
+        var flags: [UInt8] = []
+        var digests: [SHA256Digest] = []
     }
 
     static let chunkSize = 512
@@ -24,10 +26,9 @@ final class PreparePipeline: @unchecked Sendable {
     let typeIDs: [EventType: UInt32]
     let compressors: [Compressor]
     let chunkCount: Int
-    private var output: [PreparedEvent]
+    private var chunks: [Chunk?]
     private let condition = NSCondition()
     private var claimed = 0
-    private var done: [Bool]
 
     init(events: [ProposedEvent], shared: EventMetadata, dictionary: CompressionDictionary?, typeIDs: [EventType: UInt32], compressors: [Compressor]) {
         self.events = events
@@ -36,8 +37,7 @@ final class PreparePipeline: @unchecked Sendable {
         self.typeIDs = typeIDs
         self.compressors = compressors
         chunkCount = (events.count + Self.chunkSize - 1) / Self.chunkSize
-        output = [PreparedEvent](repeating: PreparedEvent(), count: events.count)
-        done = [Bool](repeating: false, count: chunkCount)
+        chunks = [Chunk?](repeating: nil, count: chunkCount)
     }
 
     func range(of chunk: Int) -> Range<Int> {
@@ -52,29 +52,25 @@ final class PreparePipeline: @unchecked Sendable {
         }
     }
 
-    /// Returns once `chunk` is prepared, preparing it (and any unclaimed chunk) meanwhile.
-    func waitFor(chunk: Int) {
+    /// Returns `chunk` once it is prepared, preparing it (and any unclaimed chunk) meanwhile.
+    func waitFor(chunk index: Int) -> Chunk {
         while true {
             condition.lock()
-            if done[chunk] {
+            if let chunk = chunks[index] {
                 condition.unlock()
-                return
+                return chunk
             }
             condition.unlock()
             if let next = claim() {
                 run(next, compressor: compressors[0])
             } else {
                 condition.lock()
-                while !done[chunk] { condition.wait() }
+                while chunks[index] == nil { condition.wait() }
+                let chunk = chunks[index]!
                 condition.unlock()
-                return
+                return chunk
             }
         }
-    }
-
-    /// The prepared event at `index`; its chunk must be done.
-    func prepared(_ index: Int) -> PreparedEvent {
-        output[index]
     }
 
     private func claim() -> Int? {
@@ -85,48 +81,53 @@ final class PreparePipeline: @unchecked Sendable {
         return claimed - 1
     }
 
-    private func run(_ chunk: Int, compressor: Compressor) {
+    private func run(_ index: Int, compressor: Compressor) {
         var body = ByteWriter(capacity: 1024)
         var metadata = ByteWriter(capacity: 256)
         var scratch = [UInt8](repeating: 0, count: 2048)
-        var tail = ByteWriter(capacity: 1024)
-        let range = range(of: chunk)
-        var results: [PreparedEvent] = []
-        results.reserveCapacity(range.count)
-        for index in range {
-            results.append(prepare(events[index], metadata: &metadata, body: &body, scratch: &scratch, tail: &tail, compressor: compressor))
+        let chunk = Chunk()
+        let range = range(of: index)
+        chunk.ends.reserveCapacity(range.count)
+        chunk.flags.reserveCapacity(range.count)
+        chunk.digests.reserveCapacity(range.count)
+        events.withUnsafeBufferPointer { events in
+            for event in range {
+                prepare(events[event], into: chunk, metadata: &metadata, body: &body, scratch: &scratch, compressor: compressor)
+            }
         }
         condition.lock()
-        output.withUnsafeMutableBufferPointer { output in
-            for (offset, result) in results.enumerated() { output[range.lowerBound + offset] = result }
-        }
-        done[chunk] = true
+        chunks[index] = chunk
         condition.broadcast()
         condition.unlock()
     }
 
     private func prepare(
-        _ event: ProposedEvent,
+        _ event: borrowing ProposedEvent,
+        into chunk: Chunk,
         metadata: inout ByteWriter,
         body: inout ByteWriter,
         scratch: inout [UInt8],
-        tail: inout ByteWriter,
         compressor: Compressor
-    ) -> PreparedEvent {
+    ) {
         metadata.bytes.removeAll(keepingCapacity: true)
         EventBody.encodeCanonicalMetadata(event.metadata, into: &metadata)
         body.bytes.removeAll(keepingCapacity: true)
         EventBody.encodeStored(metadata: event.metadata, shared: shared, payload: event.payload, into: &body)
+        let effectiveAt = event.effectiveAt
+        let typeID = typeIDs[event.type]!
+        let type = event.type.rawValue
         var subject = event.subject
-        return subject.withUTF8 { subjectBytes in
-            let subject = UnsafeRawBufferPointer(subjectBytes)
-            let digest = metadata.bytes.withUnsafeBytes { metadata in
+        let digest = subject.withUTF8 { subjectBytes in
+            metadata.bytes.withUnsafeBytes { metadata in
                 event.payload.withUnsafeBytes { payload in
                     EventHasher.contentDigest(
-                        type: event.type.rawValue, subject: subject, effectiveAt: event.effectiveAt,
+                        type: type, subject: UnsafeRawBufferPointer(subjectBytes), effectiveAt: effectiveAt,
                         metadata: metadata, payload: payload)
                 }
             }
+        }
+        let flags: UInt8 = subject.withUTF8 { subjectBytes in
+            let subject = UnsafeRawBufferPointer(subjectBytes)
             return body.bytes.withUnsafeBytes { body in
                 let bound = Compressor.bound(body.count)
                 if scratch.count < bound { scratch = [UInt8](repeating: 0, count: bound) }
@@ -137,26 +138,23 @@ final class PreparePipeline: @unchecked Sendable {
                 if let compressed, compressed < body.count {
                     codec = dictionary == nil ? .zstd : .zstdDictionary
                 }
-                tail.bytes.removeAll(keepingCapacity: true)
-                let typeID = typeIDs[event.type]!
                 if codec == .raw {
                     EventRecord.encodeTail(
-                        into: &tail, codec: codec, dictionaryID: 0, effectiveAt: event.effectiveAt, typeID: typeID,
+                        into: &chunk.tails, codec: codec, dictionaryID: 0, effectiveAt: effectiveAt, typeID: typeID,
                         subject: subject, bodyLength: body.count, storedBody: body)
                 } else {
                     scratch.withUnsafeBytes { stored in
                         EventRecord.encodeTail(
-                            into: &tail, codec: codec, dictionaryID: dictionary?.id ?? 0, effectiveAt: event.effectiveAt,
+                            into: &chunk.tails, codec: codec, dictionaryID: dictionary?.id ?? 0, effectiveAt: effectiveAt,
                             typeID: typeID, subject: subject, bodyLength: body.count,
                             storedBody: UnsafeRawBufferPointer(rebasing: stored[0..<compressed!]))
                     }
                 }
-                return PreparedEvent(
-                    flags: EventRecord.flags(codec: codec, hasEffectiveTime: event.effectiveAt != nil),
-                    tail: Array(tail.bytes),
-                    contentDigest: digest
-                )
+                return EventRecord.flags(codec: codec, hasEffectiveTime: effectiveAt != nil)
             }
         }
+        chunk.ends.append(chunk.tails.bytes.count)
+        chunk.flags.append(flags)
+        chunk.digests.append(digest)
     }
 }

@@ -13,7 +13,7 @@ public struct RosterJournalCommand: ParsableCommand {
             """,
         subcommands: [
             VerifyCommand.self, DumpCommand.self, StatsCommand.self, BackupCommand.self,
-            TrainDictionaryCommand.self, BenchCommand.self,
+            TrainDictionaryCommand.self, BenchCommand.self, LocateCommand.self,
         ]
     )
 

@@ -26,6 +26,7 @@ public struct SyntheticWorkforce {
         var status: Int
         var hireDay: Int
         var emailSuffix: Int
+        var hired = false
     }
 
     /// A generator over `population` workers.
@@ -124,7 +125,11 @@ public struct SyntheticWorkforce {
             ("status", Names.statuses[worker.status]),
             ("hire_date", date(worker.hireDay)),
         ]
-        let type: EventType = random.next(below: 4) == 0 ? "worker.hired.v1" : "worker.recorded.v1"
+        // A worker's first full record is a hire; a terminated worker's is a rehire; later ones
+        // are the record a full snapshot carries.
+        let type: EventType = !worker.hired ? "worker.hired.v1" : worker.status == 2 ? "worker.rehired.v1" : "worker.recorded.v1"
+        workers[index].hired = true
+        if worker.status == 2 { workers[index].status = 0 }
         return ProposedEvent(
             subject: worker.id,
             type: type,
