@@ -7,12 +7,12 @@ import Digest
 /// ```
 /// u8      flags: bits 0-1 codec (0 raw, 1 zstd, 2 zstd with dictionary), bit 2 has effective time
 /// i64     recorded time, µs since epoch  (big-endian)
+/// varint  type id                        (see the `types` database)
 /// varint  subject version                (1 for the subject's first event)
 /// varint  sequence minus the subject's previous sequence (0 for its first event)
 /// 32 B    chain hash
 /// varint  dictionary id                  (codec 2 only)
 /// i64     effective time, µs             (only when bit 2 is set)
-/// varint  type id                        (see the `types` database)
 /// varint  subject length, subject bytes  (UTF-8)
 /// varint  body length, uncompressed
 /// ...     stored body: the body, compressed according to the codec
@@ -55,6 +55,8 @@ struct EventRecord {
                 throw Malformed(reason: "unknown record flags \(flags)")
             }
             let recordedAt = Timestamp(rawValue: try reader.i64())
+            let typeID = try reader.varint()
+            guard typeID <= UInt64(UInt32.max), typeID > 0 else { throw Malformed(reason: "type id \(typeID) out of range") }
             let version = try reader.varint()
             let delta = try reader.varint()
             guard version <= UInt64(UInt32.max), version > 0 else {
@@ -77,8 +79,6 @@ struct EventRecord {
                 dictionaryID = UInt32(id)
             }
             let effectiveAt = flags & 0b100 != 0 ? Timestamp(rawValue: try reader.i64()) : nil
-            let typeID = try reader.varint()
-            guard typeID <= UInt64(UInt32.max), typeID > 0 else { throw Malformed(reason: "type id \(typeID) out of range") }
             let subjectLength = try reader.varint()
             guard subjectLength > 0, subjectLength <= 255 else {
                 throw Malformed(reason: "subject length \(subjectLength) out of range")
@@ -123,7 +123,6 @@ struct EventRecord {
         codec: Codec,
         dictionaryID: UInt32,
         effectiveAt: Timestamp?,
-        typeID: UInt32,
         subject: UnsafeRawBufferPointer,
         bodyLength: Int,
         storedBody: UnsafeRawBufferPointer
@@ -131,7 +130,6 @@ struct EventRecord {
         let start = writer.bytes.count
         if codec == .zstdDictionary { writer.varint(UInt64(dictionaryID)) }
         if let effectiveAt { writer.i64(effectiveAt.rawValue) }
-        writer.varint(UInt64(typeID))
         writer.varint(UInt64(subject.count))
         writer.raw(subject)
         writer.varint(UInt64(bodyLength))
@@ -144,14 +142,15 @@ struct EventRecord {
         codec.rawValue | (hasEffectiveTime ? 0b100 : 0)
     }
 
-    /// The largest head: flags, recorded time, two varints and the hash.
-    static let maxHeadSize = 1 + 8 + 5 + 10 + 32
+    /// The largest head: flags, recorded time, three varints and the hash.
+    static let maxHeadSize = 1 + 8 + 5 + 5 + 10 + 32
 
     /// Writes the head into `buffer` and returns its size.
     static func encodeHead(
         into buffer: UnsafeMutableRawBufferPointer,
         flags: UInt8,
         recordedAt: Timestamp,
+        typeID: UInt32,
         subjectVersion: UInt32,
         subjectPreviousDelta: UInt64,
         hash: SHA256Digest
@@ -171,6 +170,7 @@ struct EventRecord {
             buffer[offset] = UInt8(value)
             offset += 1
         }
+        varint(UInt64(typeID))
         varint(UInt64(subjectVersion))
         varint(subjectPreviousDelta)
         hash.withUnsafeBytes { hash in

@@ -21,16 +21,35 @@ extension Journal {
             throw JournalError(.readOnly, "the journal at \(path) was opened read-only; open it for writing to append", path: path)
         }
         try Journal.validate(events, idempotencyKey: idempotencyKey)
-        writer.lock.lock()
-        defer { writer.lock.unlock() }
+
+        // Choose the dictionary, training the first one when enough events exist. Only one
+        // append at a time carries a dictionary it trained; others use the committed one.
         var pendingDictionary: PendingDictionary?
-        if configuration.dictionaryPolicy.automatic, writer.activeDictionary == nil,
+        writer.dictionaryLock.lock()
+        if configuration.dictionaryPolicy.automatic, writer.activeDictionary == nil, !writer.trainingInFlight,
             Int(head.rawValue) + events.count >= configuration.dictionaryPolicy.trainAfterEvents
         {
             // Training may fail when the data gives zstd nothing to learn; the batch goes on without.
             pendingDictionary = try? trainDictionary(including: events)
+            writer.trainingInFlight = pendingDictionary != nil
         }
         let dictionary = pendingDictionary?.dictionary ?? writer.activeDictionary
+        writer.dictionaryLock.unlock()
+        defer {
+            if pendingDictionary != nil { writer.dictionaryLock.withLock { writer.trainingInFlight = false } }
+        }
+
+        // Prepare the batch, and help while another append holds the writer lock.
+        let shared = CommitEntry.shared(by: events)
+        let pipeline = PreparePipeline(events: events, shared: shared, dictionary: dictionary, compressors: writer.compressors)
+        pipeline.start()
+        while !writer.lock.try() {
+            if !pipeline.prepareNext() {
+                writer.lock.lock()
+                break
+            }
+        }
+        defer { writer.lock.unlock() }
 
         // Type ids: known names keep theirs; new ones get the next free ids, stored with the batch.
         var newTypes: [(EventType, UInt32)] = []
@@ -50,16 +69,13 @@ extension Journal {
             }
         }
 
-        let shared = CommitEntry.shared(by: events)
-        let pipeline = PreparePipeline(events: events, shared: shared, dictionary: dictionary, typeIDs: typeIDs, compressors: writer.compressors)
-        pipeline.start()
         let result: AppendResult
         var attempt = 0
         do {
             result = try environment.write { txn in
                 attempt += 1
                 if attempt > 1 { writer.forgetSubjectHeads() }
-                return try self.write(events, shared, pipeline, pendingDictionary, newTypes, idempotencyKey, writer, &txn)
+                return try self.write(events, shared, pipeline, pendingDictionary, newTypes, typeIDs, idempotencyKey, writer, &txn)
             }
         } catch let error as LMDBError {
             writer.forgetSubjectHeads()
@@ -72,21 +88,23 @@ extension Journal {
             for (type, id) in newTypes { typeTable.register(type, id: id) }
             if let pendingDictionary {
                 dictionaryCache.insert(pendingDictionary.dictionary)
-                writer.activeDictionary = pendingDictionary.dictionary
+                writer.dictionaryLock.withLock { writer.activeDictionary = pendingDictionary.dictionary }
             }
             notifier.advance(to: result.last.rawValue)
         }
         return result
     }
 
-    /// Appends `events` on the journal's writer thread; see the synchronous overload.
+    /// Appends `events` from async code: the append runs on a thread of its own, since it blocks
+    /// on fsync; see the synchronous overload. Concurrent appends prepare in parallel and commit
+    /// one after another.
     @discardableResult
     public func append(_ events: [ProposedEvent], idempotencyKey: String? = nil) async throws -> AppendResult {
-        guard let writer else {
+        guard writer != nil else {
             throw JournalError(.readOnly, "the journal at \(path) was opened read-only; open it for writing to append", path: path)
         }
         return try await withCheckedThrowingContinuation { continuation in
-            writer.queue.async {
+            DispatchQueue.global(qos: .userInitiated).async {
                 continuation.resume(with: Result { try self.appendOnWriter(events, idempotencyKey: idempotencyKey) })
             }
         }
@@ -140,6 +158,7 @@ extension Journal {
         _ pipeline: PreparePipeline,
         _ pendingDictionary: PendingDictionary?,
         _ newTypes: [(EventType, UInt32)],
+        _ typeIDs: [EventType: UInt32],
         _ idempotencyKey: String?,
         _ writer: WriterState,
         _ txn: inout WriteTransaction
@@ -173,6 +192,8 @@ extension Journal {
         var previousHash = head.hash
         var position = head.position.rawValue
         var headBuffer = [UInt8](repeating: 0, count: EventRecord.maxHeadSize)
+        var lastType: EventType?
+        var typeID: UInt32 = 0
         for chunkIndex in 0..<pipeline.chunkCount {
             let chunk = pipeline.waitFor(chunk: chunkIndex)
             let range = pipeline.range(of: chunkIndex)
@@ -191,6 +212,10 @@ extension Journal {
                         current = SubjectHead(version: 0, last: 0, stamp: 0)
                     }
                     try Journal.check(events[index].expectedVersion, current.version, subject: subject, index: index, path: path)
+                    if events[index].type != lastType {
+                        lastType = events[index].type
+                        typeID = typeIDs[events[index].type]!
+                    }
                     let version = current.version + 1
                     let hash = previousHash.withUnsafeBytes { previous in
                         chunk.digests[offset].withUnsafeBytes { digest in
@@ -209,6 +234,7 @@ extension Journal {
                             into: buffer,
                             flags: chunk.flags[offset],
                             recordedAt: recordedAt,
+                            typeID: typeID,
                             subjectVersion: version,
                             subjectPreviousDelta: current.last == 0 ? 0 : position - current.last,
                             hash: hash

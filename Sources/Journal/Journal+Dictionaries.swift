@@ -15,6 +15,13 @@ extension Journal {
         }
         writer.lock.lock()
         defer { writer.lock.unlock() }
+        try writer.dictionaryLock.withLock {
+            guard !writer.trainingInFlight else {
+                throw JournalError(.compression, "an append is storing a dictionary it trained; retry when it has committed", path: path)
+            }
+            writer.trainingInFlight = true
+        }
+        defer { writer.dictionaryLock.withLock { writer.trainingInFlight = false } }
         let pending = try trainDictionary(including: [])
         do {
             try environment.write { txn in
@@ -26,7 +33,7 @@ extension Journal {
             throw JournalError(.storage, "storing the dictionary in \(path) failed: \(error.lmdbMessage)", path: path, underlying: error)
         }
         dictionaryCache.insert(pending.dictionary)
-        writer.activeDictionary = pending.dictionary
+        writer.dictionaryLock.withLock { writer.activeDictionary = pending.dictionary }
         return DictionaryInfo(
             id: pending.dictionary.id,
             createdAt: pending.info.createdAt,

@@ -154,7 +154,7 @@ public final class Journal: @unchecked Sendable {
         self.databases = databases
         let head = try environment.read { txn in try Journal.readHead(txn, databases.events) }
         notifier = HeadNotifier(head: head.position.rawValue)
-        let writer = readOnly ? nil : try WriterState(configuration: configuration)
+        let writer = readOnly ? nil : WriterState(configuration: configuration)
         self.writer = writer
         let typeTable = self.typeTable
         let dictionaryCache = self.dictionaryCache

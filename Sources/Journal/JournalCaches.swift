@@ -2,12 +2,19 @@ import Foundation
 import LMDBKit
 import ZstdKit
 
-/// State only the writer uses, under its lock: compression contexts and the active dictionary.
+/// State only the writer uses: compression contexts, the dictionary in force, and under `lock`
+/// (held for an append's write transaction) the subject heads.
 final class WriterState: @unchecked Sendable {
+    /// Held for the write transaction of an append.
     let lock = NSLock()
-    /// One per core, so batches compress in parallel.
-    let compressors: [Compressor]
+    /// Zstd contexts for preparing batches, one per preparing thread.
+    let compressors: CompressorPool
+    /// Guards `activeDictionary` and `trainingInFlight`.
+    let dictionaryLock = NSLock()
+    /// The dictionary of the last committed training; new batches are compressed with it.
     var activeDictionary: CompressionDictionary?
+    /// True while an append carries a dictionary it trained and has not committed yet.
+    var trainingInFlight = false
     /// Each subject's version and last position: saves a lookup per event. Only this writer
     /// changes subjects, so the cache is true between appends; an append that fails forgets it,
     /// since its transaction's changes were rolled back.
@@ -25,16 +32,8 @@ final class WriterState: @unchecked Sendable {
         stamp += 1
         return stamp
     }
-    /// Serial queue for the `async` append, so fsync never blocks the cooperative pool.
-    let queue = DispatchQueue(label: "roster.journal.writer")
-
-    init(configuration: Journal.Configuration) throws {
-        let workers = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
-        do {
-            compressors = try (0..<workers).map { _ in try Compressor(level: configuration.compressionLevel) }
-        } catch {
-            throw JournalError(.compression, "cannot create zstd contexts", underlying: error as? CompressionError)
-        }
+    init(configuration: Journal.Configuration) {
+        compressors = CompressorPool(level: configuration.compressionLevel)
     }
 }
 
@@ -115,6 +114,27 @@ final class TypeTable: @unchecked Sendable {
     }
 
     func all() -> [UInt32: EventType] { lock.withLock { names } }
+}
+
+/// Reusable zstd compression contexts, one taken per chunk being prepared.
+final class CompressorPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [Compressor] = []
+    let level: Int32
+
+    init(level: Int32) {
+        self.level = level
+    }
+
+    /// Runs `body` with a context; nil when zstd cannot allocate one, and then events are stored raw.
+    func withCompressor<T>(_ body: (Compressor?) -> T) -> T {
+        var compressor = lock.withLock({ idle.popLast() })
+        if compressor == nil { compressor = try? Compressor(level: level) }
+        defer {
+            if let compressor { lock.withLock { if idle.count < 8 { idle.append(compressor) } } }
+        }
+        return body(compressor)
+    }
 }
 
 /// Reusable zstd decompression contexts, one taken per read.

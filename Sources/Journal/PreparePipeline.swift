@@ -5,9 +5,11 @@ import ZstdKit
 /// Prepares a batch for the write transaction: encodes each body, hashes it and compresses it,
 /// and encodes the part of its record that does not depend on the transaction.
 ///
-/// The batch is cut into chunks. A helper thread and the writer claim chunks in order; the
-/// writer writes chunk *k* while the helper prepares later ones, and prepares chunks itself
-/// when it catches up, so both cores work for the whole append.
+/// The batch is cut into chunks, claimed in order by a helper thread and by the appending
+/// thread: while that thread waits for the writer lock (another append is committing) it
+/// prepares chunks; once it holds the lock it writes chunk *k* while the helper prepares later
+/// ones, and prepares chunks itself when it catches up. So both cores work for the whole append,
+/// and one append's preparation overlaps another's commit.
 final class PreparePipeline: @unchecked Sendable {
     /// The prepared events of one chunk: their tails back to back, and per event its flags,
     /// content digest and where its tail ends.
@@ -23,18 +25,16 @@ final class PreparePipeline: @unchecked Sendable {
     let events: [ProposedEvent]
     let shared: EventMetadata
     let dictionary: CompressionDictionary?
-    let typeIDs: [EventType: UInt32]
-    let compressors: [Compressor]
+    let compressors: CompressorPool
     let chunkCount: Int
     private var chunks: [Chunk?]
     private let condition = NSCondition()
     private var claimed = 0
 
-    init(events: [ProposedEvent], shared: EventMetadata, dictionary: CompressionDictionary?, typeIDs: [EventType: UInt32], compressors: [Compressor]) {
+    init(events: [ProposedEvent], shared: EventMetadata, dictionary: CompressionDictionary?, compressors: CompressorPool) {
         self.events = events
         self.shared = shared
         self.dictionary = dictionary
-        self.typeIDs = typeIDs
         self.compressors = compressors
         chunkCount = (events.count + Self.chunkSize - 1) / Self.chunkSize
         chunks = [Chunk?](repeating: nil, count: chunkCount)
@@ -46,10 +46,17 @@ final class PreparePipeline: @unchecked Sendable {
 
     /// Starts the helper when the batch has more than one chunk and there is a core for it.
     func start() {
-        guard chunkCount > 1, compressors.count > 1 else { return }
+        guard chunkCount > 1, ProcessInfo.processInfo.activeProcessorCount > 1 else { return }
         DispatchQueue.global(qos: .userInitiated).async { [self] in
-            while let chunk = claim() { run(chunk, compressor: compressors[1]) }
+            while let chunk = claim() { run(chunk) }
         }
+    }
+
+    /// Prepares the next unclaimed chunk; false when none is left.
+    func prepareNext() -> Bool {
+        guard let chunk = claim() else { return false }
+        run(chunk)
+        return true
     }
 
     /// Returns `chunk` once it is prepared, preparing it (and any unclaimed chunk) meanwhile.
@@ -62,7 +69,7 @@ final class PreparePipeline: @unchecked Sendable {
             }
             condition.unlock()
             if let next = claim() {
-                run(next, compressor: compressors[0])
+                run(next)
             } else {
                 condition.lock()
                 while chunks[index] == nil { condition.wait() }
@@ -81,7 +88,11 @@ final class PreparePipeline: @unchecked Sendable {
         return claimed - 1
     }
 
-    private func run(_ index: Int, compressor: Compressor) {
+    private func run(_ index: Int) {
+        compressors.withCompressor { run(index, compressor: $0) }
+    }
+
+    private func run(_ index: Int, compressor: Compressor?) {
         var body = ByteWriter(capacity: 1024)
         var metadata = ByteWriter(capacity: 256)
         var scratch = [UInt8](repeating: 0, count: 2048)
@@ -107,14 +118,13 @@ final class PreparePipeline: @unchecked Sendable {
         metadata: inout ByteWriter,
         body: inout ByteWriter,
         scratch: inout [UInt8],
-        compressor: Compressor
+        compressor: Compressor?
     ) {
         metadata.bytes.removeAll(keepingCapacity: true)
         EventBody.encodeCanonicalMetadata(event.metadata, into: &metadata)
         body.bytes.removeAll(keepingCapacity: true)
         EventBody.encodeStored(metadata: event.metadata, shared: shared, payload: event.payload, into: &body)
         let effectiveAt = event.effectiveAt
-        let typeID = typeIDs[event.type]!
         let type = event.type.rawValue
         var subject = event.subject
         let digest = subject.withUTF8 { subjectBytes in
@@ -132,7 +142,7 @@ final class PreparePipeline: @unchecked Sendable {
                 let bound = Compressor.bound(body.count)
                 if scratch.count < bound { scratch = [UInt8](repeating: 0, count: bound) }
                 let compressed: Int? = scratch.withUnsafeMutableBytes { output in
-                    try? compressor.compress(body, into: output, dictionary: dictionary)
+                    try? compressor?.compress(body, into: output, dictionary: dictionary)
                 }
                 var codec = EventRecord.Codec.raw
                 if let compressed, compressed < body.count {
@@ -140,13 +150,13 @@ final class PreparePipeline: @unchecked Sendable {
                 }
                 if codec == .raw {
                     EventRecord.encodeTail(
-                        into: &chunk.tails, codec: codec, dictionaryID: 0, effectiveAt: effectiveAt, typeID: typeID,
+                        into: &chunk.tails, codec: codec, dictionaryID: 0, effectiveAt: effectiveAt,
                         subject: subject, bodyLength: body.count, storedBody: body)
                 } else {
                     scratch.withUnsafeBytes { stored in
                         EventRecord.encodeTail(
                             into: &chunk.tails, codec: codec, dictionaryID: dictionary?.id ?? 0, effectiveAt: effectiveAt,
-                            typeID: typeID, subject: subject, bodyLength: body.count,
+                            subject: subject, bodyLength: body.count,
                             storedBody: UnsafeRawBufferPointer(rebasing: stored[0..<compressed!]))
                     }
                 }

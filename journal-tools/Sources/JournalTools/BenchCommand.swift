@@ -23,6 +23,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "How many distinct workers the events are about.")
     var population: Int = 100_000
 
+    @Option(help: "How many threads append concurrently, as the daemon's feeds do.")
+    var appenders: Int = 2
+
     @Option(help: ArgumentHelp("Keep the journal written in this new directory.", valueName: "DIR"))
     var journal: String?
 
@@ -33,6 +36,7 @@ struct BenchCommand: ParsableCommand {
         guard events > 0 else { throw ValidationError("--events must be at least 1") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
         guard population > 0 else { throw ValidationError("--population must be at least 1") }
+        guard appenders > 0 else { throw ValidationError("--appenders must be at least 1") }
     }
 
     func run() throws {
@@ -41,6 +45,7 @@ struct BenchCommand: ParsableCommand {
                 events: events,
                 batchSize: batchSize,
                 population: population,
+                appenders: appenders,
                 journalPath: journal,
                 progress: { if !json { StandardError.write($0 + "\n") } }
             )
@@ -53,14 +58,14 @@ struct BenchCommand: ParsableCommand {
             print(
                 String(
                     format: """
-                        events               %d in batches of %d over %d workers
+                        events               %d in batches of %d over %d workers, %d appending threads
                         journal appends      %.0f events/s
                         plain liblmdb        %.0f events/s (same puts)
                         ratio                %.2f
                         read back            %.0f events/s
                         bytes per event      raw %.1f, stored %.1f, on disk %.1f
                         """,
-                    result.events, result.batchSize, result.population, result.eventsPerSecond,
+                    result.events, result.batchSize, result.population, result.appenders, result.eventsPerSecond,
                     result.baselineEventsPerSecond, result.ratio, result.readEventsPerSecond,
                     result.rawBytesPerEvent, result.storedBytesPerEvent, result.diskBytesPerEvent
                 )

@@ -10,6 +10,7 @@ public enum JournalBenchmark {
         public var events: Int
         public var batchSize: Int
         public var population: Int
+        public var appenders: Int
         public var eventsPerSecond: Double
         public var baselineEventsPerSecond: Double
         public var ratio: Double
@@ -25,6 +26,7 @@ public enum JournalBenchmark {
             case events
             case batchSize = "batch_size"
             case population
+            case appenders
             case eventsPerSecond = "events_per_s"
             case baselineEventsPerSecond = "baseline_events_per_s"
             case ratio
@@ -39,10 +41,16 @@ public enum JournalBenchmark {
     }
 
     /// Runs the benchmark. The journal goes to `journalPath` (kept) or a temporary directory (removed).
+    ///
+    /// `appenders` threads append batches concurrently, as the daemon's feeds do; each append is
+    /// atomic and durable when it returns. The run goes in rounds of ten batches per appender: the
+    /// journal appends a round, then plain liblmdb makes the same puts, commit by commit, so both
+    /// measurements share the machine's load.
     public static func run(
         events: Int,
         batchSize: Int = 10_000,
         population: Int = 100_000,
+        appenders: Int = 2,
         journalPath: String? = nil,
         progress: (String) -> Void = { _ in }
     ) throws -> Result {
@@ -61,8 +69,6 @@ public enum JournalBenchmark {
         let baseline = try Environment(configuration)
         let handles = Dictionary(uniqueKeysWithValues: Journal.databaseNames.map { ($0, baseline.database($0)) })
 
-        // 1. Append through the journal, and after each append make the same puts in the bare
-        //    environment. Interleaving keeps both measurements under the same machine load.
         var workforce = SyntheticWorkforce(population: population)
         let journal = try Journal(path: path, createIfMissing: true)
         let clock = ContinuousClock()
@@ -71,28 +77,43 @@ public enum JournalBenchmark {
         var seenTypes = Set<UInt32>()
         var seenDictionaries = Set<UInt32>()
         var written = 0
+        let appenders = max(1, appenders)
         while written < events {
-            let batch = workforce.nextBatch(min(batchSize, events - written))
-            let start = clock.now
-            let result = try journal.append(batch)
-            appendTime += clock.now - start
-            written += batch.count
+            // 1. A round of batches, generated before the clock starts.
+            var batches: [[ProposedEvent]] = []
+            var planned = written
+            while planned < events, batches.count < 10 * appenders {
+                let batch = workforce.nextBatch(min(batchSize, events - planned))
+                planned += batch.count
+                batches.append(batch)
+            }
 
-            let commit = try journal.read { snapshot in
-                try snapshot.storedCommit(first: result.first, last: result.last, seenTypes: &seenTypes, seenDictionaries: &seenDictionaries)
-            }
-            let puts = commit.puts.map { (handles[$0.database]!, $0.key, $0.value, $0.append ? PutFlags.append : []) }
-            let baselineStart = clock.now
-            try baseline.write { txn in
-                for (database, key, value, flags) in puts {
-                    try txn.put(database, key: key, value: value, flags: flags)
+            // 2. The journal appends the round from `appenders` threads.
+            let round = AppendRound(journal: journal, batches: batches)
+            let start = clock.now
+            DispatchQueue.concurrentPerform(iterations: appenders) { _ in round.appendUntilDone() }
+            appendTime += clock.now - start
+            let results = try round.results()
+            written = planned
+
+            // 3. Plain liblmdb makes the same puts, commit by commit in commit order.
+            for result in results.sorted(by: { $0.first < $1.first }) {
+                let commit = try journal.read { snapshot in
+                    try snapshot.storedCommit(first: result.first, last: result.last, seenTypes: &seenTypes, seenDictionaries: &seenDictionaries)
                 }
+                let puts = commit.puts.map { (handles[$0.database]!, $0.key, $0.value, $0.append ? PutFlags.append : []) }
+                let baselineStart = clock.now
+                try baseline.write { txn in
+                    for (database, key, value, flags) in puts {
+                        try txn.put(database, key: key, value: value, flags: flags)
+                    }
+                }
+                baselineTime += clock.now - baselineStart
             }
-            baselineTime += clock.now - baselineStart
-            if written % (batchSize * 20) == 0 { progress("appended \(written) events") }
+            progress("appended \(written) events")
         }
 
-        // 2. Read everything back, decoding and decompressing.
+        // 4. Read everything back, decoding and decompressing.
         var readCount = 0
         let readStart = clock.now
         try journal.read { snapshot in
@@ -115,6 +136,7 @@ public enum JournalBenchmark {
             events: events,
             batchSize: batchSize,
             population: population,
+            appenders: appenders,
             eventsPerSecond: eventsPerSecond,
             baselineEventsPerSecond: baselinePerSecond,
             ratio: eventsPerSecond / baselinePerSecond,
@@ -133,5 +155,44 @@ extension Duration {
     var seconds: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
+
+/// One round of the benchmark: appending threads take the next batch until none is left.
+final class AppendRound: @unchecked Sendable {
+    private let journal: Journal
+    private let batches: [[ProposedEvent]]
+    private let lock = NSLock()
+    private var next = 0
+    private var appended: [AppendResult] = []
+    private var failure: (any Error)?
+
+    init(journal: Journal, batches: [[ProposedEvent]]) {
+        self.journal = journal
+        self.batches = batches
+    }
+
+    func appendUntilDone() {
+        while true {
+            let index: Int? = lock.withLock {
+                guard next < batches.count, failure == nil else { return nil }
+                next += 1
+                return next - 1
+            }
+            guard let index else { return }
+            do {
+                let result = try journal.append(batches[index])
+                lock.withLock { appended.append(result) }
+            } catch {
+                lock.withLock { failure = error }
+            }
+        }
+    }
+
+    func results() throws -> [AppendResult] {
+        try lock.withLock {
+            if let failure { throw failure }
+            return appended
+        }
     }
 }
