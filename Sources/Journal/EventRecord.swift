@@ -5,18 +5,23 @@ import Digest
 /// Layout (format 1; see docs/journal-format.md). The head holds what only the write
 /// transaction knows; the tail is encoded before it, in parallel:
 /// ```
-/// u8      flags: bits 0-1 codec (0 raw, 1 zstd, 2 zstd with dictionary), bit 2 has effective time
+/// u8      flags: bits 0-1 codec (0 raw, 1 zstd, 2 zstd with dictionary, 3 zstd block),
+///         bit 2 has effective time
 /// i64     recorded time, µs since epoch  (big-endian)
 /// varint  type id                        (see the `types` database)
 /// varint  subject version                (1 for the subject's first event)
 /// varint  sequence minus the subject's previous sequence (0 for its first event)
 /// 32 B    chain hash
 /// varint  dictionary id                  (codec 2 only)
+/// block   (codec 3 only) varint distance back to the block's leader (0: this is the leader);
+///         the leader then has varint dictionary id (0: none) and varint block length;
+///         every member has varint offset of its body in the block
 /// i64     effective time, µs             (only when bit 2 is set)
 /// varint  subject length, subject bytes  (UTF-8)
 /// varint  body length, uncompressed
-/// ...     stored body: the body, compressed according to the codec
-/// u32     CRC-32C of the tail (everything from the dictionary id to the stored body), big-endian
+/// ...     stored body: the body compressed according to the codec; for a block, the leader
+///         holds the frame of all the block's bodies and members hold nothing
+/// u32     CRC-32C of the tail (everything after the chain hash), big-endian
 /// ```
 /// The header stays uncompressed so scans by type or subject never decompress. The chain hash
 /// covers the meaning of the head and the content of the body; the checksum covers the stored
@@ -27,10 +32,22 @@ struct EventRecord {
         case raw = 0
         case zstd = 1
         case zstdDictionary = 2
+        case zstdBlock = 3
+    }
+
+    /// Where a block member's body lies: the leader holding the frame, and the offset in it.
+    struct BlockReference {
+        /// How many positions back the leader is; 0 for the leader itself.
+        var distance: UInt64
+        /// Where this body starts in the block's uncompressed bytes.
+        var bodyOffset: Int
+        /// The block's uncompressed length (leader only).
+        var blockLength: Int
     }
 
     var codec: Codec
     var dictionaryID: UInt32
+    var block: BlockReference?
     var recordedAt: Timestamp
     var effectiveAt: Timestamp?
     var typeID: UInt32
@@ -73,10 +90,27 @@ struct EventRecord {
             reader = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[0..<buffer.count - 4]))
             reader.offset = tailStart
             var dictionaryID: UInt32 = 0
-            if codec == .zstdDictionary {
+            var block: BlockReference?
+            switch codec {
+            case .zstdDictionary:
                 let id = try reader.varint()
                 guard id <= UInt64(UInt32.max), id != 0 else { throw Malformed(reason: "bad dictionary id \(id)") }
                 dictionaryID = UInt32(id)
+            case .zstdBlock:
+                let distance = try reader.varint()
+                var blockLength = 0
+                if distance == 0 {
+                    let id = try reader.varint()
+                    let length = try reader.varint()
+                    guard id <= UInt64(UInt32.max), length <= UInt64(Int32.max) else { throw Malformed(reason: "bad block leader fields") }
+                    dictionaryID = UInt32(id)
+                    blockLength = Int(length)
+                }
+                let offset = try reader.varint()
+                guard offset <= UInt64(Int32.max) else { throw Malformed(reason: "body offset out of range") }
+                block = BlockReference(distance: distance, bodyOffset: Int(offset), blockLength: blockLength)
+            case .raw, .zstd:
+                break
             }
             let effectiveAt = flags & 0b100 != 0 ? Timestamp(rawValue: try reader.i64()) : nil
             let subjectLength = try reader.varint()
@@ -90,9 +124,17 @@ struct EventRecord {
             if codec == .raw, stored.count != Int(bodyLength) {
                 throw Malformed(reason: "raw body holds \(stored.count) bytes where \(bodyLength) were recorded")
             }
+            if let block {
+                if block.distance != 0, !stored.isEmpty { throw Malformed(reason: "a block member holds a frame") }
+                if block.distance == 0, stored.isEmpty { throw Malformed(reason: "a block leader holds no frame") }
+                if block.distance == 0, block.bodyOffset + Int(bodyLength) > block.blockLength {
+                    throw Malformed(reason: "the leader's body lies outside its block")
+                }
+            }
             return EventRecord(
                 codec: codec,
                 dictionaryID: dictionaryID,
+                block: block,
                 recordedAt: recordedAt,
                 effectiveAt: effectiveAt,
                 typeID: UInt32(typeID),
@@ -117,18 +159,32 @@ struct EventRecord {
         }
     }
 
-    /// Encodes the tail: everything after the chain hash.
+    /// Encodes the tail: everything after the chain hash, ending with its checksum.
     static func encodeTail(
         into writer: inout ByteWriter,
         codec: Codec,
         dictionaryID: UInt32,
+        block: BlockReference? = nil,
         effectiveAt: Timestamp?,
         subject: UnsafeRawBufferPointer,
         bodyLength: Int,
         storedBody: UnsafeRawBufferPointer
     ) {
         let start = writer.bytes.count
-        if codec == .zstdDictionary { writer.varint(UInt64(dictionaryID)) }
+        switch codec {
+        case .zstdDictionary:
+            writer.varint(UInt64(dictionaryID))
+        case .zstdBlock:
+            let block = block!
+            writer.varint(block.distance)
+            if block.distance == 0 {
+                writer.varint(UInt64(dictionaryID))
+                writer.varint(UInt64(block.blockLength))
+            }
+            writer.varint(UInt64(block.bodyOffset))
+        case .raw, .zstd:
+            break
+        }
         if let effectiveAt { writer.i64(effectiveAt.rawValue) }
         writer.varint(UInt64(subject.count))
         writer.raw(subject)

@@ -188,7 +188,7 @@ extension Journal {
         }
 
         let stamp = writer.nextStamp()
-        var touched: [String] = []
+        var touched: [(String, UInt64)] = []
         var previousHash = head.hash
         var position = head.position.rawValue
         var headBuffer = [UInt8](repeating: 0, count: EventRecord.maxHeadSize)
@@ -203,9 +203,10 @@ extension Journal {
                     position += 1
                     let subject = events[index].subject
                     var current: SubjectHead
-                    let cachedIndex = writer.subjectHeads.index(forKey: subject)
-                    if let cachedIndex {
-                        current = writer.subjectHeads.values[cachedIndex]
+                    let subjectHash = chunk.subjectHashes[offset]
+                    let slot = writer.subjectHeads.find(subject, hash: subjectHash)
+                    if slot.found {
+                        current = writer.subjectHeads.head(at: slot.index)
                     } else if let stored = try Journal.subjectHead(txn, db.subjects, subject) {
                         current = SubjectHead(version: stored.version, last: stored.last, stamp: 0)
                     } else {
@@ -252,16 +253,12 @@ extension Journal {
                         }
                     }
                     if current.stamp != stamp {
-                        touched.append(subject)
+                        touched.append((subject, subjectHash))
                         current.stamp = stamp
                     }
                     current.version = version
                     current.last = position
-                    if let cachedIndex {
-                        writer.subjectHeads.values[cachedIndex] = current
-                    } else {
-                        writer.subjectHeads[subject] = current
-                    }
+                    writer.subjectHeads.set(current, for: subject, hash: subjectHash, at: slot.index, found: slot.found)
                     previousHash = hash
                 }
             }
@@ -269,8 +266,8 @@ extension Journal {
 
         // Subject heads: one put per subject the batch touched.
         var headValue = [UInt8](repeating: 0, count: 12)
-        for subject in touched {
-            let current = writer.subjectHeads[subject]!
+        for (subject, subjectHash) in touched {
+            let current = writer.subjectHeads.head(at: writer.subjectHeads.find(subject, hash: subjectHash).index)
             Journal.encodeSubjectHead(version: current.version, last: current.last, into: &headValue)
             try txn.put(db.subjects, key: Array(subject.utf8), value: headValue)
         }

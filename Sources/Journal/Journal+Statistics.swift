@@ -58,6 +58,7 @@ extension Journal {
         var byType: [UInt32: Int] = [:]
         var byDictionary: [UInt32: (events: Int, raw: Int, stored: Int)] = [:]
         var codecs: [EventRecord.Codec: Int] = [:]
+        var blockDictionary: UInt32 = 0
         var next: UInt64 = 1
         var done = false
         while !done {
@@ -78,12 +79,15 @@ extension Journal {
                         statistics.lastRecordedAt = record.recordedAt
                         byType[record.typeID, default: 0] += 1
                         codecs[record.codec, default: 0] += 1
-                        if record.codec == .zstdDictionary {
-                            var use = byDictionary[record.dictionaryID] ?? (0, 0, 0)
+                        // A block's members use the dictionary of its leader, which comes first.
+                        if record.codec == .zstdBlock, record.block?.distance == 0 { blockDictionary = record.dictionaryID }
+                        let dictionary = record.codec == .zstdBlock ? blockDictionary : record.dictionaryID
+                        if dictionary != 0 {
+                            var use = byDictionary[dictionary] ?? (0, 0, 0)
                             use.events += 1
                             use.raw += record.bodyLength
                             use.stored += record.storedBody.count
-                            byDictionary[record.dictionaryID] = use
+                            byDictionary[dictionary] = use
                         }
                         next = position + 1
                         count += 1
@@ -111,6 +115,7 @@ extension Journal {
             "raw": codecs[.raw] ?? 0,
             "zstd": codecs[.zstd] ?? 0,
             "zstd-dictionary": codecs[.zstdDictionary] ?? 0,
+            "zstd-block": codecs[.zstdBlock] ?? 0,
         ]
         let attributes = try? FileManager.default.attributesOfItem(atPath: path + "/data.mdb")
         statistics.fileBytes = (attributes?[.size] as? NSNumber)?.intValue ?? 0

@@ -160,7 +160,7 @@ struct Verifier {
             problem(position, JournalSchema.events, "event type id \(record.typeID) is not in the types database")
             return
         }
-        if record.codec == .zstdDictionary {
+        if record.dictionaryID != 0 {
             guard try checkDictionary(record.dictionaryID, snapshot, firstUse: position) else {
                 problem(position, JournalSchema.events, "dictionary \(record.dictionaryID) is missing or damaged")
                 return

@@ -18,9 +18,9 @@ final class WriterState: @unchecked Sendable {
     /// Each subject's version and last position: saves a lookup per event. Only this writer
     /// changes subjects, so the cache is true between appends; an append that fails forgets it,
     /// since its transaction's changes were rolled back.
-    var subjectHeads: [String: SubjectHead] = [:]
+    var subjectHeads = SubjectHeadTable()
     private var stamp: UInt64 = 0
-    static let subjectHeadLimit = 1_000_000
+    static let subjectHeadLimit = 2_000_000
 
     func forgetSubjectHeads() {
         subjectHeads.removeAll()

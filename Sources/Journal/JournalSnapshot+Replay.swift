@@ -40,7 +40,7 @@ extension JournalSnapshot {
                 if seenTypes.insert(record.typeID).inserted, let name = try txn.value(db.types, key: record.typeID.bigEndianBytes) {
                     commit.puts.append(.init(database: JournalSchema.types, key: record.typeID.bigEndianBytes, value: name, append: false))
                 }
-                if record.codec == .zstdDictionary, seenDictionaries.insert(record.dictionaryID).inserted,
+                if record.dictionaryID != 0, seenDictionaries.insert(record.dictionaryID).inserted,
                     let stored = try txn.value(db.dictionaries, key: record.dictionaryID.bigEndianBytes)
                 {
                     commit.puts.append(

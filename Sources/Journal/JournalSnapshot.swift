@@ -10,6 +10,7 @@ public struct JournalSnapshot: ~Copyable {
     let journal: Journal
     let decompressor: Decompressor
     let commits = CommitCache()
+    let blocks = BlockCache()
 
     var db: Journal.Databases { journal.databases }
 
@@ -194,20 +195,61 @@ public struct JournalSnapshot: ~Copyable {
         case .raw:
             return try body(record.storedBody)
         case .zstd, .zstdDictionary:
-            var dictionary: CompressionDictionary?
-            if record.codec == .zstdDictionary {
-                dictionary = try journal.dictionaryCache.dictionary(
-                    record.dictionaryID, txn, db.dictionaries, level: journal.configuration.compressionLevel)
-            }
-            let output: [UInt8]
-            do {
-                output = try decompressor.decompress(record.storedBody, originalSize: record.bodyLength, dictionary: dictionary)
-            } catch let error as CompressionError {
-                throw JournalError(.corrupt, "event \(position) does not decompress: \(error.message); run roster-journal verify", underlying: error)
-            }
+            let output = try decompress(record.storedBody, length: record.bodyLength, dictionaryID: record.codec == .zstdDictionary ? record.dictionaryID : 0, position: position)
             return try output.withUnsafeBytes(body)
+        case .zstdBlock:
+            let reference = record.block!
+            let leader = position &- reference.distance
+            let bytes: [UInt8]
+            if let cached = blocks.leader, cached == leader {
+                bytes = blocks.bytes
+            } else {
+                bytes = try decompressBlock(leader: leader, record: reference.distance == 0 ? record : nil, member: position)
+                blocks.leader = leader
+                blocks.bytes = bytes
+            }
+            guard reference.bodyOffset + record.bodyLength <= bytes.count else {
+                throw JournalError(.corrupt, "event \(position) lies outside its block; run roster-journal verify")
+            }
+            return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[reference.bodyOffset..<reference.bodyOffset + record.bodyLength])) }
         }
     }
+
+    /// The uncompressed bytes of the block led by the event at `leader`.
+    private func decompressBlock(leader: UInt64, record: EventRecord?, member: UInt64) throws -> [UInt8] {
+        if let record {
+            guard let block = record.block, block.distance == 0 else {
+                throw JournalError(.corrupt, "event \(member) names event \(leader) as its block leader, which it is not")
+            }
+            return try decompress(record.storedBody, length: block.blockLength, dictionaryID: record.dictionaryID, position: leader)
+        }
+        guard leader > 0, let value = try leader.bigEndianBytes.withUnsafeBytes({ try txn.value(db.events, key: $0) }) else {
+            throw JournalError(.corrupt, "event \(member) names event \(leader) as its block leader, which is missing; run roster-journal verify")
+        }
+        let leaderRecord = try EventRecord.decode(value, position: leader)
+        guard leaderRecord.codec == .zstdBlock, let block = leaderRecord.block, block.distance == 0 else {
+            throw JournalError(.corrupt, "event \(member) names event \(leader) as its block leader, which it is not")
+        }
+        return try decompress(leaderRecord.storedBody, length: block.blockLength, dictionaryID: leaderRecord.dictionaryID, position: leader)
+    }
+
+    private func decompress(_ frame: UnsafeRawBufferPointer, length: Int, dictionaryID: UInt32, position: UInt64) throws -> [UInt8] {
+        var dictionary: CompressionDictionary?
+        if dictionaryID != 0 {
+            dictionary = try journal.dictionaryCache.dictionary(dictionaryID, txn, db.dictionaries, level: journal.configuration.compressionLevel)
+        }
+        do {
+            return try decompressor.decompress(frame, originalSize: length, dictionary: dictionary)
+        } catch let error as CompressionError {
+            throw JournalError(.corrupt, "event \(position) does not decompress: \(error.message); run roster-journal verify", underlying: error)
+        }
+    }
+}
+
+/// The last block a snapshot decompressed: consecutive events usually share it.
+final class BlockCache {
+    var leader: UInt64?
+    var bytes: [UInt8] = []
 }
 
 /// A read transaction seen through its pointer, valid inside ``Journal/read(_:)`` only.

@@ -16,11 +16,16 @@ final class PreparePipeline: @unchecked Sendable {
     final class Chunk {
         var tails = ByteWriter(capacity: 128 * 1024)
         var ends: [Int] = []
+        var subjectHashes: [UInt64] = []
         var flags: [UInt8] = []
         var digests: [SHA256Digest] = []
     }
 
     static let chunkSize = 512
+
+    /// Where helpers run: a queue of its own, so a helper gets a thread even when the global
+    /// pool's threads are all busy appending (the global pool is as wide as the core count).
+    static let helpers = DispatchQueue(label: "roster.journal.prepare", qos: .userInitiated, attributes: .concurrent)
 
     let events: [ProposedEvent]
     let shared: EventMetadata
@@ -47,7 +52,7 @@ final class PreparePipeline: @unchecked Sendable {
     /// Starts the helper when the batch has more than one chunk and there is a core for it.
     func start() {
         guard chunkCount > 1, ProcessInfo.processInfo.activeProcessorCount > 1 else { return }
-        DispatchQueue.global(qos: .userInitiated).async { [self] in
+        Self.helpers.async { [self] in
             while let chunk = claim() { run(chunk) }
         }
     }
@@ -92,18 +97,28 @@ final class PreparePipeline: @unchecked Sendable {
         compressors.withCompressor { run(index, compressor: $0) }
     }
 
+    /// Events compressed together in one zstd frame: small records share the frame's fixed
+    /// cost and each other's context, and a reader of one event decompresses at most this many.
+    static let blockSize = 8
+
     private func run(_ index: Int, compressor: Compressor?) {
-        var body = ByteWriter(capacity: 1024)
         var metadata = ByteWriter(capacity: 256)
-        var scratch = [UInt8](repeating: 0, count: 2048)
+        var block = ByteWriter(capacity: 8192)
+        var scratch = [UInt8](repeating: 0, count: 8192)
+        var offsets = [Int](repeating: 0, count: Self.blockSize + 1)
         let chunk = Chunk()
         let range = range(of: index)
         chunk.ends.reserveCapacity(range.count)
         chunk.flags.reserveCapacity(range.count)
         chunk.digests.reserveCapacity(range.count)
         events.withUnsafeBufferPointer { events in
-            for event in range {
-                prepare(events[event], into: chunk, metadata: &metadata, body: &body, scratch: &scratch, compressor: compressor)
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let end = min(start + Self.blockSize, range.upperBound)
+                prepareBlock(
+                    events, start..<end, into: chunk, metadata: &metadata, block: &block, scratch: &scratch,
+                    offsets: &offsets, compressor: compressor)
+                start = end
             }
         }
         condition.lock()
@@ -112,59 +127,76 @@ final class PreparePipeline: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func prepare(
-        _ event: borrowing ProposedEvent,
+    /// Prepares consecutive events as one block: hashes each body, compresses them together,
+    /// and encodes each record's tail (the first, the leader, holds the frame).
+    private func prepareBlock(
+        _ events: UnsafeBufferPointer<ProposedEvent>,
+        _ range: Range<Int>,
         into chunk: Chunk,
         metadata: inout ByteWriter,
-        body: inout ByteWriter,
+        block: inout ByteWriter,
         scratch: inout [UInt8],
+        offsets: inout [Int],
         compressor: Compressor?
     ) {
-        metadata.bytes.removeAll(keepingCapacity: true)
-        EventBody.encodeCanonicalMetadata(event.metadata, into: &metadata)
-        body.bytes.removeAll(keepingCapacity: true)
-        EventBody.encodeStored(metadata: event.metadata, shared: shared, payload: event.payload, into: &body)
-        let effectiveAt = event.effectiveAt
-        let type = event.type.rawValue
-        var subject = event.subject
-        let digest = subject.withUTF8 { subjectBytes in
-            metadata.bytes.withUnsafeBytes { metadata in
-                event.payload.withUnsafeBytes { payload in
-                    EventHasher.contentDigest(
-                        type: type, subject: UnsafeRawBufferPointer(subjectBytes), effectiveAt: effectiveAt,
-                        metadata: metadata, payload: payload)
-                }
-            }
-        }
-        let flags: UInt8 = subject.withUTF8 { subjectBytes in
-            let subject = UnsafeRawBufferPointer(subjectBytes)
-            return body.bytes.withUnsafeBytes { body in
-                let bound = Compressor.bound(body.count)
-                if scratch.count < bound { scratch = [UInt8](repeating: 0, count: bound) }
-                let compressed: Int? = scratch.withUnsafeMutableBytes { output in
-                    try? compressor?.compress(body, into: output, dictionary: dictionary)
-                }
-                var codec = EventRecord.Codec.raw
-                if let compressed, compressed < body.count {
-                    codec = dictionary == nil ? .zstd : .zstdDictionary
-                }
-                if codec == .raw {
-                    EventRecord.encodeTail(
-                        into: &chunk.tails, codec: codec, dictionaryID: 0, effectiveAt: effectiveAt,
-                        subject: subject, bodyLength: body.count, storedBody: body)
-                } else {
-                    scratch.withUnsafeBytes { stored in
-                        EventRecord.encodeTail(
-                            into: &chunk.tails, codec: codec, dictionaryID: dictionary?.id ?? 0, effectiveAt: effectiveAt,
-                            subject: subject, bodyLength: body.count,
-                            storedBody: UnsafeRawBufferPointer(rebasing: stored[0..<compressed!]))
+        block.bytes.removeAll(keepingCapacity: true)
+        for (member, index) in range.enumerated() {
+            offsets[member] = block.bytes.count
+            metadata.bytes.removeAll(keepingCapacity: true)
+            EventBody.encodeCanonicalMetadata(events[index].metadata, into: &metadata)
+            let effectiveAt = events[index].effectiveAt
+            let type = events[index].type.rawValue
+            var subject = events[index].subject
+            let digest = subject.withUTF8 { subject in
+                chunk.subjectHashes.append(SubjectHeadTable.hash(UnsafeRawBufferPointer(subject)))
+                return metadata.bytes.withUnsafeBytes { metadata in
+                    events[index].payload.withUnsafeBytes { payload in
+                        EventHasher.contentDigest(
+                            type: type, subject: UnsafeRawBufferPointer(subject), effectiveAt: effectiveAt,
+                            metadata: metadata, payload: payload)
                     }
                 }
-                return EventRecord.flags(codec: codec, hasEffectiveTime: effectiveAt != nil)
+            }
+            chunk.digests.append(digest)
+            EventBody.encodeStored(metadata: events[index].metadata, shared: shared, payload: events[index].payload, into: &block)
+        }
+        offsets[range.count] = block.bytes.count
+
+        let bound = Compressor.bound(block.bytes.count)
+        if scratch.count < bound { scratch = [UInt8](repeating: 0, count: bound) }
+        let compressed: Int? = block.bytes.withUnsafeBytes { input in
+            scratch.withUnsafeMutableBytes { output in
+                try? compressor?.compress(input, into: output, dictionary: dictionary)
             }
         }
-        chunk.ends.append(chunk.tails.bytes.count)
-        chunk.flags.append(flags)
-        chunk.digests.append(digest)
+        let worthIt = compressed.map { $0 < block.bytes.count } ?? false
+        let dictionaryID = dictionary?.id ?? 0
+        let codec: EventRecord.Codec =
+            !worthIt ? .raw : range.count > 1 ? .zstdBlock : dictionary == nil ? .zstd : .zstdDictionary
+        block.bytes.withUnsafeBytes { bodies in
+            scratch.withUnsafeBytes { frame in
+                for (member, index) in range.enumerated() {
+                    let body = UnsafeRawBufferPointer(rebasing: bodies[offsets[member]..<offsets[member + 1]])
+                    let stored: UnsafeRawBufferPointer
+                    switch codec {
+                    case .raw: stored = body
+                    case .zstd, .zstdDictionary: stored = UnsafeRawBufferPointer(rebasing: frame[0..<compressed!])
+                    case .zstdBlock: stored = member == 0 ? UnsafeRawBufferPointer(rebasing: frame[0..<compressed!]) : UnsafeRawBufferPointer(rebasing: frame[0..<0])
+                    }
+                    let reference = EventRecord.BlockReference(
+                        distance: UInt64(member), bodyOffset: offsets[member], blockLength: bodies.count)
+                    let effectiveAt = events[index].effectiveAt
+                    var subject = events[index].subject
+                    subject.withUTF8 { subject in
+                        EventRecord.encodeTail(
+                            into: &chunk.tails, codec: codec, dictionaryID: dictionaryID, block: reference,
+                            effectiveAt: effectiveAt, subject: UnsafeRawBufferPointer(subject),
+                            bodyLength: body.count, storedBody: stored)
+                    }
+                    chunk.ends.append(chunk.tails.bytes.count)
+                    chunk.flags.append(EventRecord.flags(codec: codec, hasEffectiveTime: effectiveAt != nil))
+                }
+            }
+        }
     }
 }

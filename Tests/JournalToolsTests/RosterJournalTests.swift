@@ -56,8 +56,9 @@ import Testing
             try damaged.write(to: URL(fileURLWithPath: copy + "/data.mdb"))
             return try Journal.openReadOnly(path: copy).verify()
         }
-        // Every byte of two records, one compressed without a dictionary and one with.
-        for position in [UInt64(320), 1_000] {
+        // Every byte of three records: a block member without a dictionary, a block leader
+        // holding a frame compressed with one, and a member of that block.
+        for position in [UInt64(320), 801, 1_000] {
             let length = try #require(try journal.storedRecordLocation(at: JournalPosition(position))).length
             for offset in 0..<length {
                 let bit = Int.random(in: 0..<8, using: &generator)

@@ -81,7 +81,8 @@ struct StatsCommand: ParsableCommand {
             ),
             "total         raw \(bytes(s.rawBodyBytes)), stored \(bytes(s.storedBodyBytes)), file \(bytes(s.fileBytes))",
             "codecs        raw \(s.eventsByCodec["raw"] ?? 0), zstd \(s.eventsByCodec["zstd"] ?? 0), "
-                + "zstd+dictionary \(s.eventsByCodec["zstd-dictionary"] ?? 0)",
+                + "zstd+dictionary \(s.eventsByCodec["zstd-dictionary"] ?? 0), "
+                + "zstd blocks \(s.eventsByCodec["zstd-block"] ?? 0)",
         ]
         if s.dictionaries.isEmpty {
             lines.append("dictionaries  none yet")

@@ -1,0 +1,78 @@
+/// The writer's cache of each subject's version and last position: an open-addressing table
+/// keyed by a hash computed while the batch is prepared, so the write transaction spends one
+/// probe per event instead of hashing strings.
+///
+/// - Important: Writer only, under the writer lock. It mirrors the `subjects` database as
+///   committed; an append that fails must call ``removeAll()``.
+struct SubjectHeadTable {
+    struct Slot {
+        /// The subject's hash, never 0; 0 marks an empty slot.
+        var hash: UInt64 = 0
+        var subject: String = ""
+        var head = SubjectHead(version: 0, last: 0, stamp: 0)
+    }
+
+    private var slots: [Slot]
+    private(set) var count = 0
+
+    init(capacity: Int = 1 << 16) {
+        slots = [Slot](repeating: Slot(), count: capacity)
+    }
+
+    /// The hash the table is keyed by: FNV-1a over the subject's UTF-8, never 0.
+    static func hash(_ subject: UnsafeRawBufferPointer) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in subject {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        // Fold the high bits in: FNV's low bits mix poorly, and the table indexes with them.
+        hash ^= hash >> 29
+        return hash == 0 ? 1 : hash
+    }
+
+    /// The slot of `subject`, or where it would go.
+    func find(_ subject: String, hash: UInt64) -> (index: Int, found: Bool) {
+        let mask = slots.count - 1
+        var index = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let slot = slots[index]
+            if slot.hash == 0 { return (index, false) }
+            if slot.hash == hash, slot.subject == subject { return (index, true) }
+            index = (index + 1) & mask
+        }
+    }
+
+    /// The head in the slot `find` returned as found.
+    func head(at index: Int) -> SubjectHead {
+        slots[index].head
+    }
+
+    /// Stores `head` in the slot `find` returned; a new subject may grow the table, after which
+    /// earlier slot indices are stale.
+    mutating func set(_ head: SubjectHead, for subject: String, hash: UInt64, at index: Int, found: Bool) {
+        if found {
+            slots[index].head = head
+            return
+        }
+        slots[index] = Slot(hash: hash, subject: subject, head: head)
+        count += 1
+        if count * 2 > slots.count { grow() }
+    }
+
+    mutating func removeAll() {
+        if count == 0 { return }
+        slots = [Slot](repeating: Slot(), count: 1 << 16)
+        count = 0
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [Slot](repeating: Slot(), count: old.count * 2)
+        let mask = slots.count - 1
+        for slot in old where slot.hash != 0 {
+            var index = Int(truncatingIfNeeded: slot.hash) & mask
+            while slots[index].hash != 0 { index = (index + 1) & mask }
+            slots[index] = slot
+        }
+    }
+}
