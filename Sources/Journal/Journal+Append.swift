@@ -50,6 +50,10 @@ extension Journal {
             }
         }
         defer { writer.lock.unlock() }
+        if !writer.subjectHeadsComplete {
+            // After an open or a failed append: the next append does one scan instead of a lookup per subject.
+            try read { snapshot in try writer.loadSubjectHeads(snapshot.txn, snapshot.db.subjects) }
+        }
 
         // Type ids: known names keep theirs; new ones get the next free ids, stored with the batch.
         var newTypes: [(EventType, UInt32)] = []
@@ -207,6 +211,8 @@ extension Journal {
                     let slot = writer.subjectHeads.find(subject, hash: subjectHash)
                     if slot.found {
                         current = writer.subjectHeads.head(at: slot.index)
+                    } else if writer.subjectHeadsComplete {
+                        current = SubjectHead(version: 0, last: 0, stamp: 0)
                     } else if let stored = try Journal.subjectHead(txn, db.subjects, subject) {
                         current = SubjectHead(version: stored.version, last: stored.last, stamp: 0)
                     } else {

@@ -19,16 +19,44 @@ final class WriterState: @unchecked Sendable {
     /// changes subjects, so the cache is true between appends; an append that fails forgets it,
     /// since its transaction's changes were rolled back.
     var subjectHeads = SubjectHeadTable()
+    /// True when `subjectHeads` holds every subject of the journal, so a subject it lacks is new
+    /// and needs no lookup in the `subjects` database.
+    var subjectHeadsComplete = false
     private var stamp: UInt64 = 0
     static let subjectHeadLimit = 2_000_000
 
     func forgetSubjectHeads() {
         subjectHeads.removeAll()
+        subjectHeadsComplete = false
+    }
+
+    /// Fills the cache with every subject head, when there are not too many.
+    func loadSubjectHeads(_ txn: borrowing some TransactionReading & ~Copyable, _ database: Database) throws {
+        guard try txn.statistics(database).entries <= Self.subjectHeadLimit / 2 else { return }
+        var table = SubjectHeadTable()
+        try txn.withCursor(database) { cursor in
+            var entry = try cursor.first()
+            while let current = entry {
+                guard current.value.count == 12 else { throw JournalError(.corrupt, "the head of a subject is not 12 bytes") }
+                let head = SubjectHead(
+                    version: UInt32(bigEndianBytes: UnsafeRawBufferPointer(rebasing: current.value[0..<4])),
+                    last: UInt64(bigEndianBytes: UnsafeRawBufferPointer(rebasing: current.value[4..<12])),
+                    stamp: 0
+                )
+                let subject = String(decoding: current.key, as: UTF8.self)
+                let hash = SubjectHeadTable.hash(current.key)
+                let slot = table.find(subject, hash: hash)
+                table.set(head, for: subject, hash: hash, at: slot.index, found: slot.found)
+                entry = try cursor.next()
+            }
+        }
+        subjectHeads = table
+        subjectHeadsComplete = true
     }
 
     /// A new stamp for an append attempt, trimming the cache when it has grown too large.
     func nextStamp() -> UInt64 {
-        if subjectHeads.count > Self.subjectHeadLimit { subjectHeads.removeAll() }
+        if subjectHeads.count > Self.subjectHeadLimit { forgetSubjectHeads() }
         stamp += 1
         return stamp
     }

@@ -32,19 +32,21 @@ struct SubjectHeadTable {
 
     /// The slot of `subject`, or where it would go.
     func find(_ subject: String, hash: UInt64) -> (index: Int, found: Bool) {
-        let mask = slots.count - 1
-        var index = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let slot = slots[index]
-            if slot.hash == 0 { return (index, false) }
-            if slot.hash == hash, slot.subject == subject { return (index, true) }
-            index = (index + 1) & mask
+        slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            var index = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let stored = slots[index].hash
+                if stored == 0 { return (index, false) }
+                if stored == hash, slots[index].subject == subject { return (index, true) }
+                index = (index + 1) & mask
+            }
         }
     }
 
     /// The head in the slot `find` returned as found.
     func head(at index: Int) -> SubjectHead {
-        slots[index].head
+        slots.withUnsafeBufferPointer { $0[index].head }
     }
 
     /// Stores `head` in the slot `find` returned; a new subject may grow the table, after which
