@@ -62,7 +62,7 @@ demo: deps
 
 bench: deps
 	$(SWIFT) build -c release --product roster-journal
-	$$($(SWIFT) build -c release --show-bin-path)/roster-journal bench --events 1000000
+	$$($(SWIFT) build -c release --show-bin-path)/roster-journal bench --events 1000000 --runs 3 --report docs/benchmarks.md
 
 clean:
 	rm -rf .build $(DEMO)

@@ -32,23 +32,42 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Option(help: "Run this many times; the report gives each run and the median.")
+    var runs: Int = 1
+
+    @Option(help: ArgumentHelp(
+        "Write the figures into this markdown file, between its bench markers (docs/benchmarks.md).",
+        valueName: "FILE"))
+    var report: String?
+
     func validate() throws {
         guard events > 0 else { throw ValidationError("--events must be at least 1") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
         guard population > 0 else { throw ValidationError("--population must be at least 1") }
         guard appenders > 0 else { throw ValidationError("--appenders must be at least 1") }
+        guard runs > 0 else { throw ValidationError("--runs must be at least 1") }
+        if runs > 1, journal != nil { throw ValidationError("--journal keeps one journal; use it with a single run") }
     }
 
     func run() throws {
-        let result = try reportingErrors {
-            try JournalBenchmark.run(
-                events: events,
-                batchSize: batchSize,
-                population: population,
-                appenders: appenders,
-                journalPath: journal,
-                progress: { if !json { StandardError.write($0 + "\n") } }
-            )
+        var results: [JournalBenchmark.Result] = []
+        for run in 1...runs {
+            if runs > 1, !json { StandardError.write("run \(run) of \(runs)\n") }
+            results.append(
+                try reportingErrors {
+                    try JournalBenchmark.run(
+                        events: events,
+                        batchSize: batchSize,
+                        population: population,
+                        appenders: appenders,
+                        journalPath: journal,
+                        progress: { if !json { StandardError.write($0 + "\n") } }
+                    )
+                })
+        }
+        let result = BenchmarkReport.median(results)
+        if let report {
+            try reportingErrors { try BenchmarkReport.write(results, into: report) }
         }
         if json {
             let encoder = JSONEncoder()
