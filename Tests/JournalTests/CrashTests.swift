@@ -23,7 +23,11 @@ import Testing
             #expect(opened == "opened \(lastHead)", "round \(round)")
             // Let it commit a random number of batches, then kill it at a random moment of the next.
             let commits = Int.random(in: 1...4, using: &generator)
-            for _ in 0..<commits { _ = try writer.readLine(until: { $0.hasPrefix("committed") }) }
+            var acknowledged = lastHead
+            for _ in 0..<commits {
+                let line = try writer.readLine(until: { $0.hasPrefix("committed") })
+                acknowledged = JournalPosition(UInt64(line.split(separator: " ").last!)!)
+            }
             let jitter = UInt32.random(in: 0...3_000, using: &generator)
             if jitter > 0 { usleep(jitter) }  // randomises the kill point; nothing waits on it
             writer.kill()
@@ -32,6 +36,8 @@ import Testing
             let report = try journal.verify()
             #expect(report.isSound, "round \(round): \(report.problems)")
             try Self.expectWholeBatches(journal, round: round)
+            // Durable when the append returned: every acknowledged batch survived the kill.
+            #expect(journal.head >= acknowledged, "round \(round): acknowledged \(acknowledged), found \(journal.head)")
             #expect(journal.head > lastHead, "round \(round)")
             lastHead = journal.head
         }

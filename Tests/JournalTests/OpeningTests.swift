@@ -54,6 +54,24 @@ import Testing
         #expect(error?.message.contains("/proc/roster-journal-test/journal") == true)
     }
 
+    @Test(.enabled(if: getuid() == 0, "needs root to run the opener as another user"))
+    func aJournalThisUserCannotWriteIsRefusedWithNothingChanged() throws {
+        let path = directory.child("journal")
+        do {
+            let journal = try Journal(path: path, createIfMissing: true)
+            try journal.append(TestEvents.batch(2))
+        }
+        // Readable by everyone, writable only by its owner (root); opened by nobody.
+        for file in [path, directory.path] { chmod(file, 0o755) }
+        let before = contents(path)
+        let opener = try runCommand("/usr/bin/setpriv", [
+            "--reuid=65534", "--regid=65534", "--clear-groups", BuiltProducts.executable("journal-test-child"), "open", path,
+        ])
+        #expect(opener.standardOutput.hasPrefix("error permission-denied:"), "\(opener.standardOutput)\(opener.standardError)")
+        #expect(opener.standardOutput.contains("\(path) is not writable by this user"))
+        #expect(contents(path) == before)
+    }
+
     @Test func aFileWhereTheDirectoryShouldBeIsRefused() throws {
         let path = directory.child("file")
         _ = FileManager.default.createFile(atPath: path, contents: Data("not a journal".utf8))

@@ -4,6 +4,7 @@
 //                                               printing "committed FIRST LAST" after each
 //   journal-test-child hold-writer DIR          open for writing, print "ready", wait for stdin to close
 //   journal-test-child hold-reader DIR          open a read transaction, print "ready", wait for stdin to close
+//   journal-test-child open DIR                 open for writing and print "opened HEAD", or the error's code and message
 import Foundation
 import Journal
 
@@ -50,6 +51,13 @@ do {
         let journal = try Journal(path: directory, createIfMissing: true)
         say("ready \(journal.head)")
         waitForStandardInputToClose()
+    case "open":
+        do {
+            let journal = try Journal(path: directory)
+            say("opened \(journal.head)")
+        } catch let error as JournalError {
+            say("error \(error.code.rawValue): \(error.message)")
+        }
     case "hold-reader":
         let journal = try Journal.openReadOnly(path: directory)
         try journal.read { snapshot in
