@@ -23,6 +23,8 @@ let package = Package(
         .target(name: "LMDBKit", dependencies: ["CLMDB"]),
         .target(name: "ZstdKit", dependencies: ["CZstd"]),
         .target(name: "Digest", dependencies: ["CCryptoDigest"]),
+        // CSV as HR systems write it and LMS importers read it. No dependencies.
+        .target(name: "CSV"),
 
         // The append-only event log. Knows nothing of HR.
         .target(
@@ -63,6 +65,7 @@ let package = Package(
         .testTarget(name: "LMDBKitTests", dependencies: ["LMDBKit"]),
         .testTarget(name: "ZstdKitTests", dependencies: ["ZstdKit"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
+        .testTarget(name: "CSVTests", dependencies: ["CSV"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "JournalTestSupport", "journal-test-child"]),
         .testTarget(
             name: "JournalToolsTests",
