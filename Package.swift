@@ -36,6 +36,9 @@ let package = Package(
             ]
         ),
 
+        // The HR domain: workers and their events. Pure: no I/O.
+        .target(name: "Workforce", dependencies: ["Journal"]),
+
         // roster-journal: verify, dump, stats, backup, train-dictionary, bench.
         .target(
             name: "JournalTools",
@@ -66,6 +69,7 @@ let package = Package(
         .testTarget(name: "ZstdKitTests", dependencies: ["ZstdKit"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "CSVTests", dependencies: ["CSV"]),
+        .testTarget(name: "WorkforceTests", dependencies: ["Workforce", "Journal"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "JournalTestSupport", "journal-test-child"]),
         .testTarget(
             name: "JournalToolsTests",

@@ -1,0 +1,56 @@
+/// How a feed writes dates. HR exports differ by vendor and by the exporting user's locale.
+public enum DateFormat: String, Sendable, CaseIterable, Codable {
+    /// `2026-11-29` (ISO 8601; BambooHR, Workday, SuccessFactors, UKG). Also accepts a time after
+    /// the date (`2026-11-29T00:00:00`), which some exports add, and ignores it.
+    case iso = "yyyy-MM-dd"
+    /// `11/29/2026` or `1/5/2026` (US exports; ADP Workforce Now).
+    case us = "MM/dd/yyyy"
+    /// `29/11/2026` (UK and most of Europe).
+    case european = "dd/MM/yyyy"
+    /// `29.11.2026` (Germany, Switzerland, much of Central Europe).
+    case dotted = "dd.MM.yyyy"
+    /// `20261129` (SAP and fixed-width heritage exports).
+    case compact = "yyyyMMdd"
+}
+
+extension LocalDate {
+    /// Parses `text` in `format`; nil when it is not a real date in that format. Surrounding
+    /// spaces are ignored; an empty string is not a date.
+    public static func parse(_ text: String, format: DateFormat) -> LocalDate? {
+        let bytes = Array(text.trimmingSpaces.utf8)
+        func number(_ slice: ArraySlice<UInt8>) -> Int? {
+            guard !slice.isEmpty, slice.count <= 4, slice.allSatisfy({ (48...57).contains($0) }) else { return nil }
+            return slice.reduce(0) { $0 * 10 + Int($1 - 48) }
+        }
+        func split(_ separator: UInt8) -> [ArraySlice<UInt8>] {
+            bytes.split(separator: separator, omittingEmptySubsequences: false)
+        }
+        switch format {
+        case .iso:
+            var date = bytes[...]
+            if let time = bytes.firstIndex(where: { $0 == UInt8(ascii: "T") || $0 == UInt8(ascii: " ") }) { date = bytes[..<time] }
+            let parts = date.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+                let year = number(parts[0]), let month = number(parts[1]), let day = number(parts[2])
+            else { return nil }
+            return LocalDate(year: year, month: month, day: day)
+        case .us, .european:
+            let parts = split(UInt8(ascii: "/"))
+            guard parts.count == 3, parts[2].count == 4, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count),
+                let first = number(parts[0]), let second = number(parts[1]), let year = number(parts[2])
+            else { return nil }
+            return format == .us ? LocalDate(year: year, month: first, day: second) : LocalDate(year: year, month: second, day: first)
+        case .dotted:
+            let parts = split(UInt8(ascii: "."))
+            guard parts.count == 3, parts[2].count == 4, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count),
+                let day = number(parts[0]), let month = number(parts[1]), let year = number(parts[2])
+            else { return nil }
+            return LocalDate(year: year, month: month, day: day)
+        case .compact:
+            guard bytes.count == 8, let year = number(bytes[0..<4]), let month = number(bytes[4..<6]), let day = number(bytes[6..<8]) else {
+                return nil
+            }
+            return LocalDate(year: year, month: month, day: day)
+        }
+    }
+}

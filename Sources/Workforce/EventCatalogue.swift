@@ -1,0 +1,113 @@
+import Journal
+
+/// Every event Roster's HR domain writes: wire name, subject, meaning and an example payload.
+/// `docs/event-catalogue.md` is rendered from this table, and a golden test holds both to it.
+public enum EventCatalogue {
+    /// One event type.
+    public struct Entry: Sendable {
+        public let type: EventType
+        public let subject: String
+        public let meaning: String
+        public let example: [UInt8]
+    }
+
+    static let exampleWorker = Worker(
+        id: EmployeeID(rawValue: "E1001"), email: "maria.gonzalez@example.com", legalFirstName: "María", legalLastName: "González",
+        preferredFirstName: "Mia", jobTitle: "Data Analyst", jobCode: "DA-2", departmentCode: "IT-200",
+        departmentName: "Information Technology", location: "LON", timeZone: "Europe/London",
+        managerID: EmployeeID(rawValue: "E0042"), managerEmail: "sam.okafor@example.com", costCenter: "CC-4120",
+        employmentType: .fullTime, status: .active, hireDate: LocalDate(year: 2027, month: 1, day: 4))
+
+    /// The table, in the order of the documentation.
+    public static var entries: [Entry] {
+        let worker = "employee ID"
+        let batch = "batch ID"
+        let name = PersonName(of: exampleWorker)
+        var married = name
+        married.legalLast = "Okafor"
+        let rows: [(String, String, Example)] = [
+            ("first seen active or pending in a feed; the full record", worker, .worker(.hired(exampleWorker))),
+            ("a terminated worker returns under the same employee ID; the full record", worker, .worker(.rehired(exampleWorker))),
+            ("one field changed (job title, department, location, manager, cost center, dates, leave)", worker,
+                .worker(.changed(.jobTitle, old: "Data Analyst", new: "Data Manager"))),
+            ("status became terminated, effective on the local date HR gave", worker,
+                .worker(.terminated(date: LocalDate(year: 2027, month: 3, day: 31), previousStatus: .active))),
+            ("employment type changed", worker, .worker(.converted(from: .contractor, to: .fullTime))),
+            ("the email alias changed; matching stays by employee ID", worker,
+                .worker(.emailChanged(old: "maria.gonzalez@example.com", new: "maria.okafor@example.com"))),
+            ("a legal or preferred name changed", worker, .worker(.nameChanged(old: name, new: married))),
+            ("missing from a full snapshot: a suspect, not a termination", worker, .worker(.absent(feed: "bamboohr", batch: "b-2f9c"))),
+            ("back in a full snapshot after being absent", worker, .worker(.returned(feed: "bamboohr", batch: "b-7a11"))),
+            ("the row claims an email another employee ID holds; a person resolves it, nothing merges", worker,
+                .worker(.emailConflict(email: "j.lee@example.com", heldBy: EmployeeID(rawValue: "E2002")))),
+            ("a file arrived; kept byte for byte under its SHA-256", batch,
+                .batch(.received(BatchReceipt(
+                    feed: "bamboohr", file: "employees-2026-11-29.csv",
+                    sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", bytes: 14_211_337, rows: 100_000)))),
+            ("one row could not be used; the others go on", batch,
+                .batch(.rowQuarantined(QuarantinedRow(
+                    file: "employees-2026-11-29.csv", line: 42, column: "Hire Date", employeeID: "E1077",
+                    reason: "31/02/2026 is not a date in the feed's format dd/MM/yyyy")))),
+            ("the whole file was refused; nothing in it took effect", batch,
+                .batch(.rejected(BatchRejection(reason: "the required column Employee ID is missing", line: 1)))),
+            ("a safety threshold was crossed; nothing takes effect until approved", batch,
+                .batch(.held(BatchHold(
+                    reasons: ["terminations 312 exceed 5% of 1000 workers"], counts: BatchCounts(creates: 2, changes: 40, terminations: 312))))),
+            ("an admin approved a held batch", batch, .batch(.approved(by: "admin@example.com"))),
+            ("the batch's changes were journaled", batch, .batch(.applied(BatchCounts(creates: 2, changes: 40, terminations: 3)))),
+        ]
+        return rows.map { meaning, subject, example in
+            Entry(type: example.type, subject: subject, meaning: meaning, example: (try? example.payload()) ?? [])
+        }
+    }
+
+    enum Example {
+        case worker(WorkerEvent)
+        case batch(BatchEvent)
+
+        var type: EventType {
+            switch self {
+            case .worker(let event): event.type
+            case .batch(let event): event.type
+            }
+        }
+
+        func payload() throws -> [UInt8] {
+            switch self {
+            case .worker(let event): try event.payload()
+            case .batch(let event): try event.payload()
+            }
+        }
+    }
+
+    /// The catalogue as markdown, as `docs/event-catalogue.md` holds it.
+    public static func markdown() -> String {
+        var lines = [
+            "# Event catalogue",
+            "",
+            "Every event the HR domain journals. Wire names are stable: a new shape gets a new version (`.v2`),",
+            "and old versions stay readable. Times are on the journal record, not in payloads: the recorded time",
+            "(when Roster learned it) and the effective time (when it is true in HR: for hire and termination",
+            "dates, that local date's start in the worker's time zone).",
+            "",
+            "This file is generated from `Sources/Workforce/EventCatalogue.swift`; a test fails when they differ.",
+            "",
+            "| type | subject | meaning |",
+            "|---|---|---|",
+        ]
+        for entry in entries {
+            lines.append("| `\(entry.type)` | \(entry.subject) | \(entry.meaning) |")
+        }
+        lines.append("")
+        lines.append("## Example payloads")
+        for entry in entries {
+            lines.append("")
+            lines.append("`\(entry.type)`")
+            lines.append("```json")
+            lines.append(String(decoding: entry.example, as: UTF8.self))
+            lines.append("```")
+        }
+        lines.append("")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,100 @@
+/// The canonical worker: what Roster knows of one person from the HRIS, whatever the feed's shape.
+///
+/// Matched by ``id`` only. Names are kept as HR holds them: the legal name, and the preferred
+/// name when the person has one (certificates print whichever the rules say).
+public struct Worker: Hashable, Sendable, Codable {
+    public var id: EmployeeID
+    public var email: String?
+    public var legalFirstName: String
+    public var legalLastName: String
+    public var preferredFirstName: String?
+    public var preferredLastName: String?
+    public var jobTitle: String?
+    public var jobCode: String?
+    public var departmentCode: String?
+    public var departmentName: String?
+    /// The location's code in the HRIS (`LON`, `NYC`).
+    public var location: String?
+    /// An IANA time zone identifier (`Europe/London`), from the location table or the default.
+    public var timeZone: String
+    public var managerID: EmployeeID?
+    public var managerEmail: String?
+    public var costCenter: String?
+    public var employmentType: EmploymentType
+    public var status: WorkerStatus
+    public var hireDate: LocalDate?
+    public var terminationDate: LocalDate?
+    /// Further columns the feed maps by name, kept as text.
+    public var custom: [String: String]
+
+    public init(
+        id: EmployeeID,
+        email: String? = nil,
+        legalFirstName: String,
+        legalLastName: String,
+        preferredFirstName: String? = nil,
+        preferredLastName: String? = nil,
+        jobTitle: String? = nil,
+        jobCode: String? = nil,
+        departmentCode: String? = nil,
+        departmentName: String? = nil,
+        location: String? = nil,
+        timeZone: String = "UTC",
+        managerID: EmployeeID? = nil,
+        managerEmail: String? = nil,
+        costCenter: String? = nil,
+        employmentType: EmploymentType = .fullTime,
+        status: WorkerStatus = .active,
+        hireDate: LocalDate? = nil,
+        terminationDate: LocalDate? = nil,
+        custom: [String: String] = [:]
+    ) {
+        self.id = id
+        self.email = email
+        self.legalFirstName = legalFirstName
+        self.legalLastName = legalLastName
+        self.preferredFirstName = preferredFirstName
+        self.preferredLastName = preferredLastName
+        self.jobTitle = jobTitle
+        self.jobCode = jobCode
+        self.departmentCode = departmentCode
+        self.departmentName = departmentName
+        self.location = location
+        self.timeZone = timeZone
+        self.managerID = managerID
+        self.managerEmail = managerEmail
+        self.costCenter = costCenter
+        self.employmentType = employmentType
+        self.status = status
+        self.hireDate = hireDate
+        self.terminationDate = terminationDate
+        self.custom = custom
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "employee_id"
+        case email
+        case legalFirstName = "legal_first_name"
+        case legalLastName = "legal_last_name"
+        case preferredFirstName = "preferred_first_name"
+        case preferredLastName = "preferred_last_name"
+        case jobTitle = "job_title"
+        case jobCode = "job_code"
+        case departmentCode = "department_code"
+        case departmentName = "department_name"
+        case location
+        case timeZone = "time_zone"
+        case managerID = "manager_id"
+        case managerEmail = "manager_email"
+        case costCenter = "cost_center"
+        case employmentType = "employment_type"
+        case status
+        case hireDate = "hire_date"
+        case terminationDate = "termination_date"
+        case custom
+    }
+
+    /// The name to show: preferred parts where HR has them, legal ones otherwise.
+    public var displayFirstName: String { preferredFirstName ?? legalFirstName }
+    public var displayLastName: String { preferredLastName ?? legalLastName }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Journal
+import Testing
+@testable import Workforce
+
+/// The catalogue's golden test: wire names, payload shapes and the documentation agree.
+@Suite struct EventCatalogueTests {
+    @Test func everyExampleDecodesToTheEventItWasWrittenFrom() throws {
+        for entry in EventCatalogue.entries {
+            #expect(entry.type.validate() == nil, "\(entry.type)")
+            if let event = try WorkerEvent.decode(type: entry.type, payload: entry.example) {
+                #expect(try event.payload() == entry.example, "\(entry.type)")
+                #expect(event.type == entry.type)
+            } else if let event = try BatchEvent.decode(type: entry.type, payload: entry.example) {
+                #expect(try event.payload() == entry.example, "\(entry.type)")
+                #expect(event.type == entry.type)
+            } else {
+                Issue.record("\(entry.type) decodes as neither a worker nor a batch event")
+            }
+        }
+        #expect(Set(EventCatalogue.entries.map(\.type)).count == EventCatalogue.entries.count)
+    }
+
+    @Test func wireFormatsStayAsPublished() throws {
+        #expect(String(decoding: try WorkerEvent.changed(.jobTitle, old: "Analyst", new: nil).payload(), as: UTF8.self)
+            == #"{"field":"job_title","new":null,"old":"Analyst"}"#)
+        #expect(String(decoding: try WorkerEvent.terminated(date: LocalDate(year: 2027, month: 3, day: 31), previousStatus: .onLeave).payload(), as: UTF8.self)
+            == #"{"previous_status":"on_leave","termination_date":"2027-03-31"}"#)
+        #expect(String(decoding: try WorkerEvent.converted(from: .contractor, to: .fullTime).payload(), as: UTF8.self)
+            == #"{"from":"contractor","to":"full_time"}"#)
+        let hired = String(decoding: try WorkerEvent.hired(EventCatalogue.exampleWorker).payload(), as: UTF8.self)
+        #expect(hired.hasPrefix(#"{"worker":{"cost_center":"CC-4120","custom":{},"department_code":"IT-200""#))
+        #expect(hired.contains(#""employee_id":"E1001""#) && hired.contains(#""hire_date":"2027-01-04""#))
+        #expect(!hired.contains("termination_date"))
+    }
+
+    @Test func theDocumentationIsTheCatalogue() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/event-catalogue.md")
+        // ROSTER_RECORD_GOLDEN=1 swift test --filter EventCatalogueTests rewrites it after a deliberate change.
+        if ProcessInfo.processInfo.environment["ROSTER_RECORD_GOLDEN"] == "1" {
+            try EventCatalogue.markdown().write(to: docs, atomically: true, encoding: .utf8)
+        }
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        #expect(text == EventCatalogue.markdown(), "run ROSTER_RECORD_GOLDEN=1 swift test --filter EventCatalogueTests after a deliberate change")
+    }
+}
