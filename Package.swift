@@ -39,6 +39,9 @@ let package = Package(
         // The HR domain: workers and their events. Pure: no I/O.
         .target(name: "Workforce", dependencies: ["Journal"]),
 
+        // HR feeds: presets, reading received files into worker records.
+        .target(name: "Ingestion", dependencies: ["CSV", "Workforce", "Journal"]),
+
         // roster-journal: verify, dump, stats, backup, train-dictionary, bench.
         .target(
             name: "JournalTools",
@@ -70,6 +73,7 @@ let package = Package(
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "CSVTests", dependencies: ["CSV"]),
         .testTarget(name: "WorkforceTests", dependencies: ["Workforce", "Journal"]),
+        .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "Workforce", "CSV"], exclude: ["Fixtures"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "JournalTestSupport", "journal-test-child"]),
         .testTarget(
             name: "JournalToolsTests",

@@ -1,7 +1,7 @@
 /// How a feed writes dates. HR exports differ by vendor and by the exporting user's locale.
 public enum DateFormat: String, Sendable, CaseIterable, Codable {
-    /// `2026-11-29` (ISO 8601; BambooHR, Workday, SuccessFactors, UKG). Also accepts a time after
-    /// the date (`2026-11-29T00:00:00`), which some exports add, and ignores it.
+    /// `2026-11-29` (ISO 8601; BambooHR, Workday, SuccessFactors, UKG). Also accepts a time or an
+    /// offset after the date (`2026-11-29T00:00:00`, Workday's `2026-11-29-08:00`) and ignores it.
     case iso = "yyyy-MM-dd"
     /// `11/29/2026` or `1/5/2026` (US exports; ADP Workforce Now).
     case us = "MM/dd/yyyy"
@@ -27,8 +27,11 @@ extension LocalDate {
         }
         switch format {
         case .iso:
+            // A time or an offset may follow the date (`2024-01-15T00:00:00`, Workday's `2024-01-15-08:00`).
             var date = bytes[...]
-            if let time = bytes.firstIndex(where: { $0 == UInt8(ascii: "T") || $0 == UInt8(ascii: " ") }) { date = bytes[..<time] }
+            if bytes.count > 10, [UInt8(ascii: "T"), UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "Z")].contains(bytes[10]) {
+                date = bytes[..<10]
+            }
             let parts = date.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
             guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
                 let year = number(parts[0]), let month = number(parts[1]), let day = number(parts[2])

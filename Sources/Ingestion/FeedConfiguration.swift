@@ -1,0 +1,85 @@
+import CSV
+import Foundation
+import Workforce
+
+/// One feed: where a kind of file comes from and how to read it.
+public struct FeedConfiguration: Sendable {
+    /// Whether a file holds everyone or only changes.
+    public enum Kind: String, Sendable, Codable {
+        /// The whole population: a worker missing from the file is absent (a suspect).
+        case csvSnapshot = "csv-snapshot"
+        /// Only changed rows: absence means nothing.
+        case csvDelta = "csv-delta"
+    }
+
+    public var name: String
+    public var kind: Kind
+    public var preset: FeedPreset
+    /// Header names for canonical columns, overriding the preset's (`employee_id: "Emp No"`).
+    public var columns: [CanonicalColumn: String] = [:]
+    /// Extra columns kept as custom attributes, by attribute name → header name.
+    public var customColumns: [String: String] = [:]
+    /// Status codes of this tenant, added to the preset's.
+    public var statusCodes: [String: WorkerStatus] = [:]
+    /// Employment-type codes of this tenant, added to the preset's.
+    public var employmentTypeCodes: [String: EmploymentType] = [:]
+    /// The date format, when it differs from the preset's.
+    public var dateFormat: DateFormat?
+    public var format = CSVFormat()
+    /// Time zones by location code; workers elsewhere get ``defaultTimeZone``.
+    public var locationTimeZones: [String: String] = [:]
+    public var defaultTimeZone = "UTC"
+
+    public init(name: String, kind: Kind, preset: FeedPreset = .generic) {
+        self.name = name
+        self.kind = kind
+        self.preset = preset
+    }
+
+    /// The date format in force.
+    public var effectiveDateFormat: DateFormat { dateFormat ?? preset.dateFormat }
+
+    /// The header names that mean `column`: the override, or the preset's.
+    func headerNames(for column: CanonicalColumn) -> [String] {
+        if let override = columns[column] { return [override] }
+        return preset.columns[column] ?? []
+    }
+
+    /// Status codes in force, keyed by their normalised form.
+    var statusTable: [String: WorkerStatus] {
+        var table: [String: WorkerStatus] = [:]
+        for (code, status) in preset.statusCodes { table[HeaderName.normalise(code)] = status }
+        for (code, status) in statusCodes { table[HeaderName.normalise(code)] = status }
+        return table
+    }
+
+    /// Employment-type codes in force, keyed by their normalised form.
+    var employmentTypeTable: [String: EmploymentType] {
+        var table: [String: EmploymentType] = [:]
+        for (code, type) in preset.employmentTypeCodes { table[HeaderName.normalise(code)] = type }
+        for (code, type) in employmentTypeCodes { table[HeaderName.normalise(code)] = type }
+        return table
+    }
+}
+
+/// How header names and codes are compared: case, surrounding spaces, and the choice between
+/// space, `_` and `-` do not matter ("Employee ID", "employee_id" and " EMPLOYEE-ID " match).
+enum HeaderName {
+    static func normalise(_ name: String) -> String {
+        var result = ""
+        result.reserveCapacity(name.utf8.count)
+        var pendingSpace = false
+        for scalar in name.unicodeScalars {
+            if scalar == "_" || scalar == "-" || scalar.properties.isWhitespace {
+                pendingSpace = !result.isEmpty
+                continue
+            }
+            if pendingSpace {
+                result.append(" ")
+                pendingSpace = false
+            }
+            result.unicodeScalars.append(contentsOf: String(scalar).lowercased().unicodeScalars)
+        }
+        return result
+    }
+}
