@@ -26,10 +26,13 @@ public enum EventCatalogue {
         var married = name
         married.legalLast = "Okafor"
         let rows: [(String, String, Example)] = [
-            ("first seen active or pending in a feed; the full record", worker, .worker(.hired(exampleWorker))),
+            ("first seen in a feed; the full record (a first file with history may show a worker already terminated)", worker,
+                .worker(.hired(exampleWorker))),
             ("a terminated worker returns under the same employee ID; the full record", worker, .worker(.rehired(exampleWorker))),
             ("one field changed (job title, department, location, manager, cost center, dates, leave)", worker,
                 .worker(.changed(.jobTitle, old: "Data Analyst", new: "Data Manager"))),
+            ("a custom attribute (a column the feed maps by name) changed", worker,
+                .worker(.attributeChanged(name: "union_member", old: nil, new: "yes"))),
             ("status became terminated, effective on the local date HR gave", worker,
                 .worker(.terminated(date: LocalDate(year: 2027, month: 3, day: 31), previousStatus: .active))),
             ("employment type changed", worker, .worker(.converted(from: .contractor, to: .fullTime))),

@@ -7,12 +7,15 @@ import Journal
 /// ``EventCatalogue`` and `docs/event-catalogue.md`. A new shape gets a new version, never a
 /// changed meaning.
 public enum WorkerEvent: Sendable, Equatable {
-    /// First seen active or pending: the full record.
+    /// First seen in a feed: the full record. Its status may already be terminated when a feed's
+    /// first file carries history; projections provision no one who is not active or pending.
     case hired(Worker)
     /// A terminated worker is back: the full record, same employee ID.
     case rehired(Worker)
     /// One field changed.
     case changed(WorkerField, old: String?, new: String?)
+    /// A custom attribute (a column the feed maps by name) changed.
+    case attributeChanged(name: String, old: String?, new: String?)
     /// Status became terminated, effective on `date` (local) when HR gave one.
     case terminated(date: LocalDate?, previousStatus: WorkerStatus)
     /// Employment type changed (a contractor converted to full time).
@@ -34,6 +37,7 @@ public enum WorkerEvent: Sendable, Equatable {
         case .hired: "worker.hired.v1"
         case .rehired: "worker.rehired.v1"
         case .changed: "worker.changed.v1"
+        case .attributeChanged: "worker.attribute-changed.v1"
         case .terminated: "worker.terminated.v1"
         case .converted: "worker.converted.v1"
         case .emailChanged: "worker.email-changed.v1"
@@ -53,6 +57,8 @@ public enum WorkerEvent: Sendable, Equatable {
             return Array(try encoder.encode(WorkerPayload(worker: worker)))
         case .changed(let field, let old, let new):
             return Array(try encoder.encode(FieldChange(field: field, old: old, new: new)))
+        case .attributeChanged(let name, let old, let new):
+            return Array(try encoder.encode(AttributeChange(name: name, old: old, new: new)))
         case .terminated(let date, let previous):
             return Array(try encoder.encode(Termination(terminationDate: date, previousStatus: previous)))
         case .converted(let from, let to):
@@ -78,6 +84,9 @@ public enum WorkerEvent: Sendable, Equatable {
         case "worker.changed.v1":
             let change = try decoder.decode(FieldChange.self, from: data)
             return .changed(change.field, old: change.old, new: change.new)
+        case "worker.attribute-changed.v1":
+            let change = try decoder.decode(AttributeChange.self, from: data)
+            return .attributeChanged(name: change.name, old: change.old, new: change.new)
         case "worker.terminated.v1":
             let termination = try decoder.decode(Termination.self, from: data)
             return .terminated(date: termination.terminationDate, previousStatus: termination.previousStatus)
@@ -114,6 +123,19 @@ public enum WorkerEvent: Sendable, Equatable {
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(field, forKey: .field)
+            try container.encode(old, forKey: .old)
+            try container.encode(new, forKey: .new)
+        }
+    }
+
+    struct AttributeChange: Codable {
+        var name: String
+        var old: String?
+        var new: String?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
             try container.encode(old, forKey: .old)
             try container.encode(new, forKey: .new)
         }

@@ -1,0 +1,96 @@
+import Workforce
+
+/// What one file changes: the events to journal, worker by worker, and their counts.
+public struct FeedChanges: Sendable, Equatable {
+    /// Events in file order, each with the worker it is about; absences last.
+    public var events: [(id: EmployeeID, event: WorkerEvent)] = []
+    public var counts = BatchCounts()
+
+    public static func == (lhs: FeedChanges, rhs: FeedChanges) -> Bool {
+        lhs.counts == rhs.counts && lhs.events.elementsEqual(rhs.events) { $0.id == $1.id && $0.event == $1.event }
+    }
+}
+
+/// Compares a file's records with what is known, and says what changed. Matching is by
+/// employee ID only; an email already held by another ID is a conflict, never a merge.
+public enum FeedDiff {
+    /// The changes `records` (read from one file of `feed`, batch `batch`) make to `state`.
+    public static func changes(_ records: [WorkerRecord], against state: WorkforceState, feed: FeedConfiguration, batch: String) -> FeedChanges {
+        var changes = FeedChanges()
+        var owners = state.emailOwners
+        var seen = Set<EmployeeID>()
+        seen.reserveCapacity(records.count)
+        for record in records {
+            seen.insert(record.id)
+            let current = state.workers[record.id]
+            var proposed = record.worker(updating: current)
+            var events: [WorkerEvent] = []
+            if feed.kind == .csvSnapshot, state.absent[record.id] != nil {
+                events.append(.returned(feed: feed.name, batch: batch))
+            }
+            if let email = proposed.email, let owner = owners[email], owner != record.id {
+                events.append(.emailConflict(email: email, heldBy: owner))
+                proposed.email = current?.email
+            }
+            if let email = proposed.email { owners[email] = record.id }
+            if let current, let old = current.email, old != proposed.email, owners[old] == record.id { owners[old] = nil }
+
+            guard let current else {
+                events.append(.hired(proposed))
+                changes.counts.creates += 1
+                changes.events += events.map { (record.id, $0) }
+                continue
+            }
+            if current.status == .terminated, proposed.status != .terminated {
+                events.append(.rehired(proposed))
+                changes.counts.creates += 1
+                changes.events += events.map { (record.id, $0) }
+                continue
+            }
+            let differences = self.differences(from: current, to: proposed)
+            if differences.contains(where: { if case .terminated = $0 { true } else { false } }) {
+                changes.counts.terminations += 1
+            } else if !differences.isEmpty {
+                changes.counts.changes += 1
+            }
+            events += differences
+            changes.events += events.map { (record.id, $0) }
+        }
+        if feed.kind == .csvSnapshot {
+            // Everyone this feed reported before, still employed and not already absent, who is missing now.
+            for (id, worker) in state.workers.sorted(by: { $0.key < $1.key })
+            where !seen.contains(id) && state.feeds[id] == feed.name && worker.status != .terminated && state.absent[id] == nil {
+                changes.events.append((id, .absent(feed: feed.name, batch: batch)))
+                changes.counts.absences += 1
+            }
+        }
+        return changes
+    }
+
+    /// The events that turn `current` into `proposed`, in a stable order: names, email, type,
+    /// fields, attributes, and a termination last.
+    static func differences(from current: Worker, to proposed: Worker) -> [WorkerEvent] {
+        var events: [WorkerEvent] = []
+        let oldName = PersonName(of: current)
+        let newName = PersonName(of: proposed)
+        if oldName != newName { events.append(.nameChanged(old: oldName, new: newName)) }
+        if current.email != proposed.email { events.append(.emailChanged(old: current.email, new: proposed.email)) }
+        if current.employmentType != proposed.employmentType {
+            events.append(.converted(from: current.employmentType, to: proposed.employmentType))
+        }
+        let terminating = current.status != .terminated && proposed.status == .terminated
+        for field in WorkerField.allCases {
+            if terminating, field == .status || field == .terminationDate { continue }
+            let old = field.value(in: current)
+            let new = field.value(in: proposed)
+            if old != new { events.append(.changed(field, old: old, new: new)) }
+        }
+        for name in Set(current.custom.keys).union(proposed.custom.keys).sorted() where current.custom[name] != proposed.custom[name] {
+            events.append(.attributeChanged(name: name, old: current.custom[name], new: proposed.custom[name]))
+        }
+        if terminating {
+            events.append(.terminated(date: proposed.terminationDate, previousStatus: current.status))
+        }
+        return events
+    }
+}

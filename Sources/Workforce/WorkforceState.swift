@@ -1,0 +1,67 @@
+/// What the HR feeds say about everyone, folded from worker events: the current record of each
+/// worker, who is absent from their feed's last snapshot, and who holds which email.
+///
+/// A pure fold: `apply` never fails; an event about an unknown worker that needs one is ignored
+/// (the journal's order makes that impossible for events Roster wrote).
+public struct WorkforceState: Sendable, Equatable {
+    public private(set) var workers: [EmployeeID: Worker] = [:]
+    /// Workers missing from their feed's latest snapshot, with that feed's name.
+    public private(set) var absent: [EmployeeID: String] = [:]
+    /// Which employee ID holds each email (lower-cased).
+    public private(set) var emailOwners: [String: EmployeeID] = [:]
+    /// The feed that last reported each worker.
+    public private(set) var feeds: [EmployeeID: String] = [:]
+
+    public init() {}
+
+    /// Applies `event` about `id`, reported by `feed`.
+    public mutating func apply(_ event: WorkerEvent, to id: EmployeeID, feed: String? = nil) {
+        if let feed, event.reportsPresence { feeds[id] = feed }
+        switch event {
+        case .hired(let worker), .rehired(let worker):
+            setEmail(of: id, from: workers[id]?.email, to: worker.email)
+            workers[id] = worker
+        case .changed(let field, _, let new):
+            guard var worker = workers[id] else { return }
+            field.set(new, in: &worker)
+            workers[id] = worker
+        case .attributeChanged(let name, _, let new):
+            workers[id]?.custom[name] = new
+        case .terminated(let date, _):
+            workers[id]?.status = .terminated
+            if let date { workers[id]?.terminationDate = date }
+        case .converted(_, let to):
+            workers[id]?.employmentType = to
+        case .emailChanged(let old, let new):
+            guard workers[id] != nil else { return }
+            setEmail(of: id, from: old, to: new)
+            workers[id]?.email = new
+        case .nameChanged(_, let new):
+            workers[id]?.legalFirstName = new.legalFirst
+            workers[id]?.legalLastName = new.legalLast
+            workers[id]?.preferredFirstName = new.preferredFirst
+            workers[id]?.preferredLastName = new.preferredLast
+        case .absent(let feed, _):
+            absent[id] = feed
+        case .returned:
+            absent[id] = nil
+        case .emailConflict:
+            break
+        }
+    }
+
+    private mutating func setEmail(of id: EmployeeID, from old: String?, to new: String?) {
+        if let old, emailOwners[old.lowercased()] == id { emailOwners[old.lowercased()] = nil }
+        if let new { emailOwners[new.lowercased()] = id }
+    }
+}
+
+extension WorkerEvent {
+    /// True for events a feed's row produces (the worker is in that feed's file).
+    var reportsPresence: Bool {
+        switch self {
+        case .absent, .emailConflict: false
+        default: true
+        }
+    }
+}

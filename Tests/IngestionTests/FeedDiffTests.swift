@@ -1,0 +1,137 @@
+import Ingestion
+import Testing
+import Workforce
+
+/// Given what is known, when a file arrives, then these events: the workflows of the brief.
+@Suite struct FeedDiffTests {
+    static let header = "employee_id,legal_first_name,legal_last_name,preferred_first_name,email,job_title,location,manager_id,employment_type,status,hire_date,termination_date"
+
+    var feed: FeedConfiguration = {
+        var feed = FeedConfiguration(name: "hr", kind: .csvSnapshot)
+        feed.locationTimeZones = ["LON": "Europe/London", "NYC": "America/New_York", "SYD": "Australia/Sydney"]
+        return feed
+    }()
+
+    /// The state after applying `changes`.
+    func applying(_ changes: FeedChanges, to state: WorkforceState, feed: String = "hr") -> WorkforceState {
+        var state = state
+        for (id, event) in changes.events { state.apply(event, to: id, feed: feed) }
+        return state
+    }
+
+    func changes(_ rows: [String], state: WorkforceState = WorkforceState(), feed: FeedConfiguration? = nil, header: String = header) throws -> FeedChanges {
+        let feed = feed ?? self.feed
+        let result = try FeedReader(feed: feed).read(Array(([header] + rows).joined(separator: "\n").utf8), file: "hr.csv")
+        #expect(result.quarantined.isEmpty, "\(result.quarantined)")
+        return FeedDiff.changes(result.records, against: state, feed: feed, batch: "b2")
+    }
+
+    static let ann = "E1,Ann,Lee,,ann.lee@example.com,Analyst,LON,,full_time,active,2024-01-08,"
+    static let bo = "E2,Bo,Kim,,bo.kim@example.com,Trainer,NYC,E1,contractor,active,2025-03-03,"
+
+    func known() throws -> WorkforceState {
+        applying(try changes([Self.ann, Self.bo]), to: WorkforceState())
+    }
+
+    @Test func newWorkersAreHiredWithTheirZone() throws {
+        let result = try changes([Self.ann, Self.bo])
+        #expect(result.counts == BatchCounts(creates: 2))
+        guard case .hired(let ann) = result.events[0].event else { Issue.record("not a hire"); return }
+        #expect(ann.timeZone == "Europe/London" && ann.hireDate == LocalDate(year: 2024, month: 1, day: 8))
+    }
+
+    @Test func theSameFileAgainChangesNothing() throws {
+        let result = try changes([Self.ann, Self.bo], state: try known())
+        #expect(result.events.isEmpty)
+        #expect(result.counts == BatchCounts())
+    }
+
+    @Test func aPromotionIsAFieldChange() throws {
+        let result = try changes([Self.ann.replacingOccurrences(of: "Analyst", with: "Analytics Manager"), Self.bo], state: try known())
+        #expect(result.events.map(\.event) == [.changed(.jobTitle, old: "Analyst", new: "Analytics Manager")])
+        #expect(result.counts.changes == 1)
+    }
+
+    @Test func aTransferMovesLocationAndZone() throws {
+        let result = try changes([Self.ann.replacingOccurrences(of: "LON", with: "NYC"), Self.bo], state: try known())
+        #expect(result.events.map(\.event) == [
+            .changed(.location, old: "LON", new: "NYC"), .changed(.timeZone, old: "Europe/London", new: "America/New_York"),
+        ])
+    }
+
+    @Test func aTerminationCarriesItsDateAndPreviousStatus() throws {
+        let leaving = "E2,Bo,Kim,,bo.kim@example.com,Trainer,NYC,E1,contractor,terminated,2025-03-03,2026-12-15"
+        let result = try changes([Self.ann, leaving], state: try known())
+        #expect(result.events.map(\.event) == [.terminated(date: LocalDate(year: 2026, month: 12, day: 15), previousStatus: .active)])
+        #expect(result.counts.terminations == 1)
+    }
+
+    @Test func aFutureTerminationDateOnAnActiveWorkerIsAFieldChange() throws {
+        let result = try changes([Self.ann, Self.bo + "2026-12-31"], state: try known())
+        #expect(result.events.map(\.event) == [.changed(.terminationDate, old: nil, new: "2026-12-31")])
+    }
+
+    @Test func aReturningTerminatedIDIsARehireOfTheSameWorker() throws {
+        let leaving = "E2,Bo,Kim,,bo.kim@example.com,Trainer,NYC,E1,contractor,terminated,2025-03-03,2026-01-15"
+        let gone = applying(try changes([Self.ann, leaving], state: try known()), to: try known())
+        let back = "E2,Bo,Kim,,bo.kim@example.com,Senior Trainer,NYC,E1,full_time,active,2026-11-02,"
+        let result = try changes([Self.ann, back], state: gone)
+        guard case .rehired(let worker) = result.events.first?.event else { Issue.record("\(result.events)"); return }
+        #expect(worker.id == EmployeeID(rawValue: "E2") && worker.jobTitle == "Senior Trainer" && worker.employmentType == .fullTime)
+        #expect(result.events.count == 1)
+    }
+
+    @Test func nameAndEmailChangesHaveTheirOwnEvents() throws {
+        let married = "E1,Ann,Okafor,Annie,ann.okafor@example.com,Analyst,LON,,full_time,active,2024-01-08,"
+        let result = try changes([married, Self.bo], state: try known())
+        #expect(result.events.map(\.event) == [
+            .nameChanged(
+                old: PersonName(legalFirst: "Ann", legalLast: "Lee"),
+                new: PersonName(legalFirst: "Ann", legalLast: "Okafor", preferredFirst: "Annie")),
+            .emailChanged(old: "ann.lee@example.com", new: "ann.okafor@example.com"),
+        ])
+    }
+
+    @Test func anEmailHeldByAnotherIDIsAConflictNotAMerge() throws {
+        let claim = "E3,Cy,Lee,,ann.lee@example.com,Analyst,LON,,full_time,active,2026-11-01,"
+        let result = try changes([Self.ann, Self.bo, claim], state: try known())
+        #expect(result.events.count == 2)
+        #expect(result.events[0].event == .emailConflict(email: "ann.lee@example.com", heldBy: EmployeeID(rawValue: "E1")))
+        guard case .hired(let cy) = result.events[1].event else { Issue.record("not a hire"); return }
+        #expect(cy.email == nil)
+        let after = applying(result, to: try known())
+        #expect(after.emailOwners["ann.lee@example.com"] == EmployeeID(rawValue: "E1"))
+    }
+
+    @Test func aContractorConvertedToFullTime() throws {
+        let result = try changes([Self.ann, Self.bo.replacingOccurrences(of: "contractor", with: "full_time")], state: try known())
+        #expect(result.events.map(\.event) == [.converted(from: .contractor, to: .fullTime)])
+    }
+
+    @Test func missingFromASnapshotIsAbsenceAndComingBackIsAReturn() throws {
+        let result = try changes([Self.ann], state: try known())
+        #expect(result.events.map(\.event) == [.absent(feed: "hr", batch: "b2")])
+        #expect(result.events.first?.id == EmployeeID(rawValue: "E2"))
+        #expect(result.counts.absences == 1)
+        let away = applying(result, to: try known())
+        #expect(away.absent[EmployeeID(rawValue: "E2")] == "hr")
+        #expect(away.workers[EmployeeID(rawValue: "E2")]?.status == .active)
+        // Missing again: already absent, nothing new.
+        #expect(try changes([Self.ann], state: away).events.isEmpty)
+        let back = try changes([Self.ann, Self.bo], state: away)
+        #expect(back.events.map(\.event) == [.returned(feed: "hr", batch: "b2")])
+    }
+
+    @Test func aDeltaFileSaysNothingAboutWhoIsMissingAndKeepsColumnsItLacks() throws {
+        var delta = feed
+        delta.kind = .csvDelta
+        let result = try changes(["E2,Bo,Kim,Lead Trainer,active"], state: try known(), feed: delta,
+            header: "employee_id,legal_first_name,legal_last_name,job_title,status")
+        #expect(result.events.map(\.event) == [.changed(.jobTitle, old: "Trainer", new: "Lead Trainer")])
+    }
+
+    @Test func leavesAndReturnsFromLeaveAreStatusChanges() throws {
+        let result = try changes([Self.ann.replacingOccurrences(of: "active", with: "on leave"), Self.bo], state: try known())
+        #expect(result.events.map(\.event) == [.changed(.status, old: "active", new: "on_leave")])
+    }
+}
