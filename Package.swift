@@ -73,7 +73,11 @@ let package = Package(
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "CSVTests", dependencies: ["CSV"]),
         .testTarget(name: "WorkforceTests", dependencies: ["Workforce", "Journal"]),
-        .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "Workforce", "CSV"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "IngestionTests",
+            dependencies: ["Ingestion", "Workforce", "CSV", "Journal", "JournalTestSupport"],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "JournalTestSupport", "journal-test-child"]),
         .testTarget(
             name: "JournalToolsTests",

@@ -1,0 +1,109 @@
+import Digest
+import Foundation
+import Journal
+import Workforce
+
+/// Takes a received file of a feed to the journal: keeps it, reads it, compares it with what is
+/// known, and journals what changed as one atomic append, unless a safety threshold holds it.
+public struct Ingestor: Sendable {
+    public let journal: Journal
+    public let store: ReceivedFileStore
+    public let thresholds: SafetyThresholds
+
+    public init(journal: Journal, store: ReceivedFileStore, thresholds: SafetyThresholds = SafetyThresholds()) {
+        self.journal = journal
+        self.store = store
+        self.thresholds = thresholds
+    }
+
+    /// What became of a file.
+    public enum Outcome: Sendable {
+        /// Journaled. Rows that could not be used are in `quarantined`.
+        case applied(batch: String, counts: BatchCounts, quarantined: [RowError])
+        /// Held by safety thresholds: nothing took effect; an admin approves or rejects it.
+        case held(batch: String, reasons: [String], counts: BatchCounts)
+        /// Refused whole: nothing took effect.
+        case rejected(batch: String, error: FeedFileError)
+        /// The same content was ingested before for this feed: nothing happened again.
+        case duplicate(batch: String)
+
+        public var batch: String {
+            switch self {
+            case .applied(let batch, _, _), .held(let batch, _, _), .rejected(let batch, _), .duplicate(let batch): batch
+            }
+        }
+    }
+
+    /// Ingests `bytes`, received as `file`, for `feed`.
+    @available(*, noasync, message: "ingest appends to the journal synchronously")
+    public func ingest(_ bytes: [UInt8], file: String, feed: FeedConfiguration) throws -> Outcome {
+        let digest = try store.keep(bytes)
+        let batch = "\(feed.name)-\(digest.prefix(16))"
+        let key = "ingest:\(feed.name):\(digest)"
+        if try journal.read({ try $0.append(withIdempotencyKey: key) }) != nil {
+            return .duplicate(batch: batch)
+        }
+        let subject = WorkforceHistory.batchSubjectPrefix + batch
+        let metadata = EventMetadata(source: feed.name, batch: batch, origin: file, correlationID: batch)
+        func batchEvent(_ event: BatchEvent) throws -> ProposedEvent {
+            ProposedEvent(subject: subject, type: event.type, payload: try event.payload(), metadata: metadata)
+        }
+
+        let read: FeedReader.Result
+        do {
+            read = try FeedReader(feed: feed).read(bytes, file: file)
+        } catch {
+            let receipt = BatchReceipt(feed: feed.name, file: file, sha256: digest, bytes: bytes.count, rows: 0)
+            try journal.append(
+                [
+                    try batchEvent(.received(receipt)),
+                    try batchEvent(.rejected(BatchRejection(reason: error.message, line: error.line, column: error.column))),
+                ], idempotencyKey: key)
+            return .rejected(batch: batch, error: error)
+        }
+        let receipt = BatchReceipt(feed: feed.name, file: file, sha256: digest, bytes: bytes.count, rows: read.rowCount)
+        let history = try WorkforceHistory.load(journal)
+        var changes = FeedDiff.changes(read.records, against: history.state, feed: feed, batch: batch)
+        changes.counts.quarantined = read.quarantined.count
+        var events = [try batchEvent(.received(receipt))]
+        events += try read.quarantined.map { row in
+            try batchEvent(.rowQuarantined(QuarantinedRow(file: file, line: row.line, column: row.column, employeeID: row.employeeID, reason: row.reason)))
+        }
+        let reasons = thresholds.crossed(
+            by: changes.counts, population: history.population(of: feed.name), rows: read.rowCount,
+            previousRows: feed.kind == .csvSnapshot ? history.previousRows(of: feed.name) : nil)
+        if !reasons.isEmpty {
+            events.append(try batchEvent(.held(BatchHold(reasons: reasons, counts: changes.counts))))
+            try journal.append(events, idempotencyKey: key)
+            return .held(batch: batch, reasons: reasons, counts: changes.counts)
+        }
+        let lines = Dictionary(read.records.map { ($0.id, $0.line) }, uniquingKeysWith: { first, _ in first })
+        for (id, event) in changes.events {
+            var eventMetadata = metadata
+            eventMetadata.origin = lines[id].map { "\(file) line \($0)" } ?? file
+            let worker = history.state.workers[id]
+            events.append(
+                ProposedEvent(
+                    subject: id.rawValue, type: event.type, payload: try event.payload(),
+                    effectiveAt: Self.effectiveTime(of: event, current: worker), metadata: eventMetadata))
+        }
+        events.append(try batchEvent(.applied(changes.counts)))
+        try journal.append(events, idempotencyKey: key)
+        return .applied(batch: batch, counts: changes.counts, quarantined: read.quarantined)
+    }
+
+    /// When an event is true in HR: a hire at the start of its hire date, a termination at the
+    /// start of its termination date, in the worker's time zone. Other changes carry none.
+    static func effectiveTime(of event: WorkerEvent, current: Worker?) -> Timestamp? {
+        switch event {
+        case .hired(let worker), .rehired(let worker):
+            guard let date = worker.hireDate, let zone = TimeZone(identifier: worker.timeZone) else { return nil }
+            return date.start(in: zone)
+        case .terminated(let date, _):
+            guard let date, let current, let zone = TimeZone(identifier: current.timeZone) else { return nil }
+            return date.start(in: zone)
+        default:
+            return nil
+        }
+    }
+}

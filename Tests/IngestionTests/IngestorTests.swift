@@ -1,0 +1,116 @@
+import Foundation
+import Ingestion
+import Journal
+import JournalTestSupport
+import Testing
+import Workforce
+
+/// Files through the real journal and file store: what is journaled, and what never is.
+@Suite struct IngestorTests {
+    let directory = TestDirectory()
+    let journal: Journal
+    let ingestor: Ingestor
+    var feed = FeedConfiguration(name: "hr", kind: .csvSnapshot)
+
+    init() throws {
+        journal = try Journal(path: directory.child("journal"), createIfMissing: true)
+        ingestor = Ingestor(journal: journal, store: ReceivedFileStore(directory: directory.child("received")))
+        feed.locationTimeZones = ["SYD": "Australia/Sydney", "LAX": "America/Los_Angeles"]
+    }
+
+    static let header = "employee_id,legal_first_name,legal_last_name,email,location,employment_type,status,hire_date,termination_date"
+
+    static func company(_ size: Int, skipping: Set<Int> = []) -> String {
+        ([header] + (1...size).filter { !skipping.contains($0) }.map { "E\($0),First\($0),Last\($0),w\($0)@example.com,SYD,full_time,active,2020-01-0\($0 % 9 + 1)," })
+            .joined(separator: "\n") + "\n"
+    }
+
+    func ingest(_ text: String, file: String = "hr.csv") throws -> Ingestor.Outcome {
+        try ingestor.ingest(Array(text.utf8), file: file, feed: feed)
+    }
+
+    func workerEvents() throws -> [RecordedEvent] {
+        try journal.events().filter { $0.type.rawValue.hasPrefix("worker.") }
+    }
+
+    @Test func aFileIsJournaledOnceAndKeptByteForByte() throws {
+        let text = Self.company(20)
+        guard case .applied(let batch, let counts, let quarantined) = try ingest(text) else { Issue.record("not applied"); return }
+        #expect(counts.creates == 20 && quarantined.isEmpty)
+        let head = journal.head
+        #expect(try workerEvents().count == 20)
+        guard case .duplicate(let again) = try ingest(text, file: "hr-copy.csv") else { Issue.record("not a duplicate"); return }
+        #expect(again == batch)
+        #expect(journal.head == head)
+        let received = try #require(try journal.events().first { $0.type == "batch.received.v1" })
+        guard case .received(let receipt)? = try BatchEvent.decode(type: received.type, payload: received.payload) else {
+            Issue.record("no receipt"); return
+        }
+        #expect(receipt.rows == 20 && receipt.file == "hr.csv")
+        #expect(batch.hasSuffix(String(receipt.sha256.prefix(16))))
+        let kept = try ReceivedFileStore(directory: directory.child("received")).bytes(of: receipt.sha256)
+        #expect(kept == Array(text.utf8))
+    }
+
+    @Test func aHeaderOnlyFileIsRejectedAndChangesNothing() throws {
+        _ = try ingest(Self.company(20))
+        let before = try workerEvents()
+        guard case .rejected(_, let error) = try ingest(Self.header + "\n", file: "empty.csv") else { Issue.record("not rejected"); return }
+        #expect(error.code == .headerOnly)
+        #expect(try workerEvents() == before)
+        let last = try #require(try journal.events().last)
+        #expect(last.type == "batch.rejected.v1")
+    }
+
+    @Test func aTruncatedFileOfAThousandWorkersIsHeldAndChangesNothing() throws {
+        _ = try ingest(Self.company(1000))
+        let before = try workerEvents()
+        let truncated = Self.company(1000, skipping: Set(11...1000))
+        guard case .held(_, let reasons, let counts) = try ingest(truncated, file: "cut.csv") else { Issue.record("not held"); return }
+        #expect(counts.absences == 990)
+        #expect(reasons.contains { $0.hasPrefix("absences: 990 exceeds 10 and 5% of the population (population 1000)") })
+        #expect(reasons.contains { $0.hasPrefix("rows: 10 against 1000 in the previous snapshot") })
+        #expect(try workerEvents() == before)
+        let history = try WorkforceHistory.load(journal)
+        #expect(history.state.absent.isEmpty)
+        #expect(history.batches.values.filter { $0.state == .held }.count == 1)
+    }
+
+    @Test func aFewAbsencesPassAndAreJournaledAsSuspectsNotTerminations() throws {
+        _ = try ingest(Self.company(100))
+        guard case .applied(_, let counts, _) = try ingest(Self.company(100, skipping: [7, 8]), file: "day2.csv") else {
+            Issue.record("not applied"); return
+        }
+        #expect(counts.absences == 2 && counts.terminations == 0)
+        let history = try WorkforceHistory.load(journal)
+        #expect(Set(history.state.absent.keys) == [EmployeeID(rawValue: "E7"), EmployeeID(rawValue: "E8")])
+        #expect(history.state.workers[EmployeeID(rawValue: "E7")]?.status == .active)
+    }
+
+    @Test func badRowsAreJournaledWithTheirPlaceAndTheOthersApply() throws {
+        let text = Self.header + "\nE1,Ann,Lee,ann@example.com,SYD,full_time,active,2027-01-04,\nE2,Bo,Kim,bo@example.com,SYD,full_time,active,2027-02-30,\n"
+        guard case .applied(_, let counts, let quarantined) = try ingest(text) else { Issue.record("not applied"); return }
+        #expect(counts.creates == 1 && counts.quarantined == 1)
+        #expect(quarantined.first?.line == 3 && quarantined.first?.column == "hire_date")
+        let row = try #require(try journal.events().first { $0.type == "batch.row-quarantined.v1" })
+        guard case .rowQuarantined(let stored)? = try BatchEvent.decode(type: row.type, payload: row.payload) else { Issue.record("no row"); return }
+        #expect(stored.line == 3 && stored.employeeID == "E2" && stored.file == "hr.csv")
+    }
+
+    @Test func hiresTakeEffectAtLocalMidnightInTheirOwnZone() throws {
+        let text = Self.header + "\nE1,Ann,Lee,ann@example.com,SYD,full_time,pending,2027-01-04,\nE2,Bo,Kim,bo@example.com,LAX,full_time,pending,2027-01-04,\n"
+        _ = try ingest(text)
+        let hires = try workerEvents()
+        #expect(hires.map(\.effectiveAt) == [Timestamp(iso8601: "2027-01-03T13:00:00Z"), Timestamp(iso8601: "2027-01-04T08:00:00Z")])
+        #expect(hires.first?.metadata.origin == "hr.csv line 2")
+        #expect(hires.first?.metadata.batch?.hasPrefix("hr-") == true)
+    }
+
+    @Test func aTerminationDatedTomorrowTakesEffectAtItsLocalMidnight() throws {
+        _ = try ingest(Self.header + "\nE1,Ann,Lee,ann@example.com,LAX,full_time,active,2020-01-06,\n")
+        _ = try ingest(Self.header + "\nE1,Ann,Lee,ann@example.com,LAX,full_time,terminated,2020-01-06,2026-11-30\n", file: "day2.csv")
+        let termination = try #require(try workerEvents().last)
+        #expect(termination.type == "worker.terminated.v1")
+        #expect(termination.effectiveAt == Timestamp(iso8601: "2026-11-30T08:00:00Z"))
+    }
+}
