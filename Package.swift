@@ -9,9 +9,11 @@ let package = Package(
         .library(name: "LMDBKit", targets: ["LMDBKit"]),
         .library(name: "ZstdKit", targets: ["ZstdKit"]),
         .executable(name: "roster-journal", targets: ["roster-journal"]),
+        .executable(name: "roster", targets: ["roster"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "5.0.1"),
     ],
     targets: [
         // C libraries from Debian, reached through pkg-config; only the bindings import them.
@@ -41,6 +43,18 @@ let package = Package(
 
         // HR feeds: presets, reading received files into worker records.
         .target(name: "Ingestion", dependencies: ["CSV", "Workforce", "Journal"]),
+
+        // roster.yml: reading and checking the configuration, with line numbers in errors.
+        .target(name: "Configuration", dependencies: ["Ingestion", "Workforce", "CSV", "Yams"]),
+
+        // The `roster` command line: ingest, batches, approve, reject, workers, audit.
+        .executableTarget(
+            name: "roster",
+            dependencies: [
+                "Configuration", "Ingestion", "Workforce", "Journal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
 
         // roster-journal: verify, dump, stats, backup, train-dictionary, bench.
         .target(
@@ -73,6 +87,8 @@ let package = Package(
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "CSVTests", dependencies: ["CSV"]),
         .testTarget(name: "WorkforceTests", dependencies: ["Workforce", "Journal"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Ingestion"]),
+        .testTarget(name: "RosterTests", dependencies: ["roster", "Journal", "Workforce", "JournalTestSupport"]),
         .testTarget(
             name: "IngestionTests",
             dependencies: ["Ingestion", "Workforce", "CSV", "Journal", "JournalTestSupport"],

@@ -107,3 +107,64 @@ public struct Ingestor: Sendable {
         }
     }
 }
+
+extension Ingestor {
+    /// Why a decision on a batch could not be taken.
+    public struct DecisionError: Error, CustomStringConvertible, Sendable {
+        public let message: String
+        public var description: String { message }
+    }
+
+    /// Approves the held batch `id`: its kept file is read again and compared with what is known
+    /// now, and the changes are journaled with the approval, as one append.
+    @available(*, noasync, message: "approving appends to the journal synchronously")
+    public func approve(batch id: String, by person: String, feeds: [FeedConfiguration]) throws -> BatchCounts {
+        let history = try WorkforceHistory.load(journal)
+        let batch = try heldBatch(id, in: history)
+        guard let feed = feeds.first(where: { $0.name == batch.receipt.feed }) else {
+            throw DecisionError(message: "batch \(id) came from feed \"\(batch.receipt.feed)\", which is no longer configured")
+        }
+        let bytes = try store.bytes(of: batch.receipt.sha256)
+        let read = try FeedReader(feed: feed).read(bytes, file: batch.receipt.file)
+        var changes = FeedDiff.changes(read.records, against: history.state, feed: feed, batch: id)
+        changes.counts.quarantined = read.quarantined.count
+        let subject = WorkforceHistory.batchSubjectPrefix + id
+        let metadata = EventMetadata(source: feed.name, batch: id, origin: batch.receipt.file, correlationID: id)
+        var events = [ProposedEvent(subject: subject, type: BatchEvent.approved(by: person).type, payload: try BatchEvent.approved(by: person).payload(), metadata: metadata)]
+        let lines = Dictionary(read.records.map { ($0.id, $0.line) }, uniquingKeysWith: { first, _ in first })
+        for (workerID, event) in changes.events {
+            var eventMetadata = metadata
+            eventMetadata.origin = lines[workerID].map { "\(batch.receipt.file) line \($0)" } ?? batch.receipt.file
+            events.append(
+                ProposedEvent(
+                    subject: workerID.rawValue, type: event.type, payload: try event.payload(),
+                    effectiveAt: Self.effectiveTime(of: event, current: history.state.workers[workerID]), metadata: eventMetadata))
+        }
+        let applied = BatchEvent.applied(changes.counts)
+        events.append(ProposedEvent(subject: subject, type: applied.type, payload: try applied.payload(), metadata: metadata))
+        try journal.append(events, idempotencyKey: "decision:\(id)")
+        return changes.counts
+    }
+
+    /// Rejects the held batch `id`: nothing of it ever takes effect.
+    @available(*, noasync, message: "rejecting appends to the journal synchronously")
+    public func reject(batch id: String, by person: String) throws {
+        let history = try WorkforceHistory.load(journal)
+        let batch = try heldBatch(id, in: history)
+        let rejection = BatchEvent.rejected(BatchRejection(reason: "rejected by \(person)", by: person))
+        let metadata = EventMetadata(source: batch.receipt.feed, batch: id, origin: batch.receipt.file, correlationID: id)
+        try journal.append(
+            [ProposedEvent(subject: WorkforceHistory.batchSubjectPrefix + id, type: rejection.type, payload: try rejection.payload(), metadata: metadata)],
+            idempotencyKey: "decision:\(id)")
+    }
+
+    private func heldBatch(_ id: String, in history: WorkforceHistory) throws -> WorkforceHistory.Batch {
+        guard let batch = history.batches[id] else {
+            throw DecisionError(message: "there is no batch \(id); `roster batches` lists them")
+        }
+        guard batch.state == .held else {
+            throw DecisionError(message: "batch \(id) is \(batch.state.rawValue), not held; only held batches wait for a decision")
+        }
+        return batch
+    }
+}

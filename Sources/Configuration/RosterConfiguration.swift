@@ -1,0 +1,269 @@
+import CSV
+import Foundation
+import Ingestion
+import Workforce
+import Yams
+
+/// `roster.yml`: where Roster keeps its data, and its feeds and safety thresholds.
+///
+/// ```yaml
+/// data: ./data                 # journal/ and received/ go here (relative to this file)
+/// default_time_zone: Europe/London
+/// locations: { LON: Europe/London, NYC: America/New_York }
+/// safety:
+///   terminations: { absolute: 10, percent: 5 }
+///   absences: { absolute: 10, percent: 5 }
+///   row_drop_percent: 10
+/// feeds:
+///   - name: bamboohr
+///     kind: csv-snapshot        # or csv-delta
+///     preset: bamboohr          # generic, bamboohr, workday, adp, successfactors, ukg
+///     columns: { employee_id: "Emp #" }
+///     status_codes: { "Garden Leave": on_leave }
+///     employment_type_codes: { Seasonal: temporary }
+///     custom_columns: { union_member: "Union Member" }
+///     date_format: yyyy-MM-dd   # MM/dd/yyyy, dd/MM/yyyy, dd.MM.yyyy, yyyyMMdd
+///     delimiter: auto           # ",", ";", "|", "\t"
+///     encoding: auto            # utf-8, utf-16, windows-1252
+/// ```
+/// Unknown keys are errors (a misspelt key would otherwise be silently ignored).
+public struct RosterConfiguration: Sendable {
+    /// The configuration file's path.
+    public var path: String
+    /// The data directory, absolute.
+    public var dataDirectory: String
+    public var feeds: [FeedConfiguration]
+    public var safety: SafetyThresholds
+
+    /// The journal directory.
+    public var journalPath: String { dataDirectory + "/journal" }
+    /// Where received files are kept.
+    public var receivedPath: String { dataDirectory + "/received" }
+
+    /// The feed named `name`.
+    public func feed(_ name: String) throws -> FeedConfiguration {
+        guard let feed = feeds.first(where: { $0.name == name }) else {
+            throw ConfigurationError(
+                file: path, key: "feeds",
+                "there is no feed named \"\(name)\"; the feeds are \(feeds.map { "\"\($0.name)\"" }.joined(separator: ", "))")
+        }
+        return feed
+    }
+
+    /// Reads and checks the configuration at `path`.
+    public static func load(path: String) throws -> RosterConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(file: path, "cannot read the configuration file; check the path given to --config")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError(file: path, "the configuration file is not UTF-8 text")
+        }
+        return try parse(text, path: path)
+    }
+
+    /// Parses configuration `text`, read from `path` (relative paths in it are relative to that file).
+    public static func parse(_ text: String, path: String) throws -> RosterConfiguration {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ConfigurationError(file: path, "the configuration file is empty; see docs/configuration.md")
+            }
+            root = node
+        } catch let error as YamlError {
+            throw ConfigurationError(file: path, "not valid YAML: \(error)")
+        }
+        let reader = NodeReader(file: path)
+        let top = try reader.mapping(root, at: "", keys: ["data", "default_time_zone", "locations", "safety", "feeds"])
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let data = try top["data"].map { try reader.string($0, at: "data") } ?? "./data"
+        let dataDirectory = data.hasPrefix("/") ? data : base.appendingPathComponent(data).standardizedFileURL.path
+
+        let defaultZone = try top["default_time_zone"].map { try reader.timeZone($0, at: "default_time_zone") } ?? "UTC"
+        var locations: [String: String] = [:]
+        if let node = top["locations"] {
+            for (code, zone) in try reader.mapping(node, at: "locations") {
+                locations[code] = try reader.timeZone(zone, at: "locations.\(code)")
+            }
+        }
+        var safety = SafetyThresholds()
+        if let node = top["safety"] {
+            let fields = try reader.mapping(node, at: "safety", keys: ["creates", "changes", "terminations", "absences", "row_drop_percent"])
+            for (name, keyPath) in [
+                ("creates", \SafetyThresholds.creates), ("changes", \.changes), ("terminations", \.terminations), ("absences", \.absences),
+            ] {
+                guard let limit = fields[name] else { continue }
+                let parts = try reader.mapping(limit, at: "safety.\(name)", keys: ["absolute", "percent"])
+                safety[keyPath: keyPath] = SafetyThresholds.Limit(
+                    absolute: try parts["absolute"].map { try reader.integer($0, at: "safety.\(name).absolute") },
+                    percent: try parts["percent"].map { try reader.percent($0, at: "safety.\(name).percent") })
+            }
+            if let drop = fields["row_drop_percent"] { safety.rowDropPercent = try reader.percent(drop, at: "safety.row_drop_percent") }
+        }
+        guard let feedsNode = top["feeds"], case .sequence(let sequence) = feedsNode, !sequence.isEmpty else {
+            throw ConfigurationError(
+                file: path, line: root.mark.map(\.line), key: "feeds", "no feeds are configured; add at least one under `feeds:`")
+        }
+        var feeds: [FeedConfiguration] = []
+        for (index, node) in sequence.enumerated() {
+            let feed = try reader.feed(node, at: "feeds[\(index)]", locations: locations, defaultZone: defaultZone)
+            if feeds.contains(where: { $0.name == feed.name }) {
+                throw reader.error(node, "feeds[\(index)].name", "two feeds are named \"\(feed.name)\"; feed names must differ")
+            }
+            feeds.append(feed)
+        }
+        return RosterConfiguration(path: path, dataDirectory: dataDirectory, feeds: feeds, safety: safety)
+    }
+}
+
+/// Reads YAML nodes with errors that name the line, column and key.
+struct NodeReader {
+    let file: String
+
+    func error(_ node: Node, _ key: String, _ message: String) -> ConfigurationError {
+        ConfigurationError(file: file, line: node.mark.map(\.line), column: node.mark.map(\.column), key: key, message)
+    }
+
+    /// A mapping's entries; with `keys`, any other key is an error.
+    func mapping(_ node: Node, at key: String, keys allowed: [String]? = nil) throws -> [String: Node] {
+        guard case .mapping(let mapping) = node else {
+            throw error(node, key.isEmpty ? "(top level)" : key, "expected a mapping of keys to values")
+        }
+        var result: [String: Node] = [:]
+        for (keyNode, value) in mapping {
+            guard let name = keyNode.string else { throw error(keyNode, key, "keys must be text") }
+            if let allowed, !allowed.contains(name) {
+                let path = key.isEmpty ? name : "\(key).\(name)"
+                let suggestion = allowed.min { Self.distance($0, name) < Self.distance($1, name) }
+                let hint = suggestion.map { Self.distance($0, name) <= 3 ? "; did you mean \"\($0)\"?" : "" } ?? ""
+                throw error(keyNode, path, "unknown key \"\(name)\"\(hint) Allowed here: \(allowed.joined(separator: ", "))")
+            }
+            result[name] = value
+        }
+        return result
+    }
+
+    func string(_ node: Node, at key: String) throws -> String {
+        guard case .scalar(let scalar) = node else { throw error(node, key, "expected a text value") }
+        return scalar.string
+    }
+
+    func integer(_ node: Node, at key: String) throws -> Int {
+        guard case .scalar(let scalar) = node, let value = Int(scalar.string), value >= 0 else {
+            throw error(node, key, "expected a whole number, 0 or more")
+        }
+        return value
+    }
+
+    func percent(_ node: Node, at key: String) throws -> Double {
+        guard case .scalar(let scalar) = node, let value = Double(scalar.string), (0...100).contains(value) else {
+            throw error(node, key, "expected a percentage from 0 to 100")
+        }
+        return value
+    }
+
+    func timeZone(_ node: Node, at key: String) throws -> String {
+        let name = try string(node, at: key)
+        guard TimeZone(identifier: name) != nil else {
+            throw error(node, key, "\"\(name)\" is not a time zone; use an IANA name such as Europe/London or America/New_York")
+        }
+        return name
+    }
+
+    func feed(_ node: Node, at key: String, locations: [String: String], defaultZone: String) throws -> FeedConfiguration {
+        let fields = try mapping(
+            node, at: key,
+            keys: [
+                "name", "kind", "preset", "columns", "status_codes", "employment_type_codes", "custom_columns", "date_format",
+                "delimiter", "encoding", "default_time_zone",
+            ])
+        guard let nameNode = fields["name"] else { throw error(node, key, "a feed needs a `name`") }
+        let name = try string(nameNode, at: "\(key).name")
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            throw error(nameNode, "\(key).name", "a feed name is letters, digits, '-' and '_'")
+        }
+        guard let kindNode = fields["kind"] else { throw error(node, key, "feed \"\(name)\" needs a `kind`: csv-snapshot or csv-delta") }
+        let kindText = try string(kindNode, at: "\(key).kind")
+        guard let kind = FeedConfiguration.Kind(rawValue: kindText) else {
+            throw error(kindNode, "\(key).kind", "\"\(kindText)\" is not a feed kind; use csv-snapshot (the whole population) or csv-delta (changed rows)")
+        }
+        var preset = FeedPreset.generic
+        if let presetNode = fields["preset"] {
+            let presetName = try string(presetNode, at: "\(key).preset")
+            guard let found = FeedPreset.all[presetName] else {
+                throw error(presetNode, "\(key).preset", "no preset \"\(presetName)\"; presets: \(FeedPreset.all.keys.sorted().joined(separator: ", "))")
+            }
+            preset = found
+        }
+        var feed = FeedConfiguration(name: name, kind: kind, preset: preset)
+        feed.locationTimeZones = locations
+        feed.defaultTimeZone = try fields["default_time_zone"].map { try timeZone($0, at: "\(key).default_time_zone") } ?? defaultZone
+        if let columns = fields["columns"] {
+            for (canonical, header) in try mapping(columns, at: "\(key).columns", keys: CanonicalColumn.allCases.map(\.rawValue)) {
+                feed.columns[CanonicalColumn(rawValue: canonical)!] = try string(header, at: "\(key).columns.\(canonical)")
+            }
+        }
+        if let codes = fields["status_codes"] {
+            for (code, value) in try mapping(codes, at: "\(key).status_codes") {
+                let text = try string(value, at: "\(key).status_codes.\(code)")
+                guard let status = WorkerStatus(rawValue: text) else {
+                    throw error(value, "\(key).status_codes.\(code)", "\"\(text)\" is not a status; use \(WorkerStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                feed.statusCodes[code] = status
+            }
+        }
+        if let codes = fields["employment_type_codes"] {
+            for (code, value) in try mapping(codes, at: "\(key).employment_type_codes") {
+                let text = try string(value, at: "\(key).employment_type_codes.\(code)")
+                guard let type = EmploymentType(rawValue: text) else {
+                    throw error(
+                        value, "\(key).employment_type_codes.\(code)",
+                        "\"\(text)\" is not an employment type; use \(EmploymentType.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                feed.employmentTypeCodes[code] = type
+            }
+        }
+        if let custom = fields["custom_columns"] {
+            for (attribute, header) in try mapping(custom, at: "\(key).custom_columns") {
+                feed.customColumns[attribute] = try string(header, at: "\(key).custom_columns.\(attribute)")
+            }
+        }
+        if let formatNode = fields["date_format"] {
+            let text = try string(formatNode, at: "\(key).date_format")
+            guard let format = DateFormat(rawValue: text) else {
+                throw error(formatNode, "\(key).date_format", "\"\(text)\" is not a date format; use \(DateFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            feed.dateFormat = format
+        }
+        if let delimiterNode = fields["delimiter"] {
+            let text = try string(delimiterNode, at: "\(key).delimiter")
+            guard let delimiter = CSVFormat.Delimiter(rawValue: text == "\\t" || text == "tab" ? "\t" : text) else {
+                throw error(delimiterNode, "\(key).delimiter", "\"\(text)\" is not a separator; use auto, \",\", \";\", \"|\" or tab")
+            }
+            feed.format.delimiter = delimiter
+        }
+        if let encodingNode = fields["encoding"] {
+            let text = try string(encodingNode, at: "\(key).encoding")
+            guard let encoding = TextEncoding(rawValue: text.lowercased()) else {
+                throw error(encodingNode, "\(key).encoding", "\"\(text)\" is not an encoding; use auto, utf-8, utf-16 or windows-1252")
+            }
+            feed.format.encoding = encoding
+        }
+        return feed
+    }
+
+    /// Levenshtein distance, for "did you mean" hints.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return row[b.count]
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import Ingestion
+import Journal
+
+/// `roster`: HR feeds into the journal, and the admin's decisions on held batches.
+struct RosterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "roster",
+        abstract: "Keep an LMS in step with the HRIS: ingest HR feeds, review held batches, inspect workers.",
+        discussion: """
+            Exit codes: 0 success; 2 the command could not run (configuration, arguments, journal); \
+            for ingest, 3 applied with rows quarantined, 4 held by a safety threshold, 5 rejected.
+            """,
+        subcommands: [IngestCommand.self, BatchesCommand.self, ApproveCommand.self, RejectCommand.self, WorkersCommand.self, AuditCommand.self]
+    )
+}
+
+/// `--config roster.yml`, shared by every subcommand.
+struct ConfigOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The configuration file.", valueName: "FILE"))
+    var config: String = "roster.yml"
+
+    func load() throws -> RosterConfiguration {
+        try failing { try RosterConfiguration.load(path: config) }
+    }
+
+    /// The configured journal, for writing; created on first use.
+    func journal(_ configuration: RosterConfiguration) throws -> Journal {
+        try failing { try Journal(path: configuration.journalPath, createIfMissing: true) }
+    }
+
+    func ingestor(_ configuration: RosterConfiguration) throws -> Ingestor {
+        Ingestor(journal: try journal(configuration), store: ReceivedFileStore(directory: configuration.receivedPath), thresholds: configuration.safety)
+    }
+}
+
+enum Exit {
+    static let failed = ExitCode(2)
+    static let quarantined = ExitCode(3)
+    static let held = ExitCode(4)
+    static let rejected = ExitCode(5)
+}
+
+/// Runs `body`; an error becomes one line on standard error and exit status 2.
+func failing<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        FileHandle.standardError.write(Data("roster: \(error)\n".utf8))
+        throw Exit.failed
+    }
+}
+
+func printJSON(_ value: Any) {
+    let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
+    print(String(decoding: data, as: UTF8.self))
+}
