@@ -15,10 +15,18 @@ public struct FeedChanges: Sendable, Equatable {
 /// employee ID only; an email already held by another ID is a conflict, never a merge.
 public enum FeedDiff {
     /// The changes `records` (read from one file of `feed`, batch `batch`) make to `state`.
-    public static func changes(_ records: [WorkerRecord], against state: WorkforceState, feed: FeedConfiguration, batch: String) -> FeedChanges {
+    /// `alsoPresent` are the IDs of rows the file has but that were quarantined: they are in
+    /// the file, so never absent.
+    public static func changes(
+        _ records: [WorkerRecord],
+        against state: WorkforceState,
+        feed: FeedConfiguration,
+        batch: String,
+        alsoPresent: Set<EmployeeID> = []
+    ) -> FeedChanges {
         var changes = FeedChanges()
         var owners = state.emailOwners
-        var seen = Set<EmployeeID>()
+        var seen = alsoPresent
         seen.reserveCapacity(records.count)
         for record in records {
             seen.insert(record.id)

@@ -22,6 +22,11 @@ public struct FeedReader: Sendable {
         public var quarantined: [RowError]
         /// Data rows in the file (usable and quarantined).
         public var rowCount: Int
+
+        /// Employee IDs of quarantined rows that had a usable one: they are in the file.
+        public var quarantinedIDs: Set<EmployeeID> {
+            Set(quarantined.compactMap { $0.employeeID.flatMap(EmployeeID.init(validating:)) })
+        }
     }
 
     /// Reads `bytes`, received as `file`.

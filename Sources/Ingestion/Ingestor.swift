@@ -63,7 +63,7 @@ public struct Ingestor: Sendable {
         }
         let receipt = BatchReceipt(feed: feed.name, file: file, sha256: digest, bytes: bytes.count, rows: read.rowCount)
         let history = try WorkforceHistory.load(journal)
-        var changes = FeedDiff.changes(read.records, against: history.state, feed: feed, batch: batch)
+        var changes = FeedDiff.changes(read.records, against: history.state, feed: feed, batch: batch, alsoPresent: read.quarantinedIDs)
         changes.counts.quarantined = read.quarantined.count
         var events = [try batchEvent(.received(receipt))]
         events += try read.quarantined.map { row in
@@ -126,7 +126,7 @@ extension Ingestor {
         }
         let bytes = try store.bytes(of: batch.receipt.sha256)
         let read = try FeedReader(feed: feed).read(bytes, file: batch.receipt.file)
-        var changes = FeedDiff.changes(read.records, against: history.state, feed: feed, batch: id)
+        var changes = FeedDiff.changes(read.records, against: history.state, feed: feed, batch: id, alsoPresent: read.quarantinedIDs)
         changes.counts.quarantined = read.quarantined.count
         let subject = WorkforceHistory.batchSubjectPrefix + id
         let metadata = EventMetadata(source: feed.name, batch: id, origin: batch.receipt.file, correlationID: id)

@@ -135,3 +135,14 @@ import Workforce
         #expect(result.events.map(\.event) == [.changed(.status, old: "active", new: "on_leave")])
     }
 }
+
+extension FeedDiffTests {
+    @Test func aQuarantinedRowIsInTheFileSoItsWorkerIsNotAbsent() throws {
+        let state = try known()
+        let result = try FeedReader(feed: feed).read(
+            Array((Self.header + "\n" + Self.ann + "\nE2,Bo,Kim,,not-an-email,Trainer,NYC,E1,contractor,active,2025-03-03,\n").utf8), file: "hr.csv")
+        #expect(result.quarantined.count == 1)
+        let changes = FeedDiff.changes(result.records, against: state, feed: feed, batch: "b3", alsoPresent: result.quarantinedIDs)
+        #expect(changes.events.isEmpty)
+    }
+}
