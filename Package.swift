@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "ZstdKit", targets: ["ZstdKit"]),
         .executable(name: "roster-journal", targets: ["roster-journal"]),
         .executable(name: "roster", targets: ["roster"]),
+        .executable(name: "roster-generate", targets: ["roster-generate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
@@ -56,12 +57,20 @@ let package = Package(
             ]
         ),
 
+        // Realistic generated populations and day-to-day HR change files, for tests, benchmarks and the demo.
+        .target(name: "FeedGenerator", dependencies: ["Workforce", "CSV", "Ingestion"]),
+        .executableTarget(
+            name: "roster-generate",
+            dependencies: ["FeedGenerator", "Ingestion", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
         // roster-journal: verify, dump, stats, backup, train-dictionary, bench.
         .target(
             name: "JournalTools",
             dependencies: [
                 "Journal",
                 "LMDBKit",
+                "FeedGenerator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "journal-tools/Sources/JournalTools"
@@ -88,6 +97,7 @@ let package = Package(
         .testTarget(name: "CSVTests", dependencies: ["CSV"]),
         .testTarget(name: "WorkforceTests", dependencies: ["Workforce", "Journal"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Ingestion"]),
+        .testTarget(name: "FeedGeneratorTests", dependencies: ["FeedGenerator", "Ingestion", "Workforce", "CSV"]),
         .testTarget(name: "RosterTests", dependencies: ["roster", "Journal", "Workforce", "JournalTestSupport"]),
         .testTarget(
             name: "IngestionTests",

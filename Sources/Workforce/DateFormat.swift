@@ -57,3 +57,20 @@ extension LocalDate {
         }
     }
 }
+
+extension LocalDate {
+    /// The date written in `format`.
+    public func formatted(_ format: DateFormat) -> String {
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        switch format {
+        case .iso: return description
+        case .us: return "\(pad(month, 2))/\(pad(day, 2))/\(pad(year, 4))"
+        case .european: return "\(pad(day, 2))/\(pad(month, 2))/\(pad(year, 4))"
+        case .dotted: return "\(pad(day, 2)).\(pad(month, 2)).\(pad(year, 4))"
+        case .compact: return "\(pad(year, 4))\(pad(month, 2))\(pad(day, 2))"
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import FeedGenerator
 import Journal
 
 /// Generates realistic HR events for benchmarks and the demo: the mix an HR feed produces,
@@ -202,31 +203,6 @@ public struct SyntheticWorkforce {
             effectiveAt: Timestamp(microsecondsSinceEpoch: Int64(effectiveDay) * 86_400_000_000),
             metadata: metadata
         )
-    }
-}
-
-/// A small, fast, seedable generator (SplitMix64), so benchmark data is the same every run.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next(below bound: UInt64) -> UInt64 {
-        next() % bound
-    }
-
-    mutating func index(_ count: Int) -> Int {
-        Int(next(below: UInt64(count)))
     }
 }
 

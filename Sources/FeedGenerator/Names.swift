@@ -1,6 +1,7 @@
-/// Word lists for ``SyntheticWorkforce``: a varied, international population.
-enum Names {
-    static let first = [
+/// Word lists for generated populations: names from many locales (with accents), titles,
+/// departments and locations with their time zones.
+public enum Names {
+    public static let first = [
         "Aaliyah", "Abdul", "Ada", "Adebayo", "Adrián", "Agnieszka", "Ahmed", "Aiko", "Aisha", "Akira", "Alejandro",
         "Aleksander", "Alice", "Amara", "Amelia", "Ana", "Anders", "Andrea", "Anil", "Anja", "Antoine", "Anwar", "Arjun",
         "Astrid", "Ayşe", "Beatriz", "Benjamin", "Bilal", "Björn", "Bongani", "Camila", "Carlos", "Catalina", "Chen",
@@ -16,7 +17,7 @@ enum Names {
         "Sunita", "Tariq", "Thabo", "Thomas", "Tomás", "Valentina", "Vikram", "Wei", "Yara", "Yusuf", "Zainab", "Zoe",
     ]
 
-    static let last = [
+    public static let last = [
         "Abara", "Adeyemi", "Ahmed", "Alvarez", "Andersen", "Anderson", "Bakker", "Banerjee", "Becker", "Bianchi",
         "Brown", "Castillo", "Chatterjee", "Chen", "Costa", "Cruz", "Da Silva", "Dubois", "Dvořák", "Eriksson",
         "Fernández", "Fischer", "Fontaine", "García", "Gonzalez", "Gupta", "Haddad", "Hansen", "Hernández", "Hoffmann",
@@ -30,7 +31,7 @@ enum Names {
         "Weber", "Williams", "Wilson", "Wong", "Yamamoto", "Yilmaz", "Zhang", "Zhao", "Zimmermann", "Żukowski",
     ]
 
-    static let titles = [
+    public static let titles = [
         "Account Executive", "Accountant", "Associate Product Manager", "Benefits Specialist", "Business Analyst",
         "Chief of Staff", "Clinical Trainer", "Cloud Engineer", "Compliance Officer", "Content Designer",
         "Customer Success Manager", "Data Analyst", "Data Engineer", "Data Scientist", "Director of Engineering",
@@ -44,7 +45,7 @@ enum Names {
         "Technical Writer", "UX Researcher", "VP of Sales", "Warehouse Associate", "Warehouse Shift Lead",
     ]
 
-    static let departments: [(code: String, name: String)] = [
+    public static let departments: [(code: String, name: String)] = [
         ("ENG-100", "Engineering"), ("ENG-110", "Platform Engineering"), ("ENG-120", "Mobile Engineering"),
         ("IT-200", "Information Technology"), ("SEC-210", "Information Security"), ("FIN-300", "Finance"),
         ("FIN-310", "Accounting"), ("FIN-320", "Payroll"), ("HR-400", "People Operations"), ("HR-410", "Talent Acquisition"),
@@ -56,7 +57,7 @@ enum Names {
         ("RET-1400", "Retail Stores"),
     ]
 
-    static let locations: [(code: String, zone: String)] = [
+    public static let locations: [(code: String, zone: String)] = [
         ("LON", "Europe/London"), ("NYC", "America/New_York"), ("SFO", "America/Los_Angeles"), ("LAX", "America/Los_Angeles"),
         ("CHI", "America/Chicago"), ("AUS", "America/Chicago"), ("TOR", "America/Toronto"), ("MEX", "America/Mexico_City"),
         ("SAO", "America/Sao_Paulo"), ("DUB", "Europe/Dublin"), ("PAR", "Europe/Paris"), ("BER", "Europe/Berlin"),
@@ -66,6 +67,15 @@ enum Names {
         ("MEL", "Australia/Melbourne"), ("AKL", "Pacific/Auckland"), ("JNB", "Africa/Johannesburg"), ("LOS", "Africa/Lagos"),
     ]
 
-    static let employmentTypes = ["full_time", "part_time", "contractor", "intern", "temporary"]
-    static let statuses = ["active", "on_leave", "terminated", "pending"]
+    public static let employmentTypes = ["full_time", "part_time", "contractor", "intern", "temporary"]
+    public static let statuses = ["active", "on_leave", "terminated", "pending"]
+
+    /// Names written in non-Latin scripts, with the romanised form used for email addresses.
+    public static let nonLatin: [(first: String, last: String, romanFirst: String, romanLast: String)] = [
+        ("太郎", "山田", "taro", "yamada"), ("花子", "佐藤", "hanako", "sato"), ("伟", "王", "wei", "wang"), ("秀英", "李", "xiuying", "li"),
+        ("민준", "김", "minjun", "kim"), ("서연", "이", "seoyeon", "lee"), ("محمد", "العلي", "mohammed", "alali"),
+        ("فاطمة", "الزهراء", "fatima", "alzahra"), ("Иван", "Петров", "ivan", "petrov"), ("Анна", "Смирнова", "anna", "smirnova"),
+        ("Γιώργος", "Παπαδόπουλος", "giorgos", "papadopoulos"), ("अनिल", "शर्मा", "anil", "sharma"), ("प्रिया", "पटेल", "priya", "patel"),
+        ("יעל", "כהן", "yael", "cohen"), ("สมชาย", "ใจดี", "somchai", "jaidee"), ("Олена", "Шевченко", "olena", "shevchenko"),
+    ]
 }
