@@ -96,3 +96,21 @@ import Workforce
         #expect(result.records[1].managerID?.rawValue == "E1")
     }
 }
+
+@Suite struct FeedDocumentationTests {
+    @Test func docsFeedsShowsThePresetsAsTheyAre() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/feeds.md")
+        var text = try String(contentsOf: url, encoding: .utf8)
+        let start = try #require(text.range(of: "<!-- presets:start -->"))
+        let end = try #require(text.range(of: "<!-- presets:end -->"))
+        let rendered = FeedPreset.documentation()
+        // ROSTER_RECORD_GOLDEN=1 rewrites the section after a deliberate change to a preset.
+        if ProcessInfo.processInfo.environment["ROSTER_RECORD_GOLDEN"] == "1" {
+            text.replaceSubrange(start.upperBound..<end.lowerBound, with: rendered)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        #expect(String(text[start.upperBound..<end.lowerBound]) == rendered, "run ROSTER_RECORD_GOLDEN=1 swift test --filter FeedDocumentationTests")
+    }
+}
