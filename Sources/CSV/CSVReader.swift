@@ -77,30 +77,53 @@ public enum CSVReader {
             return next
         }
 
-        /// The next record, skipping blank lines; nil at the end.
-        mutating func nextRecord() throws(CSVError) -> CSVRecord? {
+        /// Skips blank lines; false at the end of the input.
+        mutating func skipBlankLines() -> Bool {
             while index < bytes.count, bytes[index] == lf || bytes[index] == cr {
                 index = endLine(at: index)
             }
-            guard index < bytes.count else { return nil }
+            return index < bytes.count
+        }
+
+        /// The next record, skipping blank lines; nil at the end.
+        mutating func nextRecord() throws(CSVError) -> CSVRecord? {
+            guard skipBlankLines() else { return nil }
             let startLine = line
             var fields: [String] = []
             while true {
-                let (field, ended) = try nextField()
-                fields.append(field)
+                let (slice, ended) = try nextField()
+                fields.append(string(slice))
                 if ended { return CSVRecord(line: startLine, fields: fields) }
             }
         }
 
-        /// The next field, and whether it ended its record.
-        mutating func nextField() throws(CSVError) -> (String, Bool) {
+        /// The text of a field.
+        func string(_ slice: FieldSlice) -> String {
+            let raw = UnsafeBufferPointer(rebasing: bytes[slice.start..<slice.end])
+            guard slice.escaped else { return String(decoding: raw, as: UTF8.self) }
+            var value: [UInt8] = []
+            value.reserveCapacity(raw.count)
+            var skipNext = false
+            for byte in raw {
+                if skipNext {
+                    skipNext = false
+                    continue
+                }
+                value.append(byte)
+                if byte == quote { skipNext = true }
+            }
+            return String(decoding: value, as: UTF8.self)
+        }
+
+        /// The next field's place, and whether it ended its record.
+        mutating func nextField() throws(CSVError) -> (FieldSlice, Bool) {
             let count = bytes.count
             if index < count, bytes[index] == quote {
                 let openLine = line
                 let openColumn = column(index)
-                var value: [UInt8] = []
                 var cursor = index + 1
-                var segmentStart = cursor
+                let contentStart = cursor
+                var escaped = false
                 while true {
                     guard cursor < count else {
                         throw CSVError(
@@ -110,13 +133,10 @@ public enum CSVReader {
                     let byte = bytes[cursor]
                     if byte == quote {
                         if cursor + 1 < count, bytes[cursor + 1] == quote {
-                            value.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[segmentStart...cursor]))
+                            escaped = true
                             cursor += 2
-                            segmentStart = cursor
                             continue
                         }
-                        value.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[segmentStart..<cursor]))
-                        cursor += 1
                         break
                     }
                     if byte == lf || (byte == cr && !(cursor + 1 < count && bytes[cursor + 1] == lf)) {
@@ -125,19 +145,20 @@ public enum CSVReader {
                     }
                     cursor += 1
                 }
-                let field = String(decoding: value, as: UTF8.self)
+                let slice = FieldSlice(start: contentStart, end: cursor, escaped: escaped)
+                cursor += 1
                 if cursor >= count {
                     index = cursor
-                    return (field, true)
+                    return (slice, true)
                 }
                 let next = bytes[cursor]
                 if next == delimiter {
                     index = cursor + 1
-                    return (field, false)
+                    return (slice, false)
                 }
                 if next == lf || next == cr {
                     index = endLine(at: cursor)
-                    return (field, true)
+                    return (slice, true)
                 }
                 throw CSVError(
                     .strayQuote, line: line, column: column(cursor),
@@ -154,17 +175,25 @@ public enum CSVReader {
                 }
                 cursor += 1
             }
-            let field = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<cursor]), as: UTF8.self)
+            let slice = FieldSlice(start: index, end: cursor, escaped: false)
             if cursor >= count {
                 index = cursor
-                return (field, true)
+                return (slice, true)
             }
             if bytes[cursor] == delimiter {
                 index = cursor + 1
-                return (field, false)
+                return (slice, false)
             }
             index = endLine(at: cursor)
-            return (field, true)
+            return (slice, true)
         }
+    }
+
+    /// Where a field's text lies: its bytes, inside the quotes for a quoted field, and whether
+    /// doubled quotes in them need undoing.
+    struct FieldSlice {
+        var start: Int
+        var end: Int
+        var escaped: Bool
     }
 }

@@ -34,9 +34,18 @@ public struct Ingestor: Sendable {
         }
     }
 
-    /// Ingests `bytes`, received as `file`, for `feed`.
+    /// Ingests `bytes`, received as `file`, for `feed`, against the workforce as the journal tells it.
     @available(*, noasync, message: "ingest appends to the journal synchronously")
     public func ingest(_ bytes: [UInt8], file: String, feed: FeedConfiguration) throws -> Outcome {
+        var history = try WorkforceHistory.load(journal)
+        return try ingest(bytes, file: file, feed: feed, history: &history)
+    }
+
+    /// Ingests `bytes` against `history`, kept in memory by a long-running caller and brought up to
+    /// date here. Rows unchanged since the feed's last applied file (by fingerprint) are not read
+    /// field by field again.
+    @available(*, noasync, message: "ingest appends to the journal synchronously")
+    public func ingest(_ bytes: [UInt8], file: String, feed: FeedConfiguration, history: inout WorkforceHistory) throws -> Outcome {
         let digest = try store.keep(bytes)
         let batch = "\(feed.name)-\(digest.prefix(16))"
         let key = "ingest:\(feed.name):\(digest)"
@@ -49,21 +58,21 @@ public struct Ingestor: Sendable {
             ProposedEvent(subject: subject, type: event.type, payload: try event.payload(), metadata: metadata)
         }
 
-        let read: FeedReader.Result
+        let read: FeedReader.ScanResult
         do {
-            read = try FeedReader(feed: feed).read(bytes, file: file)
+            read = try FeedReader(feed: feed).scan(bytes, file: file, known: history.fingerprints[feed.name] ?? [:])
         } catch {
             let receipt = BatchReceipt(feed: feed.name, file: file, sha256: digest, bytes: bytes.count, rows: 0)
-            try journal.append(
-                [
-                    try batchEvent(.received(receipt)),
-                    try batchEvent(.rejected(BatchRejection(reason: error.message, line: error.line, column: error.column))),
-                ], idempotencyKey: key)
+            let events = [
+                try batchEvent(.received(receipt)),
+                try batchEvent(.rejected(BatchRejection(reason: error.message, line: error.line, column: error.column))),
+            ]
+            let appended = try journal.append(events, idempotencyKey: key)
+            history.record(batch: batch, receipt: receipt, state: .rejected, counts: nil, reasons: [error.message], at: appended.recordedAt)
             return .rejected(batch: batch, error: error)
         }
         let receipt = BatchReceipt(feed: feed.name, file: file, sha256: digest, bytes: bytes.count, rows: read.rowCount)
-        let history = try WorkforceHistory.load(journal)
-        var changes = FeedDiff.changes(read.records, against: history.state, feed: feed, batch: batch, alsoPresent: read.quarantinedIDs)
+        var changes = FeedDiff.changes(read.changed, against: history.state, feed: feed, batch: batch, alsoPresent: read.present)
         changes.counts.quarantined = read.quarantined.count
         var events = [try batchEvent(.received(receipt))]
         events += try read.quarantined.map { row in
@@ -74,22 +83,30 @@ public struct Ingestor: Sendable {
             previousRows: feed.kind == .csvSnapshot ? history.previousRows(of: feed.name) : nil)
         if !reasons.isEmpty {
             events.append(try batchEvent(.held(BatchHold(reasons: reasons, counts: changes.counts))))
-            try journal.append(events, idempotencyKey: key)
+            let appended = try journal.append(events, idempotencyKey: key)
+            history.record(batch: batch, receipt: receipt, state: .held, counts: changes.counts, reasons: reasons, at: appended.recordedAt)
             return .held(batch: batch, reasons: reasons, counts: changes.counts)
         }
-        let lines = Dictionary(read.records.map { ($0.id, $0.line) }, uniquingKeysWith: { first, _ in first })
-        for (id, event) in changes.events {
+        let lines = Dictionary(read.changed.map { ($0.id, $0.line) }, uniquingKeysWith: { first, _ in first })
+        events += try workerEvents(changes, lines: lines, file: file, metadata: metadata, state: history.state)
+        events.append(try batchEvent(.applied(changes.counts)))
+        let appended = try journal.append(events, idempotencyKey: key)
+        history.apply(changes, feed: feed, fingerprints: read.fingerprints)
+        history.record(batch: batch, receipt: receipt, state: .applied, counts: changes.counts, reasons: [], at: appended.recordedAt)
+        return .applied(batch: batch, counts: changes.counts, quarantined: read.quarantined)
+    }
+
+    /// The worker events of `changes`, with their sources and effective times.
+    func workerEvents(
+        _ changes: FeedChanges, lines: [EmployeeID: Int], file: String, metadata: EventMetadata, state: WorkforceState
+    ) throws -> [ProposedEvent] {
+        try changes.events.map { id, event in
             var eventMetadata = metadata
             eventMetadata.origin = lines[id].map { "\(file) line \($0)" } ?? file
-            let worker = history.state.workers[id]
-            events.append(
-                ProposedEvent(
-                    subject: id.rawValue, type: event.type, payload: try event.payload(),
-                    effectiveAt: Self.effectiveTime(of: event, current: worker), metadata: eventMetadata))
+            return ProposedEvent(
+                subject: id.rawValue, type: event.type, payload: try event.payload(),
+                effectiveAt: Self.effectiveTime(of: event, current: state.workers[id]), metadata: eventMetadata)
         }
-        events.append(try batchEvent(.applied(changes.counts)))
-        try journal.append(events, idempotencyKey: key)
-        return .applied(batch: batch, counts: changes.counts, quarantined: read.quarantined)
     }
 
     /// When an event is true in HR: a hire at the start of its hire date, a termination at the
@@ -125,21 +142,14 @@ extension Ingestor {
             throw DecisionError(message: "batch \(id) came from feed \"\(batch.receipt.feed)\", which is no longer configured")
         }
         let bytes = try store.bytes(of: batch.receipt.sha256)
-        let read = try FeedReader(feed: feed).read(bytes, file: batch.receipt.file)
-        var changes = FeedDiff.changes(read.records, against: history.state, feed: feed, batch: id, alsoPresent: read.quarantinedIDs)
+        let read = try FeedReader(feed: feed).scan(bytes, file: batch.receipt.file, known: [:])
+        var changes = FeedDiff.changes(read.changed, against: history.state, feed: feed, batch: id, alsoPresent: read.present)
         changes.counts.quarantined = read.quarantined.count
         let subject = WorkforceHistory.batchSubjectPrefix + id
         let metadata = EventMetadata(source: feed.name, batch: id, origin: batch.receipt.file, correlationID: id)
         var events = [ProposedEvent(subject: subject, type: BatchEvent.approved(by: person).type, payload: try BatchEvent.approved(by: person).payload(), metadata: metadata)]
-        let lines = Dictionary(read.records.map { ($0.id, $0.line) }, uniquingKeysWith: { first, _ in first })
-        for (workerID, event) in changes.events {
-            var eventMetadata = metadata
-            eventMetadata.origin = lines[workerID].map { "\(batch.receipt.file) line \($0)" } ?? batch.receipt.file
-            events.append(
-                ProposedEvent(
-                    subject: workerID.rawValue, type: event.type, payload: try event.payload(),
-                    effectiveAt: Self.effectiveTime(of: event, current: history.state.workers[workerID]), metadata: eventMetadata))
-        }
+        let lines = Dictionary(read.changed.map { ($0.id, $0.line) }, uniquingKeysWith: { first, _ in first })
+        events += try workerEvents(changes, lines: lines, file: batch.receipt.file, metadata: metadata, state: history.state)
         let applied = BatchEvent.applied(changes.counts)
         events.append(ProposedEvent(subject: subject, type: applied.type, payload: try applied.payload(), metadata: metadata))
         try journal.append(events, idempotencyKey: "decision:\(id)")

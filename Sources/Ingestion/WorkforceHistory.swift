@@ -21,6 +21,9 @@ public struct WorkforceHistory: Sendable {
     }
 
     public private(set) var state = WorkforceState()
+    /// Per feed, the fingerprint of each worker's row in the feed's last applied file. Kept in
+    /// memory by a long-running ingestor; a history loaded from the journal starts without.
+    public private(set) var fingerprints: [String: [EmployeeID: RowFingerprint]] = [:]
     public private(set) var batches: [String: Batch] = [:]
     /// Batch IDs in the order they were received.
     public private(set) var order: [String] = []
@@ -66,6 +69,26 @@ public struct WorkforceHistory: Sendable {
         case .approved, .rowQuarantined:
             break
         }
+    }
+
+    /// Applies the changes of an applied batch of `feed`, and keeps the fingerprints of its rows.
+    mutating func apply(_ changes: FeedChanges, feed: FeedConfiguration, fingerprints rows: [EmployeeID: RowFingerprint]) {
+        for (id, event) in changes.events {
+            state.apply(event, to: id, feed: feed.name)
+            // Another feed's fingerprint of this worker no longer describes it.
+            for other in fingerprints.keys where other != feed.name { fingerprints[other]?[id] = nil }
+        }
+        if feed.kind == .csvSnapshot {
+            fingerprints[feed.name] = rows
+        } else {
+            fingerprints[feed.name, default: [:]].merge(rows) { _, new in new }
+        }
+    }
+
+    /// Records a batch's outcome.
+    mutating func record(batch id: String, receipt: BatchReceipt, state batchState: Batch.State, counts: BatchCounts?, reasons: [String], at time: Timestamp) {
+        batches[id] = Batch(id: id, receipt: receipt, state: batchState, counts: counts, reasons: reasons, recordedAt: time)
+        order.append(id)
     }
 
     /// Rows of the last applied snapshot of `feed`.

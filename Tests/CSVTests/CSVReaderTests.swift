@@ -142,3 +142,32 @@ import Testing
         }
     }
 }
+
+@Suite struct CSVScanTests {
+    @Test func scanningFindsTheSameRecordsAndKeysAsReading() throws {
+        var generator = CSVRoundTripTests.Generator(state: 99)
+        for _ in 0..<200 {
+            let columns = Int.random(in: 2...5, using: &generator)
+            let rows = Int.random(in: 1...6, using: &generator)
+            let table = [(0..<columns).map { "h\($0)" }] + (0..<rows).map { _ in (0..<columns).map { _ in CSVRoundTripTests().randomField(&generator) } }
+            let bytes = CSVWriter.write(table)
+            let read = try CSVReader.read(bytes, format: CSVFormat(delimiter: .comma))
+            let scan = try CSVScan(bytes, format: CSVFormat(delimiter: .comma), keyField: { $0.firstIndex(of: "h1") })
+            #expect(scan.header == read.header)
+            #expect(scan.records.map(\.line) == read.records.map(\.line))
+            #expect(scan.records.map { scan.fields(of: $0) } == read.records.map(\.fields), "\(table)")
+            #expect(scan.records.map(\.key) == read.records.map { $0.fields[1] })
+        }
+    }
+
+    @Test func aRecordsBytesAreItsLineWithoutTheLineEnd() throws {
+        let scan = try CSVScan(Array("id,name\r\nE1,\"Lee, Ann\"\r\nE2,Bo\n".utf8), keyField: { _ in 0 })
+        #expect(scan.records.map { scan.withBytes(of: $0) { String(decoding: $0, as: UTF8.self) } } == ["E1,\"Lee, Ann\"", "E2,Bo"])
+        #expect(scan.records.map(\.key) == ["E1", "E2"])
+    }
+
+    @Test func scanningChecksStructureLikeReading() {
+        let error = #expect(throws: CSVError.self) { try CSVScan(Array("id,name\nE1,\"Ann\nE2,Bo\n".utf8)) }
+        #expect(error?.code == .unterminatedQuote && error?.line == 2)
+    }
+}

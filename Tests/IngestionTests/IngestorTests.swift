@@ -114,3 +114,29 @@ import Workforce
         #expect(termination.effectiveAt == Timestamp(iso8601: "2026-11-30T08:00:00Z"))
     }
 }
+
+extension IngestorTests {
+    @Test func aWarmIngestorReadsOnlyTheRowsThatChangedAndAgreesWithACold() throws {
+        var history = WorkforceHistory()
+        let day1 = Self.company(200)
+        _ = try ingestor.ingest(Array(day1.utf8), file: "day1.csv", feed: feed, history: &history)
+        #expect(history.fingerprints["hr"]?.count == 200)
+        // The same rows in another order, with three changed and one gone.
+        var rows = day1.split(separator: "\n").dropFirst().map(String.init).reversed().map { $0 }
+        rows[0] = rows[0].replacingOccurrences(of: "SYD", with: "LAX")
+        rows[1] = rows[1].replacingOccurrences(of: "active", with: "on leave")
+        rows[2] = rows[2].replacingOccurrences(of: "First", with: "Prénom")
+        rows.removeLast()
+        let day2 = Array(([Self.header] + rows).joined(separator: "\n").utf8)
+        let scan = try FeedReader(feed: feed).scan(day2, file: "day2.csv", known: history.fingerprints["hr"] ?? [:])
+        #expect(scan.changed.count == 3)
+        #expect(scan.present.count == 199)
+        let warm = try ingestor.ingest(day2, file: "day2.csv", feed: feed, history: &history)
+        guard case .applied(_, let counts, _) = warm else { Issue.record("not applied"); return }
+        #expect(counts == BatchCounts(changes: 3, absences: 1))
+        // A history folded from the journal agrees with the one kept in memory.
+        let cold = try WorkforceHistory.load(journal)
+        #expect(cold.state == history.state)
+        #expect(cold.order == history.order)
+    }
+}

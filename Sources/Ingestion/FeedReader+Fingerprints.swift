@@ -1,0 +1,116 @@
+import CSV
+import Workforce
+
+/// A row's fingerprint: a 64-bit hash of its bytes as the file wrote them. A row whose
+/// fingerprint equals the one its employee ID had in the feed's last applied file is unchanged,
+/// and is not read field by field again.
+public typealias RowFingerprint = UInt64
+
+extension FeedReader {
+    /// What a file held, read against the fingerprints of the feed's last applied file: only
+    /// rows that changed are made into records.
+    public struct ScanResult: Sendable {
+        /// Records of rows that are new or changed since `known`.
+        public var changed: [WorkerRecord]
+        public var quarantined: [RowError]
+        public var rowCount: Int
+        /// Every employee ID with a row in the file (usable, unchanged or quarantined).
+        public var present: Set<EmployeeID>
+        /// The fingerprint of every usable row, to keep once the file is applied.
+        public var fingerprints: [EmployeeID: RowFingerprint]
+    }
+
+    /// Reads `bytes`, received as `file`, skipping rows whose fingerprint is in `known`.
+    public func scan(_ bytes: [UInt8], file: String, known: [EmployeeID: RowFingerprint]) throws(FeedFileError) -> ScanResult {
+        let scan: CSVScan
+        let feed = self.feed
+        do {
+            scan = try CSVScan(bytes, format: feed.format) { header in
+                (try? ColumnMap(header: header, feed: feed, file: file, line: 1))?.indices[.employeeID]
+            }
+        } catch {
+            throw Self.fileError(error, file: file)
+        }
+        let columns = try ColumnMap(header: scan.header, feed: feed, file: file, line: scan.headerLine)
+        guard !scan.records.isEmpty else {
+            throw FeedFileError(
+                .headerOnly, file: file, line: scan.headerLine,
+                "the file has a header and no rows; a truncated or failed export is never applied, so send the full file")
+        }
+        let mapper = RowMapper(feed: feed, columns: columns, header: scan.header)
+        var result = ScanResult(changed: [], quarantined: [], rowCount: scan.records.count, present: [], fingerprints: [:])
+        result.present.reserveCapacity(scan.records.count)
+        result.fingerprints.reserveCapacity(scan.records.count)
+        var firstLine: [EmployeeID: Int] = [:]
+        firstLine.reserveCapacity(scan.records.count)
+        var duplicated: [EmployeeID: [Int]] = [:]
+        for raw in scan.records {
+            let fingerprint = scan.withBytes(of: raw, Self.fingerprint)
+            if let key = raw.key, let id = EmployeeID(validating: key) {
+                if let first = firstLine[id] {
+                    duplicated[id, default: [first]].append(raw.line)
+                    continue
+                }
+                firstLine[id] = raw.line
+                result.present.insert(id)
+                if known[id] == fingerprint {
+                    result.fingerprints[id] = fingerprint
+                    continue
+                }
+            }
+            switch mapper.map(CSVRecord(line: raw.line, fields: scan.fields(of: raw))) {
+            case .success(let record):
+                result.present.insert(record.id)
+                result.fingerprints[record.id] = fingerprint
+                result.changed.append(record)
+            case .failure(let error):
+                result.quarantined.append(error)
+            }
+        }
+        if !duplicated.isEmpty {
+            // Which of two rows is right cannot be told: every row of a duplicated ID waits for a person.
+            let idHeader = columns.headerName(of: .employeeID, in: scan.header)
+            for (id, lines) in duplicated {
+                result.fingerprints[id] = nil
+                for line in lines {
+                    result.quarantined.append(
+                        RowError(
+                            line: line, column: idHeader, employeeID: id.rawValue,
+                            reason: "employee ID \(id) appears more than once in the file (first on line \(lines[0])); "
+                                + "fix the export so each worker has one row"))
+                }
+            }
+            result.changed.removeAll { duplicated[$0.id] != nil }
+            result.quarantined.sort { $0.line < $1.line }
+        }
+        return result
+    }
+
+    /// FNV-1a over the row's bytes, finished with a multiply-xorshift mix.
+    static func fingerprint(_ bytes: UnsafeRawBufferPointer) -> RowFingerprint {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var index = 0
+        let count = bytes.count
+        while index + 8 <= count {
+            hash = (hash ^ bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) &* 0x0000_0100_0000_01b3
+            hash ^= hash >> 32
+            index += 8
+        }
+        while index < count {
+            hash = (hash ^ UInt64(bytes[index])) &* 0x0000_0100_0000_01b3
+            index += 1
+        }
+        hash ^= UInt64(count)
+        hash = (hash ^ (hash >> 33)) &* 0xff51_afd7_ed55_8ccd
+        hash = (hash ^ (hash >> 33)) &* 0xc4ce_b9fe_1a85_ec53
+        return hash ^ (hash >> 33)
+    }
+
+    static func fileError(_ error: CSVError, file: String) -> FeedFileError {
+        switch error.code {
+        case .undecodable: FeedFileError(.undecodable, file: file, line: error.line, column: error.column, error.message)
+        case .empty: FeedFileError(.empty, file: file, "the file is empty; an HRIS export always has a header line, so check the export")
+        case .unterminatedQuote, .strayQuote: FeedFileError(.malformedCSV, file: file, line: error.line, column: error.column, error.message)
+        }
+    }
+}
