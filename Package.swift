@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "roster-journal", targets: ["roster-journal"]),
         .executable(name: "roster", targets: ["roster"]),
         .executable(name: "roster-generate", targets: ["roster-generate"]),
+        .executable(name: "roster-bench", targets: ["roster-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
@@ -62,6 +63,12 @@ let package = Package(
         .executableTarget(
             name: "roster-generate",
             dependencies: ["FeedGenerator", "Ingestion", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        // Feed benchmarks: a 100,000-worker snapshot ingested against a 100,000-worker state.
+        .executableTarget(
+            name: "roster-bench",
+            dependencies: ["FeedGenerator", "Ingestion", "Workforce", "Journal", "CSV", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // roster-journal: verify, dump, stats, backup, train-dictionary, bench.

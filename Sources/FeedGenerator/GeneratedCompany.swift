@@ -258,3 +258,22 @@ extension String {
         return String(String.UnicodeScalarView(decomposed.unicodeScalars.filter { $0.properties.generalCategory != .nonspacingMark }))
     }
 }
+
+extension GeneratedCompany {
+    /// Changes `fraction` of the active workers' rows (new titles, and a transfer for one in five);
+    /// returns how many rows changed.
+    public mutating func changeRows(fraction: Double, seed: UInt64) -> Int {
+        var random = SplitMix64(seed: seed)
+        var changed = 0
+        for index in workers.indices where workers[index].status == .active && random.chance(fraction) {
+            workers[index].jobTitle = Names.titles[random.index(Names.titles.count)] + " II"
+            if random.chance(0.2) {
+                let location = Names.locations[random.index(Names.locations.count)]
+                workers[index].location = location.code
+                workers[index].timeZone = location.zone
+            }
+            changed += 1
+        }
+        return changed
+    }
+}

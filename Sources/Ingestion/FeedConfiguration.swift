@@ -46,18 +46,21 @@ public struct FeedConfiguration: Sendable {
     }
 
     /// Status codes in force, keyed by their normalised form.
+    /// Codes are looked up as written first, then normalised; the table holds both forms.
     var statusTable: [String: WorkerStatus] {
         var table: [String: WorkerStatus] = [:]
-        for (code, status) in preset.statusCodes { table[HeaderName.normalise(code)] = status }
-        for (code, status) in statusCodes { table[HeaderName.normalise(code)] = status }
+        let codes = preset.statusCodes.merging(statusCodes, uniquingKeysWith: { _, tenant in tenant })
+        for (code, status) in codes { table[HeaderName.normalise(code)] = status }
+        for (code, _) in codes { table[code] = table[HeaderName.normalise(code)] }
         return table
     }
 
     /// Employment-type codes in force, keyed by their normalised form.
     var employmentTypeTable: [String: EmploymentType] {
         var table: [String: EmploymentType] = [:]
-        for (code, type) in preset.employmentTypeCodes { table[HeaderName.normalise(code)] = type }
-        for (code, type) in employmentTypeCodes { table[HeaderName.normalise(code)] = type }
+        let codes = preset.employmentTypeCodes.merging(employmentTypeCodes, uniquingKeysWith: { _, tenant in tenant })
+        for (code, type) in codes { table[HeaderName.normalise(code)] = type }
+        for (code, _) in codes { table[code] = table[HeaderName.normalise(code)] }
         return table
     }
 }

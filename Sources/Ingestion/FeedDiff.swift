@@ -66,11 +66,15 @@ public enum FeedDiff {
         }
         if feed.kind == .csvSnapshot {
             // Everyone this feed reported before, still employed and not already absent, who is missing now.
-            for (id, worker) in state.workers.sorted(by: { $0.key < $1.key })
-            where !seen.contains(id) && state.feeds[id] == feed.name && worker.status != .terminated && state.absent[id] == nil {
-                changes.events.append((id, .absent(feed: feed.name, batch: batch)))
-                changes.counts.absences += 1
+            var missing: [EmployeeID] = []
+            for (id, worker) in state.workers
+            where worker.status != .terminated && !seen.contains(id) && state.feeds[id] == feed.name && state.absent[id] == nil {
+                missing.append(id)
             }
+            for id in missing.sorted() {
+                changes.events.append((id, .absent(feed: feed.name, batch: batch)))
+            }
+            changes.counts.absences += missing.count
         }
         return changes
     }

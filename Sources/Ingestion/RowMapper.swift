@@ -33,7 +33,7 @@ struct RowMapper: Sendable {
         }
         func cell(_ column: CanonicalColumn) -> String? {
             guard let index = columns.indices[column] else { return nil }
-            let value = fields[index].trimmingCharacters(in: .whitespaces)
+            let value = fields[index].trimmingSpaces
             return value.isEmpty ? nil : value
         }
         func fail(_ column: CanonicalColumn?, _ id: String?, _ reason: String) -> Result<WorkerRecord, RowError> {
@@ -83,21 +83,21 @@ struct RowMapper: Sendable {
         }
 
         guard let statusCode = cell(.status) else { return fail(.status, id.rawValue, "the status is empty") }
-        guard let status = statuses[HeaderName.normalise(statusCode)] else {
+        guard let status = statuses[statusCode] ?? statuses[HeaderName.normalise(statusCode)] else {
             return fail(
                 .status, id.rawValue,
-                "status \"\(statusCode)\" is not one this feed knows (\(statuses.keys.sorted().joined(separator: ", "))); "
+                "status \"\(statusCode)\" is not one this feed knows (\(Set(statuses.keys.map(HeaderName.normalise)).sorted().joined(separator: ", "))); "
                     + "add it to the feed's `status_codes`")
         }
         record.status = status
         if let typeCode = cell(.employmentType) {
-            let key = HeaderName.normalise(typeCode)
+            let key = employmentTypes[typeCode] != nil ? typeCode : HeaderName.normalise(typeCode)
             if let type = employmentTypes[key] {
                 record.employmentType = type
             } else if !notEmploymentTypes.contains(key) {
                 return fail(
                     .employmentType, id.rawValue,
-                    "employment type \"\(typeCode)\" is not one this feed knows (\(employmentTypes.keys.sorted().joined(separator: ", "))); "
+                    "employment type \"\(typeCode)\" is not one this feed knows (\(Set(employmentTypes.keys.map(HeaderName.normalise)).sorted().joined(separator: ", "))); "
                         + "add it to the feed's `employment_type_codes`")
             }
         }
@@ -109,7 +109,7 @@ struct RowMapper: Sendable {
             record[keyPath: keyPath] = date
         }
         for (attribute, index) in columns.custom {
-            let value = fields[index].trimmingCharacters(in: .whitespaces)
+            let value = fields[index].trimmingSpaces
             if !value.isEmpty { record.custom[attribute] = value }
         }
         return .success(record)

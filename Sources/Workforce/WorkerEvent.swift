@@ -48,8 +48,65 @@ public enum WorkerEvent: Sendable, Equatable {
         }
     }
 
-    /// The JSON payload.
+    /// The JSON payload: keys sorted, as documented in docs/event-catalogue.md.
     public func payload() throws -> [UInt8] {
+        var writer = JSONWriter()
+        writer.beginObject()
+        switch self {
+        case .hired(let worker), .rehired(let worker):
+            writer.key("worker")
+            worker.writeJSON(to: &writer)
+        case .changed(let field, let old, let new):
+            writer.key("field")
+            writer.value(field.rawValue)
+            writer.key("new")
+            writer.value(new)
+            writer.key("old")
+            writer.value(old)
+        case .attributeChanged(let name, let old, let new):
+            writer.key("name")
+            writer.value(name)
+            writer.key("new")
+            writer.value(new)
+            writer.key("old")
+            writer.value(old)
+        case .terminated(let date, let previous):
+            writer.key("previous_status")
+            writer.value(previous.rawValue)
+            writer.key("termination_date")
+            writer.value(date?.description)
+        case .converted(let from, let to):
+            writer.key("from")
+            writer.value(from.rawValue)
+            writer.key("to")
+            writer.value(to.rawValue)
+        case .emailChanged(let old, let new):
+            writer.key("new")
+            writer.value(new)
+            writer.key("old")
+            writer.value(old)
+        case .nameChanged(let old, let new):
+            writer.key("new")
+            new.writeJSON(to: &writer)
+            writer.key("old")
+            old.writeJSON(to: &writer)
+        case .absent(let feed, let batch), .returned(let feed, let batch):
+            writer.key("batch")
+            writer.value(batch)
+            writer.key("feed")
+            writer.value(feed)
+        case .emailConflict(let email, let heldBy):
+            writer.key("email")
+            writer.value(email)
+            writer.key("held_by")
+            writer.value(heldBy.rawValue)
+        }
+        writer.endObject()
+        return writer.bytes
+    }
+
+    /// The payload as Foundation's `JSONEncoder` writes it; ``payload()`` must equal it.
+    func encodedPayload() throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         switch self {

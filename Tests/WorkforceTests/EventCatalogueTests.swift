@@ -45,3 +45,26 @@ import Testing
         #expect(text == EventCatalogue.markdown(), "run ROSTER_RECORD_GOLDEN=1 swift test --filter EventCatalogueTests after a deliberate change")
     }
 }
+
+extension EventCatalogueTests {
+    /// The hand-written payloads are byte for byte what Foundation's encoder writes.
+    @Test func handWrittenPayloadsEqualTheEncoders() throws {
+        var worker = EventCatalogue.exampleWorker
+        worker.custom = ["union": "yes", "badge": "A\"7\\\n/é"]
+        worker.terminationDate = LocalDate(year: 2027, month: 5, day: 1)
+        worker.preferredLastName = "O'Neil\t"
+        var minimal = Worker(id: EmployeeID(rawValue: "E9"), legalFirstName: "Zoë", legalLastName: "\u{01}")
+        minimal.status = .pending
+        let events: [WorkerEvent] = [
+            .hired(worker), .rehired(minimal), .changed(.location, old: nil, new: "NYC"), .changed(.managerID, old: "E\"1", new: nil),
+            .attributeChanged(name: "union", old: "no", new: nil), .terminated(date: nil, previousStatus: .onLeave),
+            .converted(from: .intern, to: .partTime), .emailChanged(old: nil, new: "a/b@example.com"),
+            .nameChanged(old: PersonName(of: worker), new: PersonName(of: minimal)), .absent(feed: "hr", batch: "b"),
+            .returned(feed: "hr", batch: "c"), .emailConflict(email: "x@example.com", heldBy: EmployeeID(rawValue: "E2")),
+        ]
+        for event in events {
+            #expect(String(decoding: try event.payload(), as: UTF8.self) == String(decoding: try event.encodedPayload(), as: UTF8.self))
+            #expect(try WorkerEvent.decode(type: event.type, payload: try event.payload()) == event)
+        }
+    }
+}
