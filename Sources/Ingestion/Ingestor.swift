@@ -46,7 +46,10 @@ public struct Ingestor: Sendable {
     /// field by field again.
     @available(*, noasync, message: "ingest appends to the journal synchronously")
     public func ingest(_ bytes: [UInt8], file: String, feed: FeedConfiguration, history: inout WorkforceHistory) throws -> Outcome {
-        let digest = try store.keep(bytes)
+        // The file is written and synced while it is read; nothing is journaled before it is kept.
+        let keeping = store.keepInBackground(bytes)
+        defer { try? keeping.wait() }
+        let digest = keeping.digest
         let batch = "\(feed.name)-\(digest.prefix(16))"
         let key = "ingest:\(feed.name):\(digest)"
         if try journal.read({ try $0.append(withIdempotencyKey: key) }) != nil {
@@ -67,6 +70,7 @@ public struct Ingestor: Sendable {
                 try batchEvent(.received(receipt)),
                 try batchEvent(.rejected(BatchRejection(reason: error.message, line: error.line, column: error.column))),
             ]
+            try keeping.wait()
             let appended = try journal.append(events, idempotencyKey: key)
             history.record(batch: batch, receipt: receipt, state: .rejected, counts: nil, reasons: [error.message], at: appended.recordedAt)
             return .rejected(batch: batch, error: error)
@@ -83,6 +87,7 @@ public struct Ingestor: Sendable {
             previousRows: feed.kind == .csvSnapshot ? history.previousRows(of: feed.name) : nil)
         if !reasons.isEmpty {
             events.append(try batchEvent(.held(BatchHold(reasons: reasons, counts: changes.counts))))
+            try keeping.wait()
             let appended = try journal.append(events, idempotencyKey: key)
             history.record(batch: batch, receipt: receipt, state: .held, counts: changes.counts, reasons: reasons, at: appended.recordedAt)
             return .held(batch: batch, reasons: reasons, counts: changes.counts)
@@ -90,6 +95,7 @@ public struct Ingestor: Sendable {
         let lines = Dictionary(read.changed.map { ($0.id, $0.line) }, uniquingKeysWith: { first, _ in first })
         events += try workerEvents(changes, lines: lines, file: file, metadata: metadata, state: history.state)
         events.append(try batchEvent(.applied(changes.counts)))
+        try keeping.wait()
         let appended = try journal.append(events, idempotencyKey: key)
         history.apply(changes, feed: feed, fingerprints: read.fingerprints)
         history.record(batch: batch, receipt: receipt, state: .applied, counts: changes.counts, reasons: [], at: appended.recordedAt)

@@ -98,7 +98,7 @@ public struct WorkforceHistory: Sendable {
 
     /// Workers `feed` reported last who are not terminated.
     public func population(of feed: String) -> Int {
-        state.workers.values.lazy.filter { state.feeds[$0.id] == feed && $0.status != .terminated }.count
+        state.population[feed] ?? 0
     }
 
     /// The journal subject of a batch's events.

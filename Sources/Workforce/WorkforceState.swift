@@ -11,11 +11,21 @@ public struct WorkforceState: Sendable, Equatable {
     public private(set) var emailOwners: [String: EmployeeID] = [:]
     /// The feed that last reported each worker.
     public private(set) var feeds: [EmployeeID: String] = [:]
+    /// How many workers each feed reported last who are not terminated.
+    public private(set) var population: [String: Int] = [:]
 
     public init() {}
 
     /// Applies `event` about `id`, reported by `feed`.
     public mutating func apply(_ event: WorkerEvent, to id: EmployeeID, feed: String? = nil) {
+        let counted = counts(id)
+        defer {
+            let now = counts(id)
+            if counted != now {
+                if let counted { population[counted, default: 0] -= 1 }
+                if let now { population[now, default: 0] += 1 }
+            }
+        }
         if let feed, event.reportsPresence { feeds[id] = feed }
         switch event {
         case .hired(let worker), .rehired(let worker):
@@ -48,6 +58,12 @@ public struct WorkforceState: Sendable, Equatable {
         case .emailConflict:
             break
         }
+    }
+
+    /// The feed whose population `id` counts in, if any.
+    private func counts(_ id: EmployeeID) -> String? {
+        guard let feed = feeds[id], let status = workers[id]?.status, status != .terminated else { return nil }
+        return feed
     }
 
     private mutating func setEmail(of id: EmployeeID, from old: String?, to new: String?) {
