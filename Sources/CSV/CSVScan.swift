@@ -1,3 +1,5 @@
+import Foundation
+
 /// A CSV file checked and cut into records without making text of every field: for files where
 /// most records are looked at only to find they have not changed.
 ///
@@ -20,6 +22,9 @@ public struct CSVScan: Sendable {
     }
 
     /// Checks `bytes` and cuts it into records, keeping the text of field `keyField` (by position).
+    ///
+    /// Lines without a quote (most of an HR export) are cut with `memchr`; a line with a quote
+    /// goes through the full parser, which also checks its quoting.
     public init(_ bytes: [UInt8], format: CSVFormat = CSVFormat(), keyField: (([String]) -> Int?)? = nil) throws(CSVError) {
         let text = try format.encoding.decode(bytes)
         self.text = text
@@ -30,11 +35,44 @@ public struct CSVScan: Sendable {
                 throw CSVError(.empty, line: 1, column: 1, "the file holds no header line; send a file with a header and its rows")
             }
             let key = keyField?(header.fields)
+            let delimiter = parser.delimiter
             var records: [Record] = []
             records.reserveCapacity(buffer.count / 100)
+            let base = buffer.baseAddress!
+            let count = buffer.count
             while parser.skipBlankLines() {
-                let line = parser.line
                 let start = parser.index
+                let newline = memchr(base + start, Int32(CSVReader.lf), count - start).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? count
+                var lineEnd = newline
+                if lineEnd > start, buffer[lineEnd - 1] == CSVReader.cr { lineEnd -= 1 }
+                let simple = memchr(base + start, Int32(CSVReader.quote), lineEnd - start) == nil
+                    && memchr(base + start, Int32(CSVReader.cr), lineEnd - start) == nil
+                if simple {
+                    var keyText: String?
+                    if let key {
+                        var fieldStart = start
+                        var field = 0
+                        while field < key, fieldStart <= lineEnd {
+                            guard let found = memchr(base + fieldStart, Int32(delimiter), lineEnd - fieldStart) else {
+                                fieldStart = lineEnd + 1
+                                break
+                            }
+                            fieldStart = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+                            field += 1
+                        }
+                        if field == key, fieldStart <= lineEnd {
+                            let fieldEnd = memchr(base + fieldStart, Int32(delimiter), lineEnd - fieldStart)
+                                .map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? lineEnd
+                            keyText = String(decoding: UnsafeBufferPointer(rebasing: buffer[fieldStart..<fieldEnd]), as: UTF8.self)
+                        }
+                    }
+                    records.append(Record(line: parser.line, range: start..<lineEnd, key: keyText))
+                    parser.index = newline < count ? newline + 1 : count
+                    parser.line += 1
+                    parser.lineStart = parser.index
+                    continue
+                }
+                let line = parser.line
                 var field = 0
                 var keyText: String?
                 var end = start
@@ -50,7 +88,7 @@ public struct CSVScan: Sendable {
                 }
                 records.append(Record(line: line, range: start..<end, key: keyText))
             }
-            return (header.fields, header.line, parser.delimiter, records)
+            return (header.fields, header.line, delimiter, records)
         }
         self.header = header
         self.headerLine = headerLine

@@ -29,8 +29,23 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         }
     }
 
-    /// Throws at the first invalid UTF-8 sequence, naming its line and column.
+    /// Throws at the first invalid UTF-8 sequence, naming its line and column. ASCII is checked
+    /// eight bytes at a time; lines and columns are counted only when something is wrong.
     static func validateUTF8(_ bytes: [UInt8]) throws(CSVError) {
+        let asciiPrefix = bytes.withUnsafeBytes { raw -> Int in
+            var index = 0
+            while index + 8 <= raw.count, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                index += 8
+            }
+            return index
+        }
+        if asciiPrefix == bytes.count { return }
+        if String(validating: bytes[asciiPrefix...], as: UTF8.self) != nil { return }
+        try locateInvalidUTF8(bytes)
+    }
+
+    /// Finds the first invalid UTF-8 sequence and throws with its line and column.
+    static func locateInvalidUTF8(_ bytes: [UInt8]) throws(CSVError) {
         var line = 1
         var column = 1
         var index = 0
