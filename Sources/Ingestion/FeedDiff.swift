@@ -15,8 +15,8 @@ public struct FeedChanges: Sendable, Equatable {
 /// employee ID only; an email already held by another ID is a conflict, never a merge.
 public enum FeedDiff {
     /// The changes `records` (read from one file of `feed`, batch `batch`) make to `state`.
-    /// `alsoPresent` are the IDs of rows the file has but that were quarantined: they are in
-    /// the file, so never absent.
+    /// `alsoPresent` are the IDs of rows the file has but that were not read into `records`
+    /// (unchanged or quarantined): they are in the file, so never absent.
     public static func changes(
         _ records: [WorkerRecord],
         against state: WorkforceState,
@@ -24,9 +24,21 @@ public enum FeedDiff {
         batch: String,
         alsoPresent: Set<EmployeeID> = []
     ) -> FeedChanges {
+        changes(records, against: state, feed: feed, batch: batch, isPresent: { alsoPresent.contains($0) })
+    }
+
+    /// The changes `records` make to `state`; `isPresent` says whether an ID not among them has a
+    /// row in the file.
+    public static func changes(
+        _ records: [WorkerRecord],
+        against state: WorkforceState,
+        feed: FeedConfiguration,
+        batch: String,
+        isPresent: (EmployeeID) -> Bool
+    ) -> FeedChanges {
         var changes = FeedChanges()
         var owners = state.emailOwners
-        var seen = alsoPresent
+        var seen = Set<EmployeeID>()
         seen.reserveCapacity(records.count)
         for record in records {
             seen.insert(record.id)
@@ -68,7 +80,7 @@ public enum FeedDiff {
             // Everyone this feed reported before, still employed and not already absent, who is missing now.
             var missing: [EmployeeID] = []
             for (id, worker) in state.workers
-            where worker.status != .terminated && !seen.contains(id) && state.feeds[id] == feed.name && state.absent[id] == nil {
+            where worker.status != .terminated && !seen.contains(id) && !isPresent(id) && state.feeds[id] == feed.name && state.absent[id] == nil {
                 missing.append(id)
             }
             for id in missing.sorted() {

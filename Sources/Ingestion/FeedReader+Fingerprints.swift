@@ -14,8 +14,9 @@ extension FeedReader {
         public var changed: [WorkerRecord]
         public var quarantined: [RowError]
         public var rowCount: Int
-        /// Every employee ID with a row in the file (usable, unchanged or quarantined).
-        public var present: Set<EmployeeID>
+        /// Every employee ID with a row in the file (usable, unchanged or quarantined), with the
+        /// line of its first row.
+        public var present: [EmployeeID: Int]
         /// The fingerprint of every usable row, to keep once the file is applied.
         public var fingerprints: [EmployeeID: RowFingerprint]
     }
@@ -38,35 +39,33 @@ extension FeedReader {
                 "the file has a header and no rows; a truncated or failed export is never applied, so send the full file")
         }
         let mapper = RowMapper(feed: feed, columns: columns, header: scan.header)
-        var result = ScanResult(changed: [], quarantined: [], rowCount: scan.records.count, present: [], fingerprints: [:])
+        // Start from the known fingerprints: an unchanged file changes none of them.
+        var result = ScanResult(changed: [], quarantined: [], rowCount: scan.records.count, present: [:], fingerprints: known)
         result.present.reserveCapacity(scan.records.count)
-        result.fingerprints.reserveCapacity(scan.records.count)
-        var firstLine: [EmployeeID: Int] = [:]
-        firstLine.reserveCapacity(scan.records.count)
         var duplicated: [EmployeeID: [Int]] = [:]
+        var unusable: [EmployeeID] = []
         for raw in scan.records {
             let fingerprint = scan.withBytes(of: raw, Self.fingerprint)
             if let key = raw.key, let id = EmployeeID(validating: key) {
-                if let first = firstLine[id] {
+                if let first = result.present.updateValue(raw.line, forKey: id) {
+                    result.present[id] = first
                     duplicated[id, default: [first]].append(raw.line)
                     continue
                 }
-                firstLine[id] = raw.line
-                result.present.insert(id)
-                if known[id] == fingerprint {
-                    result.fingerprints[id] = fingerprint
-                    continue
-                }
+                if known[id] == fingerprint { continue }
             }
             switch mapper.map(CSVRecord(line: raw.line, fields: scan.fields(of: raw))) {
             case .success(let record):
-                result.present.insert(record.id)
+                if result.present[record.id] == nil { result.present[record.id] = raw.line }
                 result.fingerprints[record.id] = fingerprint
                 result.changed.append(record)
             case .failure(let error):
                 result.quarantined.append(error)
+                if let id = error.employeeID.flatMap(EmployeeID.init(validating:)) { unusable.append(id) }
             }
         }
+        // A quarantined row's fingerprint must not match next time: it was not applied.
+        for id in unusable { result.fingerprints[id] = nil }
         if !duplicated.isEmpty {
             // Which of two rows is right cannot be told: every row of a duplicated ID waits for a person.
             let idHeader = columns.headerName(of: .employeeID, in: scan.header)
@@ -82,6 +81,10 @@ extension FeedReader {
             }
             result.changed.removeAll { duplicated[$0.id] != nil }
             result.quarantined.sort { $0.line < $1.line }
+        }
+        // Workers missing from the file keep no fingerprint.
+        if result.fingerprints.count > result.present.count {
+            result.fingerprints = result.fingerprints.filter { result.present[$0.key] != nil }
         }
         return result
     }
