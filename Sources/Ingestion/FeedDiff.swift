@@ -37,7 +37,12 @@ public enum FeedDiff {
         isPresent: (EmployeeID) -> Bool
     ) -> FeedChanges {
         var changes = FeedChanges()
-        var owners = state.emailOwners
+        // Emails claimed or released by this file, over the owners known before it (not copied).
+        var claimed: [String: EmployeeID?] = [:]
+        func owner(_ email: String) -> EmployeeID? {
+            if let change = claimed[email] { return change }
+            return state.emailOwners[email]
+        }
         var seen = Set<EmployeeID>()
         seen.reserveCapacity(records.count)
         for record in records {
@@ -48,12 +53,12 @@ public enum FeedDiff {
             if feed.kind == .csvSnapshot, state.absent[record.id] != nil {
                 events.append(.returned(feed: feed.name, batch: batch))
             }
-            if let email = proposed.email, let owner = owners[email], owner != record.id {
-                events.append(.emailConflict(email: email, heldBy: owner))
+            if let email = proposed.email, let holder = owner(email), holder != record.id {
+                events.append(.emailConflict(email: email, heldBy: holder))
                 proposed.email = current?.email
             }
-            if let email = proposed.email { owners[email] = record.id }
-            if let current, let old = current.email, old != proposed.email, owners[old] == record.id { owners[old] = nil }
+            if let email = proposed.email, current?.email != email { claimed[email] = .some(record.id) }
+            if let current, let old = current.email, old != proposed.email, owner(old) == record.id { claimed[old] = .some(nil) }
 
             guard let current else {
                 events.append(.hired(proposed))

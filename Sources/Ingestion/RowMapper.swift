@@ -11,8 +11,11 @@ struct RowMapper: Sendable {
     let employmentTypes: [String: EmploymentType]
     let notEmploymentTypes: Set<String>
     let dateFormat: DateFormat
+    /// The canonical columns this file has.
+    let provided: Set<CanonicalColumn>
 
     init(feed: FeedConfiguration, columns: ColumnMap, header: [String]) {
+        provided = Set(columns.indices.keys)
         self.feed = feed
         self.columns = columns
         self.header = header
@@ -45,7 +48,7 @@ struct RowMapper: Sendable {
             return fail(.employeeID, nil, "\"\(rawID)\" is not a usable employee ID (at most 64 characters, no control characters)")
         }
         var record = WorkerRecord(
-            line: row.line, id: id, provided: Set(columns.indices.keys), timeZone: feed.defaultTimeZone, custom: [:])
+            line: row.line, id: id, provided: provided, timeZone: feed.defaultTimeZone, custom: [:])
 
         guard let first = cell(.legalFirstName) else { return fail(.legalFirstName, id.rawValue, "the first name is empty") }
         guard let last = cell(.legalLastName) else { return fail(.legalLastName, id.rawValue, "the last name is empty") }
@@ -58,13 +61,13 @@ struct RowMapper: Sendable {
             guard Self.isPlausibleEmail(email) else {
                 return fail(.email, id.rawValue, "\"\(email)\" is not an email address; correct it in the HRIS")
             }
-            record.email = email.lowercased()
+            record.email = Self.lowercased(email)
         }
         if let email = cell(.managerEmail) {
             guard Self.isPlausibleEmail(email) else {
                 return fail(.managerEmail, id.rawValue, "\"\(email)\" is not an email address; correct it in the HRIS")
             }
-            record.managerEmail = email.lowercased()
+            record.managerEmail = Self.lowercased(email)
         }
         if let manager = cell(.managerID) {
             guard let managerID = EmployeeID(validating: manager) else {
@@ -115,12 +118,46 @@ struct RowMapper: Sendable {
         return .success(record)
     }
 
-    /// One `@`, a non-empty local part, a domain with a dot and no empty labels, no spaces.
+    /// One `@`, a local part of 1 to 64 bytes, a domain of two or more non-empty labels that do
+    /// not start or end with `-`, and no spaces, commas or semicolons anywhere.
     static func isPlausibleEmail(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64, !text.contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" })
-        else { return false }
-        let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
-        return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty && !$0.hasPrefix("-") && !$0.hasSuffix("-") }
+        var at = -1
+        var index = 0
+        var labelLength = 0
+        var labels = 0
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            defer {
+                previous = byte
+                index += 1
+            }
+            if byte <= 0x20 || byte == UInt8(ascii: ",") || byte == UInt8(ascii: ";") { return false }
+            if byte == UInt8(ascii: "@") {
+                guard at < 0, index > 0, index <= 64 else { return false }
+                at = index
+                labelLength = 0
+                continue
+            }
+            guard at >= 0 else { continue }
+            if byte == UInt8(ascii: ".") {
+                guard labelLength > 0, previous != UInt8(ascii: "-") else { return false }
+                labels += 1
+                labelLength = 0
+                continue
+            }
+            if labelLength == 0, byte == UInt8(ascii: "-") { return false }
+            labelLength += 1
+        }
+        guard at >= 0, labelLength > 0, previous != UInt8(ascii: "-") else { return false }
+        // Unicode spaces (a no-break space pasted from a spreadsheet) are not allowed either.
+        if text.utf8.contains(where: { $0 >= 0x80 }), text.unicodeScalars.contains(where: { $0.properties.isWhitespace }) { return false }
+        return labels + 1 >= 2
+    }
+
+    /// Lower-cased; ASCII without a round trip through Unicode tables.
+    static func lowercased(_ text: String) -> String {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.lowercased() }
+        guard text.utf8.contains(where: { (0x41...0x5A).contains($0) }) else { return text }
+        return String(decoding: text.utf8.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }, as: UTF8.self)
     }
 }
