@@ -17,12 +17,16 @@ extension LocalDate {
     /// Parses `text` in `format`; nil when it is not a real date in that format. Surrounding
     /// spaces are ignored; an empty string is not a date.
     public static func parse(_ text: String, format: DateFormat) -> LocalDate? {
-        let bytes = Array(text.trimmingSpaces.utf8)
-        func number(_ slice: ArraySlice<UInt8>) -> Int? {
+        var text = text.trimmingSpaces
+        return text.withUTF8 { bytes in parse(bytes, format: format) }
+    }
+
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, format: DateFormat) -> LocalDate? {
+        func number(_ slice: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
             guard !slice.isEmpty, slice.count <= 4, slice.allSatisfy({ (48...57).contains($0) }) else { return nil }
             return slice.reduce(0) { $0 * 10 + Int($1 - 48) }
         }
-        func split(_ separator: UInt8) -> [ArraySlice<UInt8>] {
+        func split(_ separator: UInt8) -> [Slice<UnsafeBufferPointer<UInt8>>] {
             bytes.split(separator: separator, omittingEmptySubsequences: false)
         }
         switch format {

@@ -32,9 +32,8 @@ public struct WorkforceState: Sendable, Equatable {
             setEmail(of: id, from: workers[id]?.email, to: worker.email)
             workers[id] = worker
         case .changed(let field, _, let new):
-            guard var worker = workers[id] else { return }
-            field.set(new, in: &worker)
-            workers[id] = worker
+            guard workers[id] != nil else { return }
+            field.set(new, in: &workers[id]!)
         case .attributeChanged(let name, _, let new):
             workers[id]?.custom[name] = new
         case .terminated(let date, _):
