@@ -61,8 +61,9 @@ demo: deps
 	@$(JOURNAL_TOOL) verify --journal $(DEMO)/damaged || echo "(verify exited $$?: the damage was found)"
 
 bench: deps
-	$(SWIFT) build -c release --product roster-journal
+	$(SWIFT) build -c release --product roster-journal --product roster-bench
 	$$($(SWIFT) build -c release --show-bin-path)/roster-journal bench --events 1000000 --runs 3 --report docs/benchmarks.md
+	$$($(SWIFT) build -c release --show-bin-path)/roster-bench --workers 100000 --runs 3 --report docs/benchmarks.md
 
 clean:
 	rm -rf .build $(DEMO)

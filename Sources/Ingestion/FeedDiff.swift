@@ -84,8 +84,10 @@ public enum FeedDiff {
         if feed.kind == .csvSnapshot {
             // Everyone this feed reported before, still employed and not already absent, who is missing now.
             var missing: [EmployeeID] = []
-            for (id, worker) in state.workers
-            where worker.status != .terminated && !seen.contains(id) && !isPresent(id) && state.feeds[id] == feed.name && state.absent[id] == nil {
+            for (id, reporter) in state.feeds
+            where !isPresent(id) && !seen.contains(id) && reporter == feed.name && state.absent[id] == nil
+                && state.workers[id].map({ $0.status != .terminated }) == true
+            {
                 missing.append(id)
             }
             for id in missing.sorted() {
