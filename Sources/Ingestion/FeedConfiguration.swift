@@ -45,21 +45,17 @@ public struct FeedConfiguration: Sendable {
         return preset.columns[column] ?? []
     }
 
-    /// Status codes in force, keyed by their normalised form.
-    /// Codes are looked up as written first, then normalised; the table holds both forms.
-    var statusTable: [String: WorkerStatus] {
-        var table: [String: WorkerStatus] = [:]
-        let codes = preset.statusCodes.merging(statusCodes, uniquingKeysWith: { _, tenant in tenant })
-        for (code, status) in codes { table[HeaderName.normalise(code)] = status }
-        for (code, _) in codes { table[code] = table[HeaderName.normalise(code)] }
-        return table
-    }
+    /// Status codes in force: the preset's with the tenant's over them, as written and normalised.
+    var statusTable: [String: WorkerStatus] { Self.codeTable(preset.statusCodes, statusCodes) }
 
-    /// Employment-type codes in force, keyed by their normalised form.
-    var employmentTypeTable: [String: EmploymentType] {
-        var table: [String: EmploymentType] = [:]
-        let codes = preset.employmentTypeCodes.merging(employmentTypeCodes, uniquingKeysWith: { _, tenant in tenant })
-        for (code, type) in codes { table[HeaderName.normalise(code)] = type }
+    /// Employment-type codes in force, as written and normalised.
+    var employmentTypeTable: [String: EmploymentType] { Self.codeTable(preset.employmentTypeCodes, employmentTypeCodes) }
+
+    /// Codes are looked up as written first, then normalised; the table holds both forms.
+    static func codeTable<Value>(_ preset: [String: Value], _ tenant: [String: Value]) -> [String: Value] {
+        var table: [String: Value] = [:]
+        let codes = preset.merging(tenant) { _, tenant in tenant }
+        for (code, value) in codes { table[HeaderName.normalise(code)] = value }
         for (code, _) in codes { table[code] = table[HeaderName.normalise(code)] }
         return table
     }

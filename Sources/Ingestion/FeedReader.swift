@@ -29,63 +29,10 @@ public struct FeedReader: Sendable {
         }
     }
 
-    /// Reads `bytes`, received as `file`.
+    /// Reads `bytes`, received as `file`: every row, as no file was applied before it.
     public func read(_ bytes: [UInt8], file: String) throws(FeedFileError) -> Result {
-        let table: CSVTable
-        do {
-            table = try CSVReader.read(bytes, format: feed.format)
-        } catch {
-            switch error.code {
-            case .undecodable: throw FeedFileError(.undecodable, file: file, line: error.line, column: error.column, error.message)
-            case .empty: throw FeedFileError(.empty, file: file, "the file is empty; an HRIS export always has a header line, so check the export")
-            case .unterminatedQuote, .strayQuote:
-                throw FeedFileError(.malformedCSV, file: file, line: error.line, column: error.column, error.message)
-            }
-        }
-        let columns = try ColumnMap(header: table.header, feed: feed, file: file, line: table.headerLine)
-        guard !table.records.isEmpty else {
-            throw FeedFileError(
-                .headerOnly, file: file, line: table.headerLine,
-                "the file has a header and no rows; a truncated or failed export is never applied, so send the full file")
-        }
-        let mapper = RowMapper(feed: feed, columns: columns, header: table.header)
-        var records: [WorkerRecord] = []
-        records.reserveCapacity(table.records.count)
-        var quarantined: [RowError] = []
-        var firstLine: [EmployeeID: Int] = [:]
-        var duplicated: Set<EmployeeID> = []
-        for row in table.records {
-            switch mapper.map(row) {
-            case .success(let record):
-                if firstLine[record.id] != nil {
-                    duplicated.insert(record.id)
-                } else {
-                    firstLine[record.id] = record.line
-                }
-                records.append(record)
-            case .failure(let error):
-                quarantined.append(error)
-            }
-        }
-        if !duplicated.isEmpty {
-            // Which of two rows is right cannot be told: every row of a duplicated ID waits for a person.
-            let idHeader = columns.headerName(of: .employeeID, in: table.header)
-            var kept: [WorkerRecord] = []
-            for record in records {
-                if duplicated.contains(record.id) {
-                    quarantined.append(
-                        RowError(
-                            line: record.line, column: idHeader, employeeID: record.id.rawValue,
-                            reason: "employee ID \(record.id) appears more than once in the file (first on line \(firstLine[record.id]!)); "
-                                + "fix the export so each worker has one row"))
-                } else {
-                    kept.append(record)
-                }
-            }
-            records = kept
-            quarantined.sort { $0.line < $1.line }
-        }
-        return Result(records: records, quarantined: quarantined, rowCount: table.records.count)
+        let scan = try scan(bytes, file: file, known: [:])
+        return Result(records: scan.changed, quarantined: scan.quarantined, rowCount: scan.rowCount)
     }
 }
 
