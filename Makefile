@@ -28,8 +28,11 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
+ROSTER = $$($(SWIFT) build -c release --show-bin-path)/roster
+GENERATE = $$($(SWIFT) build -c release --show-bin-path)/roster-generate
+
 demo: deps
-	$(SWIFT) build -c release --product roster-journal
+	$(SWIFT) build -c release
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
 	@echo "== 1. Write a journal of 50,000 generated HR events (80% field changes, 20% full records)"
 	@$(JOURNAL_TOOL) bench --events 50000 --batch-size 5000 --population 5000 --journal $(DEMO)/journal
@@ -59,6 +62,27 @@ demo: deps
 		printf "$$(printf '\\%03o' $$(( $$(od -An -tu1 -j$$target -N1 $(DEMO)/damaged/data.mdb) ^ 16 )))" | \
 			dd of=$(DEMO)/damaged/data.mdb bs=1 seek=$$target conv=notrunc status=none
 	@$(JOURNAL_TOOL) verify --journal $(DEMO)/damaged || echo "(verify exited $$?: the damage was found)"
+	@echo
+	@echo "== 8. HR feeds: a generated company of 500 workers and two days of its nightly exports"
+	@$(GENERATE) --workers 500 --days 2 --preset bamboohr --out $(DEMO)/feeds
+	@echo
+	@echo "== 9. Ingest the first night, then the next two: only what changed is journaled"
+	@cd $(DEMO)/feeds && $(ROSTER) ingest --feed bamboohr-snapshot day-000.csv day-001.csv day-002.csv
+	@echo
+	@echo "== 10. The same file again changes nothing"
+	@cd $(DEMO)/feeds && $(ROSTER) ingest --feed bamboohr-snapshot day-002.csv
+	@echo
+	@echo "== 11. A truncated export (the first 50 rows) is held, and a header-only one is rejected"
+	@cd $(DEMO)/feeds && head -n 51 day-002.csv > truncated.csv && head -n 1 day-002.csv > header-only.csv && \
+		{ $(ROSTER) ingest --feed bamboohr-snapshot truncated.csv header-only.csv || echo "(ingest exited $$?: held and rejected)"; }
+	@echo
+	@echo "== 12. The batches, and what the feeds say about one worker"
+	@cd $(DEMO)/feeds && $(ROSTER) batches
+	@cd $(DEMO)/feeds && $(ROSTER) workers | head -n 3
+	@echo
+	@echo "== 13. The journal now holds the HR events too, and verifies"
+	@$(JOURNAL_TOOL) verify --journal $(DEMO)/feeds/data/journal
+	@$(JOURNAL_TOOL) dump --journal $(DEMO)/feeds/data/journal --type worker.terminated.v1 | head -n 2
 
 bench: deps
 	$(SWIFT) build -c release --product roster-journal --product roster-bench
