@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "CSVTests", dependencies: ["CSV"]),
         .testTarget(name: "WorkforceTests", dependencies: ["Workforce", "Journal"]),
-        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Ingestion"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Ingestion", "Workforce"]),
         .testTarget(name: "FeedGeneratorTests", dependencies: ["FeedGenerator", "Ingestion", "Workforce", "CSV"]),
         .testTarget(name: "RosterTests", dependencies: ["roster", "Journal", "Workforce", "JournalTestSupport"]),
         .testTarget(

@@ -174,7 +174,7 @@ struct NodeReader {
             node, at: key,
             keys: [
                 "name", "kind", "preset", "columns", "status_codes", "employment_type_codes", "custom_columns", "date_format",
-                "delimiter", "encoding", "default_time_zone",
+                "delimiter", "encoding", "default_time_zone", "hire_cutoff", "termination_cutoff",
             ])
         guard let nameNode = fields["name"] else { throw error(node, key, "a feed needs a `name`") }
         let name = try string(nameNode, at: "\(key).name")
@@ -240,6 +240,14 @@ struct NodeReader {
                 throw error(delimiterNode, "\(key).delimiter", "\"\(text)\" is not a separator; use auto, \",\", \";\", \"|\" or tab")
             }
             feed.format.delimiter = delimiter
+        }
+        for (name, keyPath) in [("hire_cutoff", \FeedConfiguration.hireCutoff), ("termination_cutoff", \.terminationCutoff)] {
+            guard let node = fields[name] else { continue }
+            let text = try string(node, at: "\(key).\(name)")
+            guard let time = LocalTime(text) else {
+                throw error(node, "\(key).\(name)", "\"\(text)\" is not a time of day; write HH:mm, e.g. 17:00")
+            }
+            feed[keyPath: keyPath] = time
         }
         if let encodingNode = fields["encoding"] {
             let text = try string(encodingNode, at: "\(key).encoding")

@@ -29,6 +29,11 @@ public struct FeedConfiguration: Sendable {
     /// Time zones by location code; workers elsewhere get ``defaultTimeZone``.
     public var locationTimeZones: [String: String] = [:]
     public var defaultTimeZone = "UTC"
+    /// When, in the worker's zone, a hire date takes effect (local midnight by default).
+    public var hireCutoff = LocalTime.midnight
+    /// When, in the worker's zone, a termination date takes effect: local midnight by default,
+    /// or e.g. 17:00 when the termination date is the last working day.
+    public var terminationCutoff = LocalTime.midnight
 
     public init(name: String, kind: Kind, preset: FeedPreset = .generic) {
         self.name = name

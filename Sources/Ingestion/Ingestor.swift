@@ -93,7 +93,7 @@ public struct Ingestor: Sendable {
             return .held(batch: batch, reasons: reasons, counts: changes.counts)
         }
         let lines = Dictionary(read.changed.map { ($0.id, $0.line) }, uniquingKeysWith: { first, _ in first })
-        events += try workerEvents(changes, lines: lines, file: file, metadata: metadata, state: history.state)
+        events += try workerEvents(changes, lines: lines, file: file, metadata: metadata, state: history.state, feed: feed)
         events.append(try batchEvent(.applied(changes.counts)))
         try keeping.wait()
         let appended = try journal.append(events, idempotencyKey: key)
@@ -104,27 +104,28 @@ public struct Ingestor: Sendable {
 
     /// The worker events of `changes`, with their sources and effective times.
     func workerEvents(
-        _ changes: FeedChanges, lines: [EmployeeID: Int], file: String, metadata: EventMetadata, state: WorkforceState
+        _ changes: FeedChanges, lines: [EmployeeID: Int], file: String, metadata: EventMetadata, state: WorkforceState,
+        feed: FeedConfiguration
     ) throws -> [ProposedEvent] {
         try changes.events.map { id, event in
             var eventMetadata = metadata
             eventMetadata.origin = lines[id].map { "\(file) line \($0)" } ?? file
             return ProposedEvent(
                 subject: id.rawValue, type: event.type, payload: try event.payload(),
-                effectiveAt: Self.effectiveTime(of: event, current: state.workers[id]), metadata: eventMetadata)
+                effectiveAt: Self.effectiveTime(of: event, current: state.workers[id], feed: feed), metadata: eventMetadata)
         }
     }
 
     /// When an event is true in HR: a hire at the start of its hire date, a termination at the
     /// start of its termination date, in the worker's time zone. Other changes carry none.
-    static func effectiveTime(of event: WorkerEvent, current: Worker?) -> Timestamp? {
+    static func effectiveTime(of event: WorkerEvent, current: Worker?, feed: FeedConfiguration) -> Timestamp? {
         switch event {
         case .hired(let worker), .rehired(let worker):
             guard let date = worker.hireDate, let zone = TimeZone(identifier: worker.timeZone) else { return nil }
-            return date.start(in: zone)
+            return date.start(in: zone, cutoff: feed.hireCutoff)
         case .terminated(let date, _):
             guard let date, let current, let zone = TimeZone(identifier: current.timeZone) else { return nil }
-            return date.start(in: zone)
+            return date.start(in: zone, cutoff: feed.terminationCutoff)
         default:
             return nil
         }
@@ -155,7 +156,7 @@ extension Ingestor {
         let metadata = EventMetadata(source: feed.name, batch: id, origin: batch.receipt.file, correlationID: id)
         var events = [ProposedEvent(subject: subject, type: BatchEvent.approved(by: person).type, payload: try BatchEvent.approved(by: person).payload(), metadata: metadata)]
         let lines = Dictionary(read.changed.map { ($0.id, $0.line) }, uniquingKeysWith: { first, _ in first })
-        events += try workerEvents(changes, lines: lines, file: batch.receipt.file, metadata: metadata, state: history.state)
+        events += try workerEvents(changes, lines: lines, file: batch.receipt.file, metadata: metadata, state: history.state, feed: feed)
         let applied = BatchEvent.applied(changes.counts)
         events.append(ProposedEvent(subject: subject, type: applied.type, payload: try applied.payload(), metadata: metadata))
         try journal.append(events, idempotencyKey: "decision:\(id)")

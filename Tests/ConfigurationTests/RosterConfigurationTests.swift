@@ -1,6 +1,7 @@
 import Configuration
 import Ingestion
 import Testing
+import Workforce
 
 @Suite struct RosterConfigurationTests {
     static let valid = """
@@ -20,6 +21,7 @@ import Testing
             status_codes: { "Garden Leave": on_leave }
             employment_type_codes: { Seasonal: temporary }
             custom_columns: { union_member: "Union Member" }
+            termination_cutoff: "17:00"
           - name: adp-delta
             kind: csv-delta
             preset: adp
@@ -40,6 +42,7 @@ import Testing
         #expect(bamboo.statusCodes["Garden Leave"] == .onLeave)
         #expect(bamboo.customColumns["union_member"] == "Union Member")
         #expect(bamboo.locationTimeZones["SYD"] == "Australia/Sydney" && bamboo.defaultTimeZone == "Europe/London")
+        #expect(bamboo.terminationCutoff == LocalTime("17:00") && bamboo.hireCutoff == .midnight)
         let adp = try configuration.feed("adp-delta")
         #expect(adp.kind == .csvDelta && adp.format.encoding == .windows1252 && adp.format.delimiter == .semicolon)
         #expect(adp.effectiveDateFormat == .european)

@@ -140,3 +140,16 @@ extension IngestorTests {
         #expect(cold.order == history.order)
     }
 }
+
+extension IngestorTests {
+    @Test func aConfiguredCutOffMovesWhenATerminationTakesEffect() throws {
+        var lastDay = feed
+        lastDay.terminationCutoff = LocalTime("17:30")!
+        _ = try ingestor.ingest(Array((Self.header + "\nE1,Ann,Lee,ann@example.com,SYD,full_time,active,2020-01-06,\n").utf8), file: "d1.csv", feed: lastDay)
+        _ = try ingestor.ingest(
+            Array((Self.header + "\nE1,Ann,Lee,ann@example.com,SYD,full_time,terminated,2020-01-06,2026-12-18\n").utf8), file: "d2.csv", feed: lastDay)
+        let termination = try #require(try workerEvents().last)
+        // 17:30 in Sydney (summer time, UTC+11) on the 18th.
+        #expect(termination.effectiveAt == Timestamp(iso8601: "2026-12-18T06:30:00Z"))
+    }
+}
