@@ -102,22 +102,24 @@ public enum FeedDiff {
     /// fields, attributes, and a termination last.
     static func differences(from current: Worker, to proposed: Worker) -> [WorkerEvent] {
         var events: [WorkerEvent] = []
-        let oldName = PersonName(of: current)
-        let newName = PersonName(of: proposed)
-        if oldName != newName { events.append(.nameChanged(old: oldName, new: newName)) }
+        if current.legalFirstName != proposed.legalFirstName || current.legalLastName != proposed.legalLastName
+            || current.preferredFirstName != proposed.preferredFirstName || current.preferredLastName != proposed.preferredLastName
+        {
+            events.append(.nameChanged(old: PersonName(of: current), new: PersonName(of: proposed)))
+        }
         if current.email != proposed.email { events.append(.emailChanged(old: current.email, new: proposed.email)) }
         if current.employmentType != proposed.employmentType {
             events.append(.converted(from: current.employmentType, to: proposed.employmentType))
         }
         let terminating = current.status != .terminated && proposed.status == .terminated
-        for field in WorkerField.allCases {
+        for field in WorkerField.allCases where !field.isEqual(current, proposed) {
             if terminating, field == .status || field == .terminationDate { continue }
-            let old = field.value(in: current)
-            let new = field.value(in: proposed)
-            if old != new { events.append(.changed(field, old: old, new: new)) }
+            events.append(.changed(field, old: field.value(in: current), new: field.value(in: proposed)))
         }
-        for name in Set(current.custom.keys).union(proposed.custom.keys).sorted() where current.custom[name] != proposed.custom[name] {
-            events.append(.attributeChanged(name: name, old: current.custom[name], new: proposed.custom[name]))
+        if current.custom != proposed.custom {
+            for name in Set(current.custom.keys).union(proposed.custom.keys).sorted() where current.custom[name] != proposed.custom[name] {
+                events.append(.attributeChanged(name: name, old: current.custom[name], new: proposed.custom[name]))
+            }
         }
         if terminating {
             events.append(.terminated(date: proposed.terminationDate, previousStatus: current.status))

@@ -35,6 +35,24 @@ public enum WorkerField: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// True when `a` and `b` hold the same value in this field; compares without making text.
+    public func isEqual(_ a: Worker, _ b: Worker) -> Bool {
+        switch self {
+        case .jobTitle: a.jobTitle == b.jobTitle
+        case .jobCode: a.jobCode == b.jobCode
+        case .departmentCode: a.departmentCode == b.departmentCode
+        case .departmentName: a.departmentName == b.departmentName
+        case .location: a.location == b.location
+        case .timeZone: a.timeZone == b.timeZone
+        case .managerID: a.managerID == b.managerID
+        case .managerEmail: a.managerEmail == b.managerEmail
+        case .costCenter: a.costCenter == b.costCenter
+        case .hireDate: a.hireDate == b.hireDate
+        case .terminationDate: a.terminationDate == b.terminationDate
+        case .status: a.status == b.status
+        }
+    }
+
     /// Sets the field in `worker` from its text form; false when the text is not a valid value.
     @discardableResult
     public func set(_ value: String?, in worker: inout Worker) -> Bool {

@@ -18,6 +18,11 @@ public struct WorkforceState: Sendable, Equatable {
 
     /// Applies `event` about `id`, reported by `feed`.
     public mutating func apply(_ event: WorkerEvent, to id: EmployeeID, feed: String? = nil) {
+        // Most events change one field of a worker the same feed reported: no count moves.
+        if case .changed(let field, _, let new) = event, field != .status, feed == nil || feeds[id] == feed {
+            if workers[id] != nil { field.set(new, in: &workers[id]!) }
+            return
+        }
         let counted = counts(id)
         defer {
             let now = counts(id)
@@ -26,7 +31,7 @@ public struct WorkforceState: Sendable, Equatable {
                 if let now { population[now, default: 0] += 1 }
             }
         }
-        if let feed, event.reportsPresence { feeds[id] = feed }
+        if let feed, event.reportsPresence, feeds[id] != feed { feeds[id] = feed }
         switch event {
         case .hired(let worker), .rehired(let worker):
             setEmail(of: id, from: workers[id]?.email, to: worker.email)
