@@ -54,7 +54,7 @@ import Testing
         #expect(error?.message.contains("/proc/roster-journal-test/journal") == true)
     }
 
-    @Test(.enabled(if: getuid() == 0, "needs root to run the opener as another user"))
+    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"), "needs root and setpriv to run the opener as another user"))
     func aJournalThisUserCannotWriteIsRefusedWithNothingChanged() throws {
         let path = directory.child("journal")
         do {
@@ -62,10 +62,15 @@ import Testing
             try journal.append(TestEvents.batch(2))
         }
         // Readable by everyone, writable only by its owner (root); opened by nobody.
-        for file in [path, directory.path] { chmod(file, 0o755) }
+        let parent = URL(fileURLWithPath: directory.path).deletingLastPathComponent().path
+        for file in [path, directory.path, parent] { chmod(file, 0o755) }
         let before = contents(path)
+        // The build folder may not be reachable by nobody (a clone under /root): run a copy from here.
+        let child = directory.child("journal-test-child")
+        try FileManager.default.copyItem(atPath: BuiltProducts.executable("journal-test-child"), toPath: child)
+        chmod(child, 0o755)
         let opener = try runCommand("/usr/bin/setpriv", [
-            "--reuid=65534", "--regid=65534", "--clear-groups", BuiltProducts.executable("journal-test-child"), "open", path,
+            "--reuid=65534", "--regid=65534", "--clear-groups", child, "open", path,
         ])
         #expect(opener.standardOutput.hasPrefix("error permission-denied:"), "\(opener.standardOutput)\(opener.standardError)")
         #expect(opener.standardOutput.contains("\(path) is not writable by this user"))
