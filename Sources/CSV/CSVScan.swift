@@ -13,12 +13,21 @@ public struct CSVScan: Sendable {
     public let delimiter: UInt8
     public let records: [Record]
 
-    /// One record: its physical line, its bytes in ``text`` (without the line end), and the text
-    /// of its key field when one was asked for.
+    /// One record: its physical line, its bytes in ``text`` (without the line end), and its key
+    /// field when one was asked for: the bytes of an unquoted key (no text is made for it), or
+    /// the text of a quoted one.
     public struct Record: Sendable {
         public let line: Int
         public let range: Range<Int>
-        public let key: String?
+        public let keyBytes: Range<Int>?
+        public let quotedKey: String?
+
+        /// The key field's text.
+        public func key(in scan: CSVScan) -> String? {
+            if let quotedKey { return quotedKey }
+            guard let keyBytes else { return nil }
+            return scan.text.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[keyBytes]), as: UTF8.self) }
+        }
     }
 
     /// Checks `bytes` and cuts it into records, keeping the text of field `keyField` (by position).
@@ -48,7 +57,7 @@ public struct CSVScan: Sendable {
                 let simple = memchr(base + start, Int32(CSVReader.quote), lineEnd - start) == nil
                     && memchr(base + start, Int32(CSVReader.cr), lineEnd - start) == nil
                 if simple {
-                    var keyText: String?
+                    var keyRange: Range<Int>?
                     if let key {
                         var fieldStart = start
                         var field = 0
@@ -63,10 +72,10 @@ public struct CSVScan: Sendable {
                         if field == key, fieldStart <= lineEnd {
                             let fieldEnd = memchr(base + fieldStart, Int32(delimiter), lineEnd - fieldStart)
                                 .map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? lineEnd
-                            keyText = String(decoding: UnsafeBufferPointer(rebasing: buffer[fieldStart..<fieldEnd]), as: UTF8.self)
+                            keyRange = fieldStart..<fieldEnd
                         }
                     }
-                    records.append(Record(line: parser.line, range: start..<lineEnd, key: keyText))
+                    records.append(Record(line: parser.line, range: start..<lineEnd, keyBytes: keyRange, quotedKey: nil))
                     parser.index = newline < count ? newline + 1 : count
                     parser.line += 1
                     parser.lineStart = parser.index
@@ -86,7 +95,7 @@ public struct CSVScan: Sendable {
                         break
                     }
                 }
-                records.append(Record(line: line, range: start..<end, key: keyText))
+                records.append(Record(line: line, range: start..<end, keyBytes: nil, quotedKey: keyText))
             }
             return (header.fields, header.line, delimiter, records)
         }
@@ -105,6 +114,12 @@ public struct CSVScan: Sendable {
             parser.lineStart = record.range.lowerBound
             return (try? parser.nextRecord())?.fields ?? []
         }
+    }
+
+    /// Runs `body` with the bytes of `record`'s key field, when it is unquoted.
+    public func withKeyBytes<T>(of record: Record, _ body: (UnsafeRawBufferPointer?) -> T) -> T {
+        guard let range = record.keyBytes else { return body(nil) }
+        return text.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[range])) }
     }
 
     /// Runs `body` with the bytes of `record`.

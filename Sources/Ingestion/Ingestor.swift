@@ -76,7 +76,7 @@ public struct Ingestor: Sendable {
             return .rejected(batch: batch, error: error)
         }
         let receipt = BatchReceipt(feed: feed.name, file: file, sha256: digest, bytes: bytes.count, rows: read.rowCount)
-        var changes = FeedDiff.changes(read.changed, against: history.state, feed: feed, batch: batch, isPresent: { read.present[$0] != nil })
+        var changes = FeedDiff.changes(read.changed, against: history.state, feed: feed, batch: batch, isPresent: read.isPresent)
         changes.counts.quarantined = read.quarantined.count
         var events = [try batchEvent(.received(receipt))]
         events += try read.quarantined.map { row in
@@ -150,7 +150,7 @@ extension Ingestor {
         }
         let bytes = try store.bytes(of: batch.receipt.sha256)
         let read = try FeedReader(feed: feed).scan(bytes, file: batch.receipt.file, known: [:])
-        var changes = FeedDiff.changes(read.changed, against: history.state, feed: feed, batch: id, isPresent: { read.present[$0] != nil })
+        var changes = FeedDiff.changes(read.changed, against: history.state, feed: feed, batch: id, isPresent: read.isPresent)
         changes.counts.quarantined = read.quarantined.count
         let subject = WorkforceHistory.batchSubjectPrefix + id
         let metadata = EventMetadata(source: feed.name, batch: id, origin: batch.receipt.file, correlationID: id)

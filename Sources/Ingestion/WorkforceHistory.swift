@@ -23,7 +23,7 @@ public struct WorkforceHistory: Sendable {
     public private(set) var state = WorkforceState()
     /// Per feed, the fingerprint of each worker's row in the feed's last applied file. Kept in
     /// memory by a long-running ingestor; a history loaded from the journal starts without.
-    public private(set) var fingerprints: [String: [EmployeeID: RowFingerprint]] = [:]
+    public private(set) var fingerprints: [String: [UInt64: RowFingerprint]] = [:]
     public private(set) var batches: [String: Batch] = [:]
     /// Batch IDs in the order they were received.
     public private(set) var order: [String] = []
@@ -72,11 +72,11 @@ public struct WorkforceHistory: Sendable {
     }
 
     /// Applies the changes of an applied batch of `feed`, and keeps the fingerprints of its rows.
-    mutating func apply(_ changes: FeedChanges, feed: FeedConfiguration, fingerprints rows: [EmployeeID: RowFingerprint]) {
+    mutating func apply(_ changes: FeedChanges, feed: FeedConfiguration, fingerprints rows: [UInt64: RowFingerprint]) {
         for (id, event) in changes.events {
             state.apply(event, to: id, feed: feed.name)
             // Another feed's fingerprint of this worker no longer describes it.
-            for other in fingerprints.keys where other != feed.name { fingerprints[other]?[id] = nil }
+            for other in fingerprints.keys where other != feed.name { fingerprints[other]?[RowKey.hash(id)] = nil }
         }
         if feed.kind == .csvSnapshot {
             fingerprints[feed.name] = rows
