@@ -1,4 +1,5 @@
 import CSV
+import Foundation
 import Workforce
 
 /// A row's fingerprint: a 64-bit hash of its bytes as the file wrote them. A row whose
@@ -73,7 +74,9 @@ extension FeedReader {
         result.present.reserveCapacity(scan.records.count)
         var duplicated: [UInt64: [Int]] = [:]
         var unusable: [UInt64] = []
-        for raw in scan.records {
+        // First, on this thread: fingerprints, presence and duplicates; which rows must be read.
+        var toRead: [(index: Int, key: UInt64?, fingerprint: RowFingerprint)] = []
+        for (index, raw) in scan.records.enumerated() {
             let fingerprint = scan.withBytes(of: raw, Self.fingerprint)
             // The key's hash from its bytes when they are a plain ID; from the checked ID otherwise.
             let key: UInt64? = scan.withKeyBytes(of: raw) { bytes in
@@ -88,11 +91,29 @@ extension FeedReader {
                 }
                 if known[key] == fingerprint { continue }
             }
-            switch mapper.map(CSVRecord(line: raw.line, fields: scan.fields(of: raw))) {
+            toRead.append((index, key, fingerprint))
+        }
+        // Then the rows that changed are read into records, on every core when there are many.
+        var read = [Swift.Result<WorkerRecord, RowError>?](repeating: nil, count: toRead.count)
+        let rows = toRead.map(\.index)
+        read.withUnsafeMutableBufferPointer { output in
+            nonisolated(unsafe) let output = output
+            let workers = rows.count >= 1_000 ? max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)) : 1
+            let chunk = (rows.count + workers - 1) / max(1, workers)
+            let work: @Sendable (Int) -> Void = { worker in
+                for position in (worker * chunk)..<min(rows.count, (worker + 1) * chunk) {
+                    let raw = scan.records[rows[position]]
+                    output[position] = mapper.map(CSVRecord(line: raw.line, fields: scan.fields(of: raw)))
+                }
+            }
+            if workers > 1 { DispatchQueue.concurrentPerform(iterations: workers, execute: work) } else { work(0) }
+        }
+        for (position, row) in toRead.enumerated() {
+            switch read[position]! {
             case .success(let record):
-                let recordKey = key ?? RowKey.hash(record.id)
-                if result.present[recordKey] == nil { result.present[recordKey] = raw.line }
-                result.fingerprints[recordKey] = fingerprint
+                let recordKey = row.key ?? RowKey.hash(record.id)
+                if result.present[recordKey] == nil { result.present[recordKey] = scan.records[row.index].line }
+                result.fingerprints[recordKey] = row.fingerprint
                 result.changed.append(record)
             case .failure(let error):
                 result.quarantined.append(error)
