@@ -78,6 +78,7 @@ let package = Package(
                 "Journal",
                 "LMDBKit",
                 "FeedGenerator",
+                "Workforce",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "journal-tools/Sources/JournalTools"

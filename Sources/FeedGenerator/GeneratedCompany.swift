@@ -90,7 +90,7 @@ public struct GeneratedCompany: Sendable {
 
     /// The ASCII letters of `name`, lower-cased, accents dropped: for email addresses.
     static func ascii(_ name: String) -> String {
-        let folded = name.applyingTransformIfAvailable()
+        let folded = name.foldingAccents
         let letters = folded.lowercased().unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic) }
         return letters.isEmpty ? "x" : String(String.UnicodeScalarView(letters))
     }
@@ -251,11 +251,13 @@ public struct GeneratedCompany: Sendable {
 }
 
 extension String {
-    /// Latin letters with their accents removed (é → e, ł → l), where Foundation can.
-    func applyingTransformIfAvailable() -> String {
+    /// Latin letters with their accents removed (é → e, ł → l): letters that do not decompose are
+    /// replaced, the rest decomposed and their combining marks dropped.
+    var foldingAccents: String {
         let replacements: [Character: String] = ["ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "đ": "d", "ı": "i", "æ": "ae"]
-        let decomposed = String(self.map { replacements[$0].map { $0 } ?? String($0) }.joined()).decomposedStringWithCanonicalMapping
-        return String(String.UnicodeScalarView(decomposed.unicodeScalars.filter { $0.properties.generalCategory != .nonspacingMark }))
+        let replaced = self.map { replacements[$0] ?? String($0) }.joined()
+        return String(String.UnicodeScalarView(
+            replaced.decomposedStringWithCanonicalMapping.unicodeScalars.filter { $0.properties.generalCategory != .nonspacingMark }))
     }
 }
 

@@ -30,9 +30,10 @@ extension ReceivedFileStore {
 
     /// Starts keeping `bytes`; ``PendingKeep/wait()`` before relying on the file being kept.
     public func keepInBackground(_ bytes: [UInt8]) -> PendingKeep {
-        let pending = PendingKeep(digest: SHA256.hash(bytes).hex)
+        let digest = SHA256.hash(bytes).hex
+        let pending = PendingKeep(digest: digest)
         let store = self
-        pending.start { try store.keep(bytes) }
+        pending.start { try store.keep(bytes, digest: digest) }
         return pending
     }
 }

@@ -16,10 +16,16 @@ public struct ReceivedFileStore: Sendable {
     @discardableResult
     public func keep(_ bytes: [UInt8]) throws -> String {
         let digest = SHA256.hash(bytes).hex
+        try keep(bytes, digest: digest)
+        return digest
+    }
+
+    /// Keeps `bytes` under `digest`, their SHA-256 computed by the caller.
+    func keep(_ bytes: [UInt8], digest: String) throws {
         let folder = directory + "/" + digest.prefix(2)
         let path = folder + "/" + digest
         let manager = FileManager.default
-        if manager.fileExists(atPath: path) { return digest }
+        if manager.fileExists(atPath: path) { return }
         try manager.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let temporary = path + ".partial-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
@@ -38,7 +44,6 @@ public struct ReceivedFileStore: Sendable {
         guard fsync(descriptor) == 0, rename(temporary, path) == 0 else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
         }
-        return digest
     }
 
     /// The bytes kept under `digest`.

@@ -1,28 +1,33 @@
-/// A SHA-256 digest in the journal's hash chain.
+import Digest
+
+/// A SHA-256 digest in the journal's hash chain, held inline (no allocation per decoded event).
 public struct EventHash: Hashable, Sendable, CustomStringConvertible {
-    /// The 32 digest bytes.
-    public let bytes: [UInt8]
+    let digest: SHA256Digest
 
     /// Wraps 32 digest bytes.
     public init(bytes: [UInt8]) {
-        precondition(bytes.count == 32, "a SHA-256 digest is 32 bytes")
-        self.bytes = bytes
+        guard let digest = SHA256Digest(bytes: bytes) else { preconditionFailure("a SHA-256 digest is 32 bytes") }
+        self.digest = digest
+    }
+
+    /// Wraps the 32 digest bytes stored in a record.
+    init(stored bytes: UnsafeRawBufferPointer) {
+        guard let digest = SHA256Digest(bytes: bytes) else { preconditionFailure("a SHA-256 digest is 32 bytes") }
+        self.digest = digest
+    }
+
+    init(_ digest: SHA256Digest) {
+        self.digest = digest
     }
 
     /// The hash before the first event: 32 zero bytes.
-    public static let genesis = EventHash(bytes: [UInt8](repeating: 0, count: 32))
+    public static let genesis = EventHash(SHA256Digest())
+
+    /// The 32 digest bytes.
+    public var bytes: [UInt8] { digest.bytes }
 
     /// Lower-case hex.
-    public var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(64)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public var hex: String { digest.hex }
 
     public var description: String { hex }
 }

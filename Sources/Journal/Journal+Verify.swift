@@ -209,8 +209,8 @@ struct Verifier {
             problem(
                 position,
                 JournalSchema.events,
-                "hash mismatch: stored \(EventHash(bytes: Array(record.hash)).hex.prefix(16))…, "
-                    + "computed \(EventHash(bytes: Array(expected)).hex.prefix(16))…; the event was altered"
+                "hash mismatch: stored \(EventHash(stored: record.hash).hex.prefix(16))…, "
+                    + "computed \(EventHash(expected).hex.prefix(16))…; the event was altered"
             )
         }
     }

@@ -141,7 +141,6 @@ final class TypeTable: @unchecked Sendable {
         return name
     }
 
-    func all() -> [UInt32: EventType] { lock.withLock { names } }
 }
 
 /// Reusable zstd compression contexts, one taken per chunk being prepared.

@@ -21,11 +21,13 @@ public struct JournalSnapshot: ~Copyable {
 
     /// The event at `position`, or nil when there is none.
     public func event(at position: JournalPosition) throws -> RecordedEvent? {
-        guard position.rawValue > 0, let value = try txn.value(db.events, key: position.rawValue.bigEndianBytes) else {
-            return nil
-        }
-        let previous = try previousHash(before: position.rawValue)
-        return try value.withUnsafeBytes { try decodeEvent($0, position: position.rawValue, previousHash: previous) }
+        guard position.rawValue > 0, let value = try storedRecord(at: position.rawValue) else { return nil }
+        return try decodeEvent(value, position: position.rawValue, previousHash: try previousHash(before: position.rawValue))
+    }
+
+    /// The stored record at `position`, in place (valid until the read ends).
+    func storedRecord(at position: UInt64) throws -> UnsafeRawBufferPointer? {
+        try withUnsafeBytes(of: position.bigEndian) { try txn.value(db.events, key: $0) }
     }
 
     /// Calls `body` with each event from `first` through `last` (both included) in order,
@@ -70,10 +72,10 @@ public struct JournalSnapshot: ~Copyable {
         var position = head.last
         while position != 0 {
             positions.append(position)
-            guard let value = try txn.value(db.events, key: position.bigEndianBytes) else {
+            guard let value = try storedRecord(at: position) else {
                 throw JournalError(.corrupt, "subject \(subject) refers to event \(position), which is missing; run roster-journal verify")
             }
-            let record = try value.withUnsafeBytes { try EventRecord.decode($0, position: position) }
+            let record = try EventRecord.decode(value, position: position)
             guard record.subjectPreviousDelta <= position else {
                 throw JournalError(.corrupt, "event \(position) points before the start of the journal; run roster-journal verify")
             }
@@ -140,11 +142,10 @@ public struct JournalSnapshot: ~Copyable {
 
     func previousHash(before position: UInt64) throws -> EventHash {
         guard position > 1 else { return .genesis }
-        guard let value = try txn.value(db.events, key: (position - 1).bigEndianBytes) else {
+        guard let value = try storedRecord(at: position - 1) else {
             throw JournalError(.corrupt, "event \(position - 1) is missing; run roster-journal verify")
         }
-        let record = try value.withUnsafeBytes { try EventRecord.decode($0, position: position - 1) }
-        return EventHash(bytes: Array(record.hash))
+        return EventHash(stored: try EventRecord.decode(value, position: position - 1).hash)
     }
 
     func decodeEvent(_ value: UnsafeRawBufferPointer, position: UInt64, previousHash: EventHash) throws -> RecordedEvent {
@@ -170,7 +171,7 @@ public struct JournalSnapshot: ~Copyable {
             payload: payload,
             metadata: metadata,
             previousHash: previousHash,
-            hash: EventHash(bytes: Array(record.hash))
+            hash: EventHash(stored: record.hash)
         )
     }
 
@@ -223,7 +224,7 @@ public struct JournalSnapshot: ~Copyable {
             }
             return try decompress(record.storedBody, length: block.blockLength, dictionaryID: record.dictionaryID, position: leader)
         }
-        guard leader > 0, let value = try leader.bigEndianBytes.withUnsafeBytes({ try txn.value(db.events, key: $0) }) else {
+        guard leader > 0, let value = try storedRecord(at: leader) else {
             throw JournalError(.corrupt, "event \(member) names event \(leader) as its block leader, which is missing; run roster-journal verify")
         }
         let leaderRecord = try EventRecord.decode(value, position: leader)

@@ -1,5 +1,6 @@
 import FeedGenerator
 import Journal
+import Workforce
 
 /// Generates realistic HR events for benchmarks and the demo: the mix an HR feed produces,
 /// about 80% single-field changes and 20% full worker records, over a varied population.
@@ -87,17 +88,7 @@ public struct SyntheticWorkforce {
     }
 
     private func date(_ day: Int) -> String {
-        // Civil date from days since 1970 (Howard Hinnant's algorithm).
-        let z = day + 719_468
-        let era = z / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return "\(y)-\(m < 10 ? "0" : "")\(m)-\(d < 10 ? "0" : "")\(d)"
+        LocalDate(daysSinceEpoch: day).description
     }
 
     private mutating func fullRecord(_ index: Int, metadata: EventMetadata) -> ProposedEvent {
