@@ -52,11 +52,15 @@ public struct SHA256Digest: Hashable, Sendable, Sequence {
     public init() {}
 
     /// The digest whose bytes are `bytes`, which must be 32.
-    public init?(bytes: some Collection<UInt8>) {
+    public init?(bytes: UnsafeRawBufferPointer) {
         guard bytes.count == 32 else { return nil }
-        withUnsafeMutableBytes(of: &storage) { out in
-            for (index, byte) in bytes.enumerated() { out[index] = byte }
-        }
+        withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: bytes) }
+    }
+
+    /// The digest whose bytes are `bytes`, which must be 32.
+    public init?(bytes: [UInt8]) {
+        guard let digest = bytes.withUnsafeBytes({ SHA256Digest(bytes: $0) }) else { return nil }
+        self = digest
     }
 
     /// Runs `body` with the 32 bytes.
