@@ -47,7 +47,11 @@ let package = Package(
         .target(name: "Ingestion", dependencies: ["CSV", "Workforce", "Journal"]),
 
         // roster.yml: reading and checking the configuration, with line numbers in errors.
-        .target(name: "Configuration", dependencies: ["Ingestion", "Workforce", "CSV", "Yams"]),
+        // Rules: scope, mapping tables, assignment triggers. Pure values over workers; no I/O.
+        .target(name: "Rules", dependencies: ["Workforce"]),
+        // Projections: the LMS desired state folded from the journal under a rule set.
+        .target(name: "Projections", dependencies: ["Rules", "Workforce", "Journal"]),
+        .target(name: "Configuration", dependencies: ["Ingestion", "Rules", "Workforce", "CSV", "Digest", "Yams"]),
 
         // The `roster` command line: ingest, batches, approve, reject, workers, audit.
         .executableTarget(
@@ -104,7 +108,8 @@ let package = Package(
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "CSVTests", dependencies: ["CSV"]),
         .testTarget(name: "WorkforceTests", dependencies: ["Workforce", "Journal"]),
-        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Ingestion", "Workforce"]),
+        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Rules", "Workforce", "Journal", "JournalTestSupport"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Ingestion", "Rules", "Workforce"]),
         .testTarget(name: "FeedGeneratorTests", dependencies: ["FeedGenerator", "Ingestion", "Workforce", "CSV"]),
         .testTarget(name: "RosterTests", dependencies: ["roster", "Journal", "Workforce", "JournalTestSupport"]),
         .testTarget(

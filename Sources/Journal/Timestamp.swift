@@ -139,3 +139,21 @@ public struct SystemClock: JournalClock {
     public init() {}
     public func now() -> Timestamp { Timestamp.now() }
 }
+
+extension Timestamp: Codable {
+    /// Decodes RFC 3339 text, as ``init(iso8601:)`` reads it.
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let value = Timestamp(iso8601: text) else {
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not an RFC 3339 instant"))
+        }
+        self = value
+    }
+
+    /// Encodes RFC 3339 text in UTC with microseconds.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(iso8601)
+    }
+}

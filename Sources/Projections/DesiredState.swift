@@ -1,0 +1,146 @@
+import Journal
+import Rules
+import Workforce
+
+/// What the LMS should hold, folded from the journal under one rule set: every worker's
+/// projection, with the clock the journal has reached.
+///
+/// The fold is pure. Time moves with the journal: before each event, every moment due by its
+/// recorded time fires (a first day, a termination taking effect, the end of a grace period), at
+/// its own due time; `schedule.fired.v1` events and ``advance(to:)`` move the clock further.
+public struct DesiredState: Sendable {
+    public let rules: RuleSet
+    public private(set) var workers: [EmployeeID: WorkerProjection] = [:]
+    /// The latest moment the fold has reached.
+    public private(set) var clock = Timestamp(rawValue: 0)
+    /// The last journal event folded.
+    public private(set) var position = JournalPosition.start
+    /// When set, every change to this worker's LMS user is kept in ``trail``, with its cause.
+    public var tracing: EmployeeID?
+    public private(set) var trail: [TraceEntry] = []
+
+    var batchFeeds: [String: String] = [:]
+    var absentees: [String: Set<EmployeeID>] = [:]
+    var timers = TimerQueue()
+
+    public init(rules: RuleSet) {
+        self.rules = rules
+    }
+
+    /// One derived change of the traced worker's LMS user.
+    public struct TraceEntry: Sendable, Equatable {
+        /// The journal event that caused it (for a timer: the event that set the timer).
+        public var cause: JournalPosition
+        public var at: Timestamp
+        public var changes: [LMSChange]
+    }
+
+    /// The LMS users, by employee ID.
+    public var users: [EmployeeID: LMSUser] {
+        workers.compactMapValues(\.user)
+    }
+
+    /// Folds one recorded event. `moment` is when it happens for the fold: its recorded time
+    /// unless a valid-time query says otherwise.
+    public mutating func apply(_ event: RecordedEvent, at moment: Timestamp? = nil) throws {
+        let moment = moment ?? event.recordedAt
+        position = event.position
+        let type = event.type.rawValue
+        if type.hasPrefix("worker.") {
+            guard let workerEvent = try WorkerEvent.decode(type: event.type, payload: event.payload) else { return }
+            advance(to: moment)
+            apply(workerEvent, to: EmployeeID(rawValue: event.subject), effectiveAt: event.effectiveAt, cause: event.position, moment: moment)
+        } else if type.hasPrefix("batch.") {
+            guard let batchEvent = try BatchEvent.decode(type: event.type, payload: event.payload) else { return }
+            advance(to: moment)
+            let batch = String(event.subject.dropFirst("batch:".count))
+            switch batchEvent {
+            case .received(let receipt): batchFeeds[batch] = receipt.feed
+            case .applied:
+                guard let feed = batchFeeds[batch], let missing = absentees[feed] else { return }
+                let step = WorkerProjection.Step(rules: rules, cause: event.position, moment: moment)
+                for id in missing.sorted() { update(id, cause: event.position, moment: moment) { $0.missedSnapshot(step: step) } }
+            default: break
+            }
+        } else if type.hasPrefix("admin.") {
+            guard case .restored = try AdminEvent.decode(type: event.type, payload: event.payload) else { return }
+            advance(to: moment)
+            let step = WorkerProjection.Step(rules: rules, cause: event.position, moment: moment)
+            update(EmployeeID(rawValue: event.subject), cause: event.position, moment: moment) { $0.restore(step: step) }
+        } else if type.hasPrefix("schedule.") {
+            guard case .fired(let effect) = try ScheduleEvent.decode(type: event.type, payload: event.payload) else { return }
+            advance(to: max(moment, effect.now))
+        }
+    }
+
+    /// Fires everything due by `instant`; returns what fired, worker by worker.
+    @discardableResult
+    public mutating func advance(to instant: Timestamp) -> [(id: EmployeeID, effect: ScheduledEffect)] {
+        if instant > clock { clock = instant }
+        var fired: [(id: EmployeeID, effect: ScheduledEffect)] = []
+        while let earliest = timers.earliest, earliest <= instant, let (_, id) = timers.popEarliest() {
+            guard let due = workers[id]?.nextDue, due.at <= instant else { continue }
+            let rules = self.rules
+            var effects: [ScheduledEffect] = []
+            update(id, cause: nil, moment: due.at) { effects = $0.fireDue(upTo: instant, rules: rules) }
+            fired += effects.map { (id, $0) }
+        }
+        return fired
+    }
+
+    /// Fires, for each worker, what is due by the instant `cutoff` gives for them (a valid-time
+    /// query ends each worker at the end of the date in their own time zone).
+    public mutating func advance(each cutoff: (WorkerProjection) -> Timestamp) {
+        let rules = self.rules
+        for id in workers.keys.sorted() {
+            let until = cutoff(workers[id]!)
+            update(id, cause: nil, moment: until) { _ = $0.fireDue(upTo: until, rules: rules) }
+        }
+    }
+
+    mutating func apply(_ event: WorkerEvent, to id: EmployeeID, effectiveAt: Timestamp?, cause: JournalPosition, moment: Timestamp) {
+        let step = WorkerProjection.Step(rules: rules, cause: cause, moment: moment)
+        switch event {
+        case .absent(let feed, _): absentees[feed, default: []].insert(id)
+        case .returned(let feed, _): absentees[feed]?.remove(id)
+        case .terminated, .rehired:
+            if let feed = workers[id]?.absence?.feed { absentees[feed]?.remove(id) }
+        default: break
+        }
+        if case .hired(let worker) = event, workers[id] == nil {
+            workers[id] = WorkerProjection(hired: worker, effectiveAt: effectiveAt, step: step)
+            update(id, cause: cause, moment: moment) { $0.settle(step, rule: "hire") }
+            return
+        }
+        update(id, cause: cause, moment: moment) { $0.apply(event, effectiveAt: effectiveAt, step: step) }
+    }
+
+    /// Runs `body` on worker `id`, then schedules their next moment and traces what changed.
+    private mutating func update(_ id: EmployeeID, cause: JournalPosition?, moment: Timestamp, _ body: (inout WorkerProjection) -> Void) {
+        guard var projection = workers[id] else { return }
+        let before = projection.user
+        body(&projection)
+        let after = projection.user
+        workers[id] = projection
+        if let due = projection.nextDue { timers.insert(due.at, id) }
+        if tracing == id, before != after {
+            let changes = LMSChange.changes(from: before, to: after)
+            if !changes.isEmpty {
+                let traced = cause ?? Self.cause(of: changes) ?? position
+                trail.append(TraceEntry(cause: traced, at: moment, changes: changes))
+            }
+        }
+    }
+
+    /// The cause named by a timer's changes.
+    static func cause(of changes: [LMSChange]) -> JournalPosition? {
+        for change in changes {
+            switch change {
+            case .created(let user): return user.statusProvenance.cause
+            case .statusChanged(_, _, let provenance): return provenance.cause
+            default: continue
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import Journal
+import Rules
+import Workforce
+
+extension WorkerProjection {
+    /// Applies a worker event recorded after this worker was first seen.
+    mutating func apply(_ event: WorkerEvent, effectiveAt: Timestamp?, step: Step) {
+        let before = worker
+        switch event {
+        case .hired(let record), .rehired(let record):
+            let rehire = worker.status == .terminated || user?.status == .deactivated
+            worker = record
+            termination = nil
+            absence = nil
+            archived = nil
+            started = false
+            activation = Pending(at: Self.activationMoment(of: record, effectiveAt: effectiveAt, step: step), cause: step.cause)
+            if case .rehired = event, rehire { rehirePending = true }
+        case .changed(let field, _, let new):
+            field.set(new, in: &worker)
+            if field == .hireDate, !started {
+                activation = Pending(at: Self.activationMoment(of: worker, effectiveAt: nil, step: step), cause: step.cause)
+            }
+            if field == .terminationDate, worker.status == .terminated, termination != nil, let date = worker.terminationDate,
+                let zone = TimeZone(identifier: worker.timeZone)
+            {
+                termination = Pending(at: date.start(in: zone), cause: step.cause)
+            }
+        case .attributeChanged(let name, _, let new):
+            worker.custom[name] = new
+        case .terminated(let date, _):
+            worker.status = .terminated
+            if let date { worker.terminationDate = date }
+            absence = nil
+            let at = effectiveAt ?? step.moment
+            if at > step.moment { termination = Pending(at: at, cause: step.cause) } else { termination = nil }
+        case .converted(_, let to):
+            worker.employmentType = to
+        case .emailChanged(_, let new):
+            worker.email = new
+        case .nameChanged(_, let new):
+            worker.legalFirstName = new.legalFirst
+            worker.legalLastName = new.legalLast
+            worker.preferredFirstName = new.preferredFirst
+            worker.preferredLastName = new.preferredLast
+        case .absent(let feed, _):
+            absence = Absence(feed: feed, since: step.moment, snapshots: 0, cause: step.cause)
+        case .returned:
+            absence = nil
+            archived = nil
+        case .emailConflict:
+            break
+        }
+        let rule: String
+        switch event {
+        case .terminated: rule = "termination"
+        case .rehired: rule = "rehire"
+        case .absent, .returned: rule = "absence"
+        default: rule = "scope"
+        }
+        settle(step, rule: rule)
+        fireTriggers(for: event, before: before, step: step)
+    }
+
+    /// Counts an applied snapshot of the feed the worker is missing from; archives when the
+    /// rules' count is reached.
+    mutating func missedSnapshot(step: Step) {
+        guard var current = absence, archived == nil else { return }
+        current.snapshots += 1
+        absence = current
+        if let limit = step.rules.absence.snapshots, current.snapshots >= limit {
+            archived = Provenance(rule: "absence", ruleSet: step.rules.version, cause: step.cause, at: step.moment)
+            settle(step, rule: "absence")
+        }
+    }
+
+    /// Brings an archived user back; a worker still absent starts a new grace period.
+    mutating func restore(step: Step) {
+        archived = nil
+        if absence != nil { absence = Absence(feed: absence!.feed, since: step.moment, snapshots: 0, cause: step.cause) }
+        settle(step, rule: "restore")
+    }
+
+    /// Brings the LMS user in line with the worker, the rules and the moment: creates it on the
+    /// first day, sets its status, names and groups. `rule` names a status change's cause.
+    mutating func settle(_ step: Step, rule: String = "scope") {
+        absenceDays = step.rules.absence.days
+        if !started {
+            guard let activation, activation.at <= step.moment else { return }
+            started = true
+            self.activation = nil
+        }
+        let rules = step.rules
+        let employed: Bool
+        switch worker.status {
+        case .active, .onLeave: employed = true
+        case .pending: employed = user != nil
+        case .terminated: employed = termination.map { $0.at > step.moment } ?? false
+        }
+        let exclusion = rules.scope.exclusion(of: worker)
+        guard var current = user else {
+            guard employed, exclusion == nil, archived == nil else { return }
+            let reactivation = rehirePending
+            rehirePending = false
+            user = LMSUser(
+                employeeID: worker.id, userName: "", firstName: "", lastName: "", email: nil, status: .active,
+                statusProvenance: step.provenance(reactivation ? "rehire" : "hire"))
+            refreshProfile(step)
+            fireHireTriggers(step, rehire: reactivation)
+            return
+        }
+        let status: LMSUser.Status
+        var reason = rule
+        if let archived {
+            status = .archived
+            reason = archived.rule
+        } else if !employed {
+            status = .deactivated
+            reason = worker.status == .terminated ? "termination" : "status"
+        } else if exclusion != nil {
+            status = .deactivated
+            reason = "scope"
+        } else {
+            status = .active
+        }
+        if status != current.status {
+            current.status = status
+            current.statusProvenance = step.provenance(status == .active && rehirePending ? "rehire" : reason)
+            user = current
+            if status == .active, rehirePending {
+                rehirePending = false
+                fireHireTriggers(step, rehire: true)
+            }
+        }
+        refreshProfile(step)
+    }
+
+    /// Names, email, user name and groups from the worker as the rules say.
+    private mutating func refreshProfile(_ step: Step) {
+        guard var current = user else { return }
+        let rules = step.rules
+        switch rules.names {
+        case .preferred:
+            current.firstName = worker.displayFirstName
+            current.lastName = worker.displayLastName
+        case .legal:
+            current.firstName = worker.legalFirstName
+            current.lastName = worker.legalLastName
+        }
+        current.email = worker.email
+        switch rules.userName {
+        case .email: current.userName = worker.email ?? worker.id.rawValue
+        case .employeeID: current.userName = worker.id.rawValue
+        }
+        var wanted: [String: String] = [:]
+        var unmapped: [String: String] = [:]
+        for mapping in rules.groups {
+            switch mapping.outcome(for: worker) {
+            case .group(let name): if wanted[name] == nil { wanted[name] = mapping.id }
+            case .unmapped(let value): unmapped[mapping.id] = value
+            case .none: break
+            }
+        }
+        current.unmapped = unmapped
+        for group in current.groups.keys where wanted[group] == nil { current.groups[group] = nil }
+        for (group, rule) in wanted where current.groups[group] == nil { current.groups[group] = step.provenance(rule) }
+        user = current
+    }
+}

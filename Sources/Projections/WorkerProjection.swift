@@ -1,0 +1,112 @@
+import Foundation
+import Journal
+import Rules
+import Workforce
+
+/// One worker as the LMS projections see them: their HR record, the LMS user they should have,
+/// and the moments still to come (a first day, a termination, the end of an absence's grace).
+///
+/// A pure value: every step takes the rules, the journal position that caused it and the moment
+/// it happens, so a replay under the same rules reproduces it exactly.
+public struct WorkerProjection: Sendable, Equatable {
+    /// A moment still to come, and the event that set it.
+    public struct Pending: Sendable, Equatable {
+        public var at: Timestamp
+        public var cause: JournalPosition
+    }
+
+    /// Missing from a feed's full snapshots.
+    public struct Absence: Sendable, Equatable {
+        public var feed: String
+        public var since: Timestamp
+        /// Applied snapshots of `feed` the worker was missing from.
+        public var snapshots: Int
+        public var cause: JournalPosition
+    }
+
+    public internal(set) var worker: Worker
+    public internal(set) var user: LMSUser?
+    /// The first day (or a rehire's), less pre-start days, while it is still to come.
+    public internal(set) var activation: Pending?
+    /// A termination that takes effect later.
+    public internal(set) var termination: Pending?
+    public internal(set) var absence: Absence?
+    /// Set while the LMS user is archived.
+    public internal(set) var archived: Provenance?
+    /// The first day has come: the worker may have an LMS user.
+    var started = false
+    /// A rehire waits for the user's reactivation to fire its triggers.
+    var rehirePending = false
+
+    /// The context of one step: the rules, the event that causes it, and its moment.
+    struct Step {
+        var rules: RuleSet
+        var cause: JournalPosition
+        var moment: Timestamp
+
+        func provenance(_ rule: String) -> Provenance {
+            Provenance(rule: rule, ruleSet: rules.version, cause: cause, at: moment)
+        }
+    }
+
+    init(hired worker: Worker, effectiveAt: Timestamp?, step: Step) {
+        self.worker = worker
+        self.activation = Pending(at: Self.activationMoment(of: worker, effectiveAt: effectiveAt, step: step), cause: step.cause)
+    }
+
+    /// When a worker hired (or rehired) with `effectiveAt` gets their LMS user: the start of the
+    /// hire date (as the feed's cut-off set it) less the rules' pre-start days; at once without a date.
+    static func activationMoment(of worker: Worker, effectiveAt: Timestamp?, step: Step) -> Timestamp {
+        guard let date = worker.hireDate, let zone = TimeZone(identifier: worker.timeZone) else { return effectiveAt ?? step.moment }
+        let midnight = date.start(in: zone)
+        let cutoff = effectiveAt.map { $0.rawValue - midnight.rawValue } ?? 0
+        let start = date.adding(days: -step.rules.preStartDays).start(in: zone)
+        return Timestamp(rawValue: start.rawValue + cutoff)
+    }
+
+    /// The next moment something is due, and what.
+    var nextDue: (at: Timestamp, kind: ScheduledEffect.Kind)? {
+        var due: (at: Timestamp, kind: ScheduledEffect.Kind)?
+        func consider(_ at: Timestamp?, _ kind: ScheduledEffect.Kind) {
+            guard let at else { return }
+            if due == nil || at < due!.at { due = (at, kind) }
+        }
+        if !started { consider(activation?.at, .activate) }
+        consider(termination?.at, .deactivate)
+        if archived == nil, let absence, let days = absenceDays {
+            consider(absence.since.adding(microseconds: Int64(days) * 86_400_000_000), .archive)
+        }
+        return due
+    }
+
+    /// The absence grace in days under the rules of the last step (kept so `nextDue` needs none).
+    var absenceDays: Int?
+
+    /// Fires everything due at or before `instant`, each at its own moment, in order.
+    mutating func fireDue(upTo instant: Timestamp, rules: RuleSet) -> [ScheduledEffect] {
+        var fired: [ScheduledEffect] = []
+        while let due = nextDue, due.at <= instant {
+            switch due.kind {
+            case .activate:
+                let cause = activation?.cause ?? .start
+                let rule = rehirePending ? "rehire" : "hire"
+                settle(Step(rules: rules, cause: cause, moment: due.at))
+                fired.append(ScheduledEffect(kind: .activate, dueAt: due.at, now: instant, rule: rule, ruleSet: rules.version))
+            case .deactivate:
+                let cause = termination?.cause ?? .start
+                let pending = termination
+                termination = nil
+                settle(Step(rules: rules, cause: cause, moment: due.at))
+                if pending != nil {
+                    fired.append(ScheduledEffect(kind: .deactivate, dueAt: due.at, now: instant, rule: "termination", ruleSet: rules.version))
+                }
+            case .archive:
+                let step = Step(rules: rules, cause: absence?.cause ?? .start, moment: due.at)
+                archived = step.provenance("absence")
+                settle(step)
+                fired.append(ScheduledEffect(kind: .archive, dueAt: due.at, now: instant, rule: "absence", ruleSet: rules.version))
+            }
+        }
+        return fired
+    }
+}

@@ -1,0 +1,49 @@
+import Workforce
+
+/// A mapping table from an HR code to an LMS group: department "Information Technology" to
+/// group "IT Dept", location "LON" to "London". A code the table does not list is reported as
+/// unmapped (never dropped silently), unless the table says to use the code as the group's name.
+public struct GroupMapping: Sendable, Equatable {
+    /// What to do with a value the table does not list.
+    public enum Unmapped: String, Sendable, Equatable, CaseIterable {
+        /// No group; the worker and the value are listed as unmapped.
+        case report
+        /// A group named after the value itself (with the mapping's prefix).
+        case useValue = "use-value"
+    }
+
+    /// The rule's id, named by every membership it makes.
+    public var id: String
+    public var attribute: WorkerAttribute
+    /// HR value (compared case-insensitively, spaces trimmed) to LMS group name.
+    public var table: [String: String]
+    public var unmapped: Unmapped
+    /// Put before a group named after its value (`use-value`), e.g. `Location: `.
+    public var prefix: String
+
+    public init(id: String, attribute: WorkerAttribute, table: [String: String], unmapped: Unmapped = .report, prefix: String = "") {
+        self.id = id
+        self.attribute = attribute
+        self.table = Dictionary(table.map { (WorkerCondition.fold($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
+        self.unmapped = unmapped
+        self.prefix = prefix
+    }
+
+    /// What the table makes of `worker`.
+    public enum Outcome: Sendable, Equatable {
+        case group(String)
+        /// The worker has a value the table does not list.
+        case unmapped(String)
+        /// The worker has no value for the attribute: no group, nothing to report.
+        case none
+    }
+
+    public func outcome(for worker: Worker) -> Outcome {
+        guard let value = attribute.value(in: worker), !value.isEmpty else { return .none }
+        if let group = table[WorkerCondition.fold(value)] { return .group(group) }
+        switch unmapped {
+        case .report: return .unmapped(value)
+        case .useValue: return .group(prefix + value)
+        }
+    }
+}

@@ -1,0 +1,232 @@
+import Foundation
+import Journal
+import Projections
+import Rules
+import Testing
+import Workforce
+
+/// The workflows of the product brief, as given events / when time passes / then the LMS
+/// desired state.
+@Suite struct WorkflowTests {
+    @Test func futureHiresActivateAtTheirOwnLocalMidnight() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("S1", location: "SYD", zone: "Australia/Sydney", hired: date(2026, 12, 1)), at: "2026-11-29T09:00:00Z")
+        try scenario.hire(worker("L1", location: "LAX", zone: "America/Los_Angeles", hired: date(2026, 12, 1)), at: "2026-11-29T09:00:01Z")
+
+        // Sydney's 1 December starts at 13:00 UTC on 30 November (UTC+11 in summer).
+        #expect(try scenario.user("S1", at: "2026-11-30T12:59:59Z") == nil)
+        let sydney = try #require(try scenario.user("S1", at: "2026-11-30T13:00:00Z"))
+        #expect(sydney.status == .active)
+        #expect(sydney.statusProvenance.at == instant("2026-11-30T13:00:00Z"))
+        #expect(sydney.statusProvenance.rule == "hire")
+        #expect(sydney.groups.keys.sorted() == ["IT Dept", "Sydney"])
+        #expect(sydney.assignments["Onboarding_Path"]?.due == date(2026, 12, 15))
+        #expect(try scenario.user("L1", at: "2026-11-30T13:00:00Z") == nil)
+
+        // Los Angeles' starts at 08:00 UTC on 1 December (UTC-8).
+        #expect(try scenario.user("L1", at: "2026-12-01T07:59:59Z") == nil)
+        #expect(try scenario.user("L1", at: "2026-12-01T08:00:00Z")?.status == .active)
+    }
+
+    @Test func preStartDaysProvisionBeforeDayOne() throws {
+        var rules = Scenario.standardRules
+        rules.preStartDays = 3
+        let scenario = try Scenario(rules: rules)
+        try scenario.hire(worker("S1", location: "SYD", zone: "Australia/Sydney", hired: date(2026, 12, 10)), at: "2026-11-29T09:00:00Z")
+        // 7 December, local midnight in Sydney, is 13:00 UTC on the 6th; the course is due 14 days after that local day.
+        #expect(try scenario.user("S1", at: "2026-12-06T12:59:59Z") == nil)
+        let user = try #require(try scenario.user("S1", at: "2026-12-06T13:00:00Z"))
+        #expect(user.assignments["Onboarding_Path"]?.due == date(2026, 12, 21))
+    }
+
+    @Test func aTerminationDatedTomorrowDeactivatesAtItsLocalStart() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")
+        let termination = try scenario.terminate("E1", on: date(2026, 11, 30), zone: "Europe/London", at: "2026-11-29T10:00:00Z")
+
+        #expect(try scenario.user("E1", at: "2026-11-29T23:59:59Z")?.status == .active)
+        let user = try #require(try scenario.user("E1", at: "2026-11-30T00:00:00Z"))
+        #expect(user.status == .deactivated)
+        #expect(user.statusProvenance.rule == "termination")
+        #expect(user.statusProvenance.cause == termination)
+        // Never deleted: groups and assignments stay with the deactivated user.
+        #expect(user.groups.keys.sorted() == ["IT Dept", "London"])
+        #expect(user.assignments["Onboarding_Path"] != nil)
+    }
+
+    @Test func aTerminationEffectiveInThePastDeactivatesAtOnce() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")
+        try scenario.terminate("E1", on: date(2026, 11, 20), zone: "Europe/London", at: "2026-11-29T10:00:00Z")
+        #expect(try scenario.user("E1", at: "2026-11-29T09:59:59Z")?.status == .active)
+        let user = try #require(try scenario.user("E1", at: "2026-11-29T10:00:00Z"))
+        #expect(user.status == .deactivated)
+        #expect(user.statusProvenance.at == instant("2026-11-29T10:00:00Z"))
+    }
+
+    @Test func aLondonToNewYorkTransferMovesGroupsAndAssignsCompliance() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")
+        let move = try scenario.record("E1", .changed(.location, old: "LON", new: "NYC"), at: "2026-11-29T10:00:00Z")
+        try scenario.record("E1", .changed(.timeZone, old: "Europe/London", new: "America/New_York"), at: "2026-11-29T10:00:00Z")
+
+        let before = try #require(try scenario.user("E1", at: "2026-11-29T09:00:00Z"))
+        #expect(before.groups.keys.sorted() == ["IT Dept", "London"])
+        let after = try #require(try scenario.user("E1", at: "2026-11-29T10:00:00Z"))
+        #expect(after.groups.keys.sorted() == ["IT Dept", "New York"])
+        #expect(after.groups["New York"]?.rule == "locations")
+        #expect(after.groups["New York"]?.cause == move)
+        let course = try #require(after.assignments["NY_Harassment_Prevention"])
+        #expect(course.provenance.rule == "nyc-compliance")
+        #expect(course.due == date(2026, 12, 29))
+    }
+
+    @Test func aPromotionToManagerAssignsLeadershipOnce() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")
+        let promotion = try scenario.record("E1", .changed(.jobTitle, old: "Data Analyst", new: "Data Manager"), at: "2026-11-29T10:00:00Z")
+        try scenario.record("E1", .changed(.jobTitle, old: "Data Manager", new: "Senior Manager"), at: "2026-12-10T10:00:00Z")
+
+        let user = try #require(try scenario.user("E1", at: "2026-12-11T00:00:00Z"))
+        let leadership = try #require(user.assignments["Leadership_101"])
+        #expect(leadership.provenance.rule == "leadership")
+        #expect(leadership.provenance.ruleSet == Scenario.standardRules.version)
+        #expect(leadership.provenance.cause == promotion)
+        #expect(leadership.due == date(2026, 12, 29))
+        // A title that does not match assigns nothing.
+        let other = try Scenario()
+        try other.hire(worker("E2"), at: "2026-11-02T09:00:00Z")
+        try other.record("E2", .changed(.jobTitle, old: "Data Analyst", new: "Senior Data Analyst"), at: "2026-11-29T10:00:00Z")
+        #expect(try other.user("E2", at: "2026-11-30T00:00:00Z")?.assignments["Leadership_101"] == nil)
+    }
+
+    @Test func aRehireReactivatesTheSameUserWithItsAssignments() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")
+        try scenario.record("E1", .changed(.jobTitle, old: "Data Analyst", new: "Data Manager"), at: "2026-11-03T10:00:00Z")
+        try scenario.terminate("E1", on: date(2026, 11, 10), zone: "Europe/London", at: "2026-11-10T09:00:00Z")
+        var back = worker("E1", hired: date(2026, 12, 1))
+        back.jobTitle = "Data Manager"
+        try scenario.record("E1", .rehired(back), at: "2026-11-29T09:00:00Z", effective: date(2026, 12, 1).start(in: TimeZone(identifier: "Europe/London")!))
+
+        // Deactivated until the new first day.
+        #expect(try scenario.user("E1", at: "2026-11-30T23:59:59Z")?.status == .deactivated)
+        let user = try #require(try scenario.user("E1", at: "2026-12-01T00:00:00Z"))
+        #expect(user.status == .active)
+        #expect(user.statusProvenance.rule == "rehire")
+        #expect(user.assignments["Leadership_101"] != nil)
+        // Onboarding is kept as first assigned (on_rehire: keep); the rehire course is new.
+        #expect(user.assignments["Onboarding_Path"]?.due == date(2026, 11, 16))
+        #expect(user.assignments["Welcome_Back"]?.due == date(2026, 12, 8))
+    }
+
+    @Test func aRehireCanReassignOnboarding() throws {
+        var rules = Scenario.standardRules
+        rules.triggers[0].event = .hire(reassignOnRehire: true)
+        let scenario = try Scenario(rules: rules)
+        try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")
+        try scenario.terminate("E1", on: date(2026, 11, 10), zone: "Europe/London", at: "2026-11-10T09:00:00Z")
+        try scenario.record("E1", .rehired(worker("E1", hired: date(2026, 11, 29))), at: "2026-11-29T09:00:00Z")
+        #expect(try scenario.user("E1", at: "2026-11-29T09:00:00Z")?.assignments["Onboarding_Path"]?.due == date(2026, 12, 13))
+    }
+
+    @Test func aNameChangeRenamesTheUser() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("E1", first: "María", last: "González", preferred: "Mia"), at: "2026-11-02T09:00:00Z")
+        #expect(try scenario.user("E1", at: "2026-11-03T00:00:00Z")?.firstName == "Mia")
+        let old = PersonName(legalFirst: "María", legalLast: "González", preferredFirst: "Mia")
+        let new = PersonName(legalFirst: "María", legalLast: "Okafor", preferredFirst: "Mia")
+        try scenario.record("E1", .nameChanged(old: old, new: new), at: "2026-11-29T10:00:00Z")
+        let user = try #require(try scenario.user("E1", at: "2026-11-29T10:00:00Z"))
+        #expect(user.firstName == "Mia")
+        #expect(user.lastName == "Okafor")
+
+        scenario.rules.names = .legal
+        #expect(try scenario.user("E1", at: "2026-11-29T10:00:00Z")?.firstName == "María")
+    }
+
+    @Test func aContractorConvertedToFullTimeIsProvisioned() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("C1", type: .contractor), at: "2026-11-02T09:00:00Z")
+        #expect(try scenario.user("C1", at: "2026-11-28T00:00:00Z") == nil)
+        try scenario.record("C1", .converted(from: .contractor, to: .fullTime), at: "2026-11-29T10:00:00Z")
+        let user = try #require(try scenario.user("C1", at: "2026-11-29T10:00:00Z"))
+        #expect(user.status == .active)
+        #expect(user.assignments["Onboarding_Path"]?.due == date(2026, 12, 13))
+        #expect(user.assignments["Benefits_Enrolment"]?.provenance.rule == "benefits")
+    }
+
+    @Test func aWorkerLeavingScopeIsDeactivatedAndComesBack() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")
+        try scenario.record("E1", .converted(from: .fullTime, to: .contractor), at: "2026-11-20T10:00:00Z")
+        let out = try #require(try scenario.user("E1", at: "2026-11-21T00:00:00Z"))
+        #expect(out.status == .deactivated)
+        #expect(out.statusProvenance.rule == "scope")
+        try scenario.record("E1", .converted(from: .contractor, to: .fullTime), at: "2026-11-29T10:00:00Z")
+        let back = try #require(try scenario.user("E1", at: "2026-11-29T10:00:00Z"))
+        #expect(back.status == .active)
+        // The same user: the first onboarding stands.
+        #expect(back.assignments["Onboarding_Path"]?.due == date(2026, 11, 16))
+    }
+
+    @Test func absenceArchivesAfterThreeSnapshotsAndRestoreBringsTheUserBack() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")
+        try scenario.snapshot("b1", absent: ["E1"], at: "2026-11-20T02:00:00Z")
+        #expect(try scenario.user("E1", at: "2026-11-20T03:00:00Z")?.status == .active)
+        try scenario.snapshot("b2", at: "2026-11-21T02:00:00Z")
+        #expect(try scenario.user("E1", at: "2026-11-21T03:00:00Z")?.status == .active)
+        try scenario.snapshot("b3", at: "2026-11-22T02:00:00Z")
+        let archived = try #require(try scenario.user("E1", at: "2026-11-22T03:00:00Z"))
+        #expect(archived.status == .archived)
+        #expect(archived.statusProvenance.rule == "absence")
+
+        try scenario.restore("E1", at: "2026-11-29T10:00:00Z")
+        let restored = try #require(try scenario.user("E1", at: "2026-11-29T10:00:00Z"))
+        #expect(restored.status == .active)
+        #expect(restored.statusProvenance.rule == "restore")
+        #expect(restored.groups == archived.groups)
+        #expect(restored.assignments == archived.assignments)
+    }
+
+    @Test func absenceArchivesAfterTheGraceDays() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")
+        try scenario.snapshot("b1", absent: ["E1"], at: "2026-11-10T02:00:00Z")
+        #expect(try scenario.user("E1", at: "2026-11-24T01:59:59Z")?.status == .active)
+        let user = try #require(try scenario.user("E1", at: "2026-11-24T02:00:00Z"))
+        #expect(user.status == .archived)
+        #expect(user.statusProvenance.at == instant("2026-11-24T02:00:00Z"))
+    }
+
+    @Test func returningToTheFeedClearsAnAbsence() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")
+        try scenario.snapshot("b1", absent: ["E1"], at: "2026-11-10T02:00:00Z")
+        try scenario.record("E1", .returned(feed: "hris", batch: "b2"), at: "2026-11-11T02:00:00Z")
+        try scenario.snapshot("b3", at: "2026-11-12T02:00:00Z")
+        try scenario.snapshot("b4", at: "2026-11-13T02:00:00Z")
+        #expect(try scenario.user("E1", at: "2026-12-01T00:00:00Z")?.status == .active)
+    }
+
+    @Test func anExplicitTerminationSkipsTheGracePeriod() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")
+        try scenario.snapshot("b1", absent: ["E1"], at: "2026-11-10T02:00:00Z")
+        try scenario.terminate("E1", on: date(2026, 11, 10), zone: "Europe/London", at: "2026-11-11T09:00:00Z")
+        let user = try #require(try scenario.user("E1", at: "2026-11-11T09:00:00Z"))
+        #expect(user.status == .deactivated)
+        #expect(user.statusProvenance.rule == "termination")
+    }
+
+    @Test func unmappedCodesAreReportedNotDropped() throws {
+        let scenario = try Scenario()
+        var finance = worker("E1")
+        finance.departmentName = "Finance"
+        try scenario.hire(finance, at: "2026-11-02T09:00:00Z")
+        let user = try #require(try scenario.user("E1", at: "2026-11-03T00:00:00Z"))
+        #expect(user.unmapped == ["departments": "Finance"])
+        #expect(user.groups.keys.sorted() == ["London"])
+    }
+}
