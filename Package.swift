@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "LMDBKit", dependencies: ["CLMDB"]),
         .target(name: "ZstdKit", dependencies: ["CZstd"]),
         .target(name: "Digest", dependencies: ["CCryptoDigest"]),
+        // Compact binary encodings: big-endian integers, varints, length-prefixed strings.
+        .target(name: "ByteCoding"),
         // CSV as HR systems write it and LMS importers read it. No dependencies.
         .target(name: "CSV"),
 
@@ -37,6 +39,7 @@ let package = Package(
                 "LMDBKit",
                 "ZstdKit",
                 "Digest",
+                "ByteCoding",
             ]
         ),
 
@@ -50,14 +53,16 @@ let package = Package(
         // Rules: scope, mapping tables, assignment triggers. Pure values over workers; no I/O.
         .target(name: "Rules", dependencies: ["Workforce"]),
         // Projections: the LMS desired state folded from the journal under a rule set.
-        .target(name: "Projections", dependencies: ["Rules", "Workforce", "Journal"]),
+        .target(name: "Projections", dependencies: ["Rules", "Workforce", "Journal", "LMDBKit", "ZstdKit", "ByteCoding"]),
+        // The composition root: the journal, the configuration and the workflows the CLI and the daemon run.
+        .target(name: "RosterKit", dependencies: ["Configuration", "Projections", "Rules", "Ingestion", "Workforce", "Journal"]),
         .target(name: "Configuration", dependencies: ["Ingestion", "Rules", "Workforce", "CSV", "Digest", "Yams"]),
 
         // The `roster` command line: ingest, batches, approve, reject, workers, audit.
         .executableTarget(
             name: "roster",
             dependencies: [
-                "Configuration", "Ingestion", "Workforce", "Journal",
+                "RosterKit", "Projections", "Rules", "Configuration", "Ingestion", "Workforce", "Journal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,10 +1,11 @@
 import CSV
 import Foundation
 import Ingestion
+import Rules
 import Workforce
 import Yams
 
-/// `roster.yml`: where Roster keeps its data, and its feeds and safety thresholds.
+/// `roster.yml`: where Roster keeps its data, its feeds and safety thresholds, and its rules.
 ///
 /// ```yaml
 /// data: ./data                 # journal/ and received/ go here (relative to this file)
@@ -25,6 +26,10 @@ import Yams
 ///     date_format: yyyy-MM-dd   # MM/dd/yyyy, dd/MM/yyyy, dd.MM.yyyy, yyyyMMdd
 ///     delimiter: auto           # ",", ";", "|", "\t"
 ///     encoding: auto            # utf-8, utf-16, windows-1252
+/// rules: rules.yml              # a rules file (relative to this file), or the rules inline:
+/// # rules:
+/// #   scope: { exclude: { employment_type: [contractor] } }
+/// #   triggers: [{ id: onboarding, on: hire, course: Onboarding_Path, due_days: 14 }]
 /// ```
 /// Unknown keys are errors (a misspelt key would otherwise be silently ignored).
 public struct RosterConfiguration: Sendable {
@@ -34,6 +39,11 @@ public struct RosterConfiguration: Sendable {
     public var dataDirectory: String
     public var feeds: [FeedConfiguration]
     public var safety: SafetyThresholds
+    /// The rules (`rules:`), read from their file or written inline; nil when roster.yml has none.
+    /// See docs/rules.md.
+    public var rules: RuleSet?
+    /// The rules file, absolute; nil when the rules are inline or absent.
+    public var rulesPath: String?
 
     /// The journal directory.
     public var journalPath: String { dataDirectory + "/journal" }
@@ -73,7 +83,8 @@ public struct RosterConfiguration: Sendable {
             throw ConfigurationError(file: path, "not valid YAML: \(error)")
         }
         let reader = NodeReader(file: path)
-        let top = try reader.mapping(root, at: "", keys: ["data", "default_time_zone", "locations", "safety", "feeds"])
+        let top = try reader.mapping(
+            root, at: "", keys: ["data", "default_time_zone", "locations", "safety", "feeds", "rules"])
         let base = URL(fileURLWithPath: path).deletingLastPathComponent()
         let data = try top["data"].map { try reader.string($0, at: "data") } ?? "./data"
         let dataDirectory = data.hasPrefix("/") ? data : base.appendingPathComponent(data).standardizedFileURL.path
@@ -111,35 +122,77 @@ public struct RosterConfiguration: Sendable {
             }
             feeds.append(feed)
         }
-        return RosterConfiguration(path: path, dataDirectory: dataDirectory, feeds: feeds, safety: safety)
+        var configuration = RosterConfiguration(path: path, dataDirectory: dataDirectory, feeds: feeds, safety: safety)
+        if let node = top["rules"] {
+            (configuration.rules, configuration.rulesPath) = try RuleSetParser.configured(node, reader: reader, base: base)
+        }
+        return configuration
     }
 }
 
 /// Reads YAML nodes with errors that name the line, column and key.
 struct NodeReader {
     let file: String
+    /// Put before every key that errors name: `rules` for the rules written inside roster.yml.
+    var keyPrefix = ""
 
     func error(_ node: Node, _ key: String, _ message: String) -> ConfigurationError {
-        ConfigurationError(file: file, line: node.mark.map(\.line), column: node.mark.map(\.column), key: key, message)
+        ConfigurationError(
+            file: file, line: node.mark.map(\.line), column: node.mark.map(\.column), key: path(key), message)
+    }
+
+    /// `key` as errors name it: under the prefix, and `(top level)` for the document itself.
+    func path(_ key: String) -> String {
+        let full = [keyPrefix, key].filter { !$0.isEmpty }.joined(separator: ".")
+        return full.isEmpty ? "(top level)" : full
     }
 
     /// A mapping's entries; with `keys`, any other key is an error.
     func mapping(_ node: Node, at key: String, keys allowed: [String]? = nil) throws -> [String: Node] {
-        guard case .mapping(let mapping) = node else {
-            throw error(node, key.isEmpty ? "(top level)" : key, "expected a mapping of keys to values")
-        }
         var result: [String: Node] = [:]
-        for (keyNode, value) in mapping {
-            guard let name = keyNode.string else { throw error(keyNode, key, "keys must be text") }
-            if let allowed, !allowed.contains(name) {
-                let path = key.isEmpty ? name : "\(key).\(name)"
-                let suggestion = allowed.min { Self.distance($0, name) < Self.distance($1, name) }
-                let hint = suggestion.map { Self.distance($0, name) <= 3 ? "; did you mean \"\($0)\"?" : "" } ?? ""
-                throw error(keyNode, path, "unknown key \"\(name)\"\(hint) Allowed here: \(allowed.joined(separator: ", "))")
+        for entry in try entries(node, at: key) {
+            if let allowed, !allowed.contains(entry.name) {
+                throw unknownKey(entry.keyNode, entry.name, at: key, allowed: allowed)
             }
-            result[name] = value
+            result[entry.name] = entry.value
         }
         return result
+    }
+
+    /// A mapping's entries in the order written. A key written twice is an error: YAML would
+    /// silently keep only one of the two values.
+    func entries(_ node: Node, at key: String) throws -> [(name: String, keyNode: Node, value: Node)] {
+        guard case .mapping(let mapping) = node else {
+            throw error(node, key, "expected a mapping of keys to values")
+        }
+        var result: [(name: String, keyNode: Node, value: Node)] = []
+        for (keyNode, value) in mapping {
+            guard let name = keyNode.string else { throw error(keyNode, key, "keys must be text") }
+            if result.contains(where: { $0.name == name }) {
+                throw error(keyNode, Self.join(key, name), "\"\(name)\" is written twice here; keep one")
+            }
+            result.append((name, keyNode, value))
+        }
+        return result
+    }
+
+    /// The error for a key that is not one of `allowed`, with the closest allowed key as a hint.
+    func unknownKey(_ keyNode: Node, _ name: String, at key: String, allowed: [String]) -> ConfigurationError {
+        let hint = Self.suggestion(for: name, among: allowed).map { "; did you mean \"\($0)\"?" } ?? "."
+        return error(
+            keyNode, Self.join(key, name),
+            "unknown key \"\(name)\"\(hint) Allowed here: \(allowed.joined(separator: ", "))")
+    }
+
+    /// `parent.name`, or `name` at the top level.
+    static func join(_ parent: String, _ name: String) -> String {
+        parent.isEmpty ? name : "\(parent).\(name)"
+    }
+
+    /// The candidate closest to `name`, when it is close enough to be the one meant.
+    static func suggestion(for name: String, among candidates: [String]) -> String? {
+        guard let closest = candidates.min(by: { distance($0, name) < distance($1, name) }) else { return nil }
+        return distance(closest, name) <= 3 ? closest : nil
     }
 
     func string(_ node: Node, at key: String) throws -> String {
@@ -147,11 +200,38 @@ struct NodeReader {
         return scalar.string
     }
 
-    func integer(_ node: Node, at key: String) throws -> Int {
-        guard case .scalar(let scalar) = node, let value = Int(scalar.string), value >= 0 else {
-            throw error(node, key, "expected a whole number, 0 or more")
+    /// Text that must not be empty (nor YAML's null: an unquoted `~` or `null`).
+    func text(_ node: Node, at key: String) throws -> String {
+        let text = try string(node, at: key)
+        let isNull = node.scalar?.style == .plain && node.null != nil
+        guard !isNull, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw error(node, key, "expected a value here, but it is empty")
+        }
+        return text
+    }
+
+    func integer(_ node: Node, at key: String, minimum: Int = 0) throws -> Int {
+        guard case .scalar(let scalar) = node, let value = Int(scalar.string), value >= minimum else {
+            throw error(node, key, "expected a whole number, \(minimum) or more")
         }
         return value
+    }
+
+    /// One of `allowed`; the error lists them and suggests the closest. `what` names the kind of
+    /// value, with its article: "a name policy".
+    func choice(_ node: Node, at key: String, among allowed: [String], what: String) throws -> String {
+        let text = try string(node, at: key)
+        guard allowed.contains(text) else {
+            let hint = Self.suggestion(for: text, among: allowed).map { " (did you mean \"\($0)\"?)" } ?? ""
+            throw error(node, key, "\"\(text)\" is not \(what)\(hint); use \(allowed.joined(separator: ", "))")
+        }
+        return text
+    }
+
+    /// A case of `Value`, written as its raw value.
+    func choice<Value: RawRepresentable & CaseIterable>(_ node: Node, at key: String, what: String) throws -> Value
+    where Value.RawValue == String {
+        Value(rawValue: try choice(node, at: key, among: Value.allCases.map(\.rawValue), what: what))!
     }
 
     func percent(_ node: Node, at key: String) throws -> Double {

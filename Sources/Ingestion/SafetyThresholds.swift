@@ -15,14 +15,16 @@ public struct SafetyThresholds: Sendable, Equatable {
             self.percent = percent
         }
 
-        func isCrossed(by count: Int, population: Int) -> Bool {
+        /// True when `count` is above every limit set, against `population`.
+        public func isCrossed(by count: Int, population: Int) -> Bool {
             guard absolute != nil || percent != nil else { return false }
             if let absolute, count <= absolute { return false }
             if let percent, Double(count) <= percent / 100 * Double(population) { return false }
             return true
         }
 
-        func describe() -> String {
+        /// The limits in words.
+        public func describe() -> String {
             [absolute.map { "\($0)" }, percent.map { "\(Self.format($0))% of the population" }].compactMap { $0 }.joined(separator: " and ")
         }
 

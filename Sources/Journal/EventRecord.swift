@@ -1,3 +1,4 @@
+import ByteCoding
 import Digest
 
 /// The stored form of one event: the value under its sequence number in the `events` database.

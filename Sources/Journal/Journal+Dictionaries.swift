@@ -1,3 +1,4 @@
+import ByteCoding
 import Digest
 import LMDBKit
 import ZstdKit

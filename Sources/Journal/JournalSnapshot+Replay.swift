@@ -1,3 +1,4 @@
+import ByteCoding
 import LMDBKit
 
 /// The puts one append made, in order: what the journal asked of LMDB, already encoded.

@@ -22,6 +22,9 @@ public struct DesiredState: Sendable {
     var batchFeeds: [String: String] = [:]
     var absentees: [String: Set<EmployeeID>] = [:]
     var timers = TimerQueue()
+    /// Workers and batches changed since the state was loaded or saved.
+    public private(set) var dirtyWorkers: Set<EmployeeID> = []
+    private(set) var dirtyBatches: Set<String> = []
 
     public init(rules: RuleSet) {
         self.rules = rules
@@ -55,7 +58,9 @@ public struct DesiredState: Sendable {
             advance(to: moment)
             let batch = String(event.subject.dropFirst("batch:".count))
             switch batchEvent {
-            case .received(let receipt): batchFeeds[batch] = receipt.feed
+            case .received(let receipt):
+                batchFeeds[batch] = receipt.feed
+                dirtyBatches.insert(batch)
             case .applied:
                 guard let feed = batchFeeds[batch], let missing = absentees[feed] else { return }
                 let step = WorkerProjection.Step(rules: rules, cause: event.position, moment: moment)
@@ -109,6 +114,7 @@ public struct DesiredState: Sendable {
         }
         if case .hired(let worker) = event, workers[id] == nil {
             workers[id] = WorkerProjection(hired: worker, effectiveAt: effectiveAt, step: step)
+            dirtyWorkers.insert(id)
             update(id, cause: cause, moment: moment) { $0.settle(step, rule: "hire") }
             return
         }
@@ -122,6 +128,7 @@ public struct DesiredState: Sendable {
         body(&projection)
         let after = projection.user
         workers[id] = projection
+        dirtyWorkers.insert(id)
         if let due = projection.nextDue { timers.insert(due.at, id) }
         if tracing == id, before != after {
             let changes = LMSChange.changes(from: before, to: after)
@@ -130,6 +137,25 @@ public struct DesiredState: Sendable {
                 trail.append(TraceEntry(cause: traced, at: moment, changes: changes))
             }
         }
+    }
+
+    /// Puts back a worker read from a store, with its absence and next moment.
+    mutating func restore(_ projection: WorkerProjection) {
+        let id = projection.worker.id
+        workers[id] = projection
+        if let absence = projection.absence, projection.archived == nil { absentees[absence.feed, default: []].insert(id) }
+        if let due = projection.nextDue { timers.insert(due.at, id) }
+    }
+
+    mutating func restoreCheckpoint(position: JournalPosition, clock: Timestamp) {
+        self.position = position
+        self.clock = clock
+    }
+
+    /// Forgets what changed: it has been written.
+    public mutating func markSaved() {
+        dirtyWorkers.removeAll(keepingCapacity: true)
+        dirtyBatches.removeAll(keepingCapacity: true)
     }
 
     /// The cause named by a timer's changes.

@@ -11,12 +11,13 @@ public struct Replay: Sendable {
     /// The state at the end of this local date in each worker's time zone: events effective
     /// later are left out, and timers fire up to that moment.
     public var effectiveAt: LocalDate?
-    /// The instant the clock is moved to when neither bound is given (now).
-    public var now: Timestamp
+    /// The instant the clock is moved to when neither bound is given (now); nil leaves the
+    /// clock where the journal's last event put it.
+    public var now: Timestamp?
     /// Keep every change of this worker's LMS user, with its cause.
     public var tracing: EmployeeID?
 
-    public init(asOf: Timestamp? = nil, effectiveAt: LocalDate? = nil, now: Timestamp = .now(), tracing: EmployeeID? = nil) {
+    public init(asOf: Timestamp? = nil, effectiveAt: LocalDate? = nil, now: Timestamp? = .now(), tracing: EmployeeID? = nil) {
         self.asOf = asOf
         self.effectiveAt = effectiveAt
         self.now = now
@@ -49,8 +50,8 @@ public struct Replay: Sendable {
         }
         if let date = effectiveAt {
             state.advance { projection in Self.end(of: date, in: TimeZone(identifier: projection.worker.timeZone) ?? .gmt) }
-        } else {
-            state.advance(to: asOf ?? now)
+        } else if let until = asOf ?? now {
+            state.advance(to: until)
         }
         return state
     }

@@ -7,9 +7,11 @@ extension WorkerProjection {
     /// The hire triggers on a user's first activation; on a rehire's, the rehire triggers and
     /// the hire triggers that say to assign again.
     mutating func fireHireTriggers(_ step: Step, rehire: Bool) {
+        let isNewHire = isWithinNewHireWindow(step)
         for trigger in step.rules.triggers {
             switch trigger.event {
             case .hire(let reassign):
+                guard isNewHire else { continue }
                 if !rehire { assign(trigger, step, replacing: false) } else if reassign { assign(trigger, step, replacing: true) }
             case .rehire:
                 if rehire { assign(trigger, step, replacing: true) }
@@ -17,6 +19,13 @@ extension WorkerProjection {
                 break
             }
         }
+    }
+
+    /// True when the step is at most the rules' new-hire window after the hire date (local).
+    func isWithinNewHireWindow(_ step: Step) -> Bool {
+        guard let window = step.rules.newHireWindowDays, let hired = worker.hireDate else { return true }
+        let zone = TimeZone(identifier: worker.timeZone) ?? TimeZone(identifier: "UTC")!
+        return LocalDate.at(step.moment, in: zone).daysSinceEpoch - hired.daysSinceEpoch <= window
     }
 
     /// The triggers `event` fires for a worker whose user is active after it.

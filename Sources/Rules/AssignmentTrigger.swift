@@ -33,3 +33,20 @@ public struct AssignmentTrigger: Sendable, Equatable {
         self.dueDays = dueDays
     }
 }
+
+extension AssignmentTrigger: CustomStringConvertible {
+    /// The rule in words, as `roster why` shows it.
+    public var description: String {
+        let when: String
+        switch event {
+        case .hire(let reassign): when = "on hire (first activation)" + (reassign ? ", again on rehire" : "")
+        case .change(let condition): when = "when \(condition.attribute) changes so that \(condition)"
+        case .transfer(let locations): when = "on transfer into location \(locations.joined(separator: ", "))"
+        case .conversion(let from, let to):
+            when = "on conversion" + (from.map { " from \($0.map(\.rawValue).joined(separator: ", "))" } ?? "")
+                + " to \(to.map(\.rawValue).joined(separator: ", "))"
+        case .rehire: when = "on rehire"
+        }
+        return "\(id): \(when), assign \(course)" + (dueDays.map { ", due \($0) days later" } ?? "")
+    }
+}

@@ -47,3 +47,11 @@ public struct GroupMapping: Sendable, Equatable {
         }
     }
 }
+
+extension GroupMapping: CustomStringConvertible {
+    /// The rule in words, as `roster why` shows it.
+    public var description: String {
+        "\(id): \(attribute) mapped to groups by a table of \(table.count) values"
+            + (unmapped == .useValue ? ", other values used as group names" : ", other values reported as unmapped")
+    }
+}

@@ -22,10 +22,15 @@ public struct RuleSet: Sendable, Equatable {
     public var absence: AbsencePolicy
     /// Days before the hire date a new worker's LMS user is created (pre-boarding).
     public var preStartDays: Int
+    /// Hire triggers fire only for a user first activated at most this many days after the hire
+    /// date: the first sync of an existing company provisions its people without onboarding
+    /// them all again. Nil: always.
+    public var newHireWindowDays: Int?
 
     public init(
         version: String, text: String, names: NamePolicy = .preferred, userName: UserNamePolicy = .email, scope: Scope = Scope(),
-        groups: [GroupMapping] = [], triggers: [AssignmentTrigger] = [], absence: AbsencePolicy = AbsencePolicy(), preStartDays: Int = 0
+        groups: [GroupMapping] = [], triggers: [AssignmentTrigger] = [], absence: AbsencePolicy = AbsencePolicy(), preStartDays: Int = 0,
+        newHireWindowDays: Int? = 30
     ) {
         self.version = version
         self.text = text
@@ -36,6 +41,7 @@ public struct RuleSet: Sendable, Equatable {
         self.triggers = triggers
         self.absence = absence
         self.preStartDays = preStartDays
+        self.newHireWindowDays = newHireWindowDays
     }
 
     /// The first 12 hex digits of the version, as reports show it.

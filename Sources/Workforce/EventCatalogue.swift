@@ -1,6 +1,7 @@
 import Journal
 
-/// Every event Roster's HR domain writes: wire name, subject, meaning and an example payload.
+/// Every event Roster's domain writes (HR feeds, batches, rules, admin decisions, the scheduler):
+/// wire name, subject, meaning and an example payload.
 /// `docs/event-catalogue.md` is rendered from this table, and a golden test holds both to it.
 public enum EventCatalogue {
     /// One event type.
@@ -58,6 +59,19 @@ public enum EventCatalogue {
                     reasons: ["terminations 312 exceed 5% of 1000 workers"], counts: BatchCounts(creates: 2, changes: 40, terminations: 312))))),
             ("an admin approved a held batch", batch, .batch(.approved(by: "admin@example.com"))),
             ("the batch's changes were journaled", batch, .batch(.applied(BatchCounts(creates: 2, changes: 40, terminations: 3)))),
+            ("a rule set came into force: its text as written and its SHA-256; every derived LMS fact names this version",
+                "`rules`",
+                .admin(.rulesAdopted(RulesAdoption(
+                    version: "5e2b8c0a1f3d4e6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c",
+                    text: "names: preferred\nscope:\n  include:\n    employment_type: [full_time, part_time]\n",
+                    source: "/etc/roster/rules.yml", adoptedBy: "admin@example.com")))),
+            ("an admin brought an archived worker's LMS user back, with its history, groups and assignments", worker,
+                .admin(.restored(by: "admin@example.com", reason: "back from secondment"))),
+            ("a time-driven effect's moment came (a first day, a termination taking effect, a grace period's end); "
+                + "journaled by `roster tick` and the daemon's scheduler", worker,
+                .schedule(.fired(ScheduledEffect(
+                    kind: .activate, dueAt: Timestamp(iso8601: "2027-01-04T00:00:00Z")!, now: Timestamp(iso8601: "2027-01-04T00:01:00Z")!,
+                    rule: "hire", ruleSet: "5e2b8c0a1f3d4e6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c")))),
         ]
         return rows.map { meaning, subject, example in
             Entry(type: example.type, subject: subject, meaning: meaning, example: (try? example.payload()) ?? [])
@@ -67,11 +81,15 @@ public enum EventCatalogue {
     enum Example {
         case worker(WorkerEvent)
         case batch(BatchEvent)
+        case admin(AdminEvent)
+        case schedule(ScheduleEvent)
 
         var type: EventType {
             switch self {
             case .worker(let event): event.type
             case .batch(let event): event.type
+            case .admin(let event): event.type
+            case .schedule(let event): event.type
             }
         }
 
@@ -79,6 +97,8 @@ public enum EventCatalogue {
             switch self {
             case .worker(let event): try event.payload()
             case .batch(let event): try event.payload()
+            case .admin(let event): try event.payload()
+            case .schedule(let event): try event.payload()
             }
         }
     }
@@ -88,7 +108,7 @@ public enum EventCatalogue {
         var lines = [
             "# Event catalogue",
             "",
-            "Every event the HR domain journals. Wire names are stable: a new shape gets a new version (`.v2`),",
+            "Every event Roster journals. Wire names are stable: a new shape gets a new version (`.v2`),",
             "and old versions stay readable. Times are on the journal record, not in payloads: the recorded time",
             "(when Roster learned it) and the effective time (when it is true in HR: for hire and termination",
             "dates, that local date's start in the worker's time zone).",

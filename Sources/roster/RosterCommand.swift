@@ -3,17 +3,21 @@ import Configuration
 import Foundation
 import Ingestion
 import Journal
+import RosterKit
 
 /// `roster`: HR feeds into the journal, and the admin's decisions on held batches.
 struct RosterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roster",
-        abstract: "Keep an LMS in step with the HRIS: ingest HR feeds, review held batches, inspect workers.",
+        abstract: "Keep an LMS in step with the HRIS: ingest HR feeds, review held batches, see and explain what the LMS should hold.",
         discussion: """
             Exit codes: 0 success; 2 the command could not run (configuration, arguments, journal); \
             for ingest, 3 applied with rows quarantined, 4 held by a safety threshold, 5 rejected.
             """,
-        subcommands: [IngestCommand.self, BatchesCommand.self, ApproveCommand.self, RejectCommand.self, WorkersCommand.self, AuditCommand.self]
+        subcommands: [
+            IngestCommand.self, BatchesCommand.self, ApproveCommand.self, RejectCommand.self, WorkersCommand.self, AuditCommand.self,
+            StateCommand.self, HistoryCommand.self, WhyCommand.self, TickCommand.self, RestoreCommand.self, RebuildCommand.self,
+        ]
     )
 }
 
@@ -29,6 +33,12 @@ struct ConfigOption: ParsableArguments {
     /// The configured journal, for writing; created on first use.
     func journal(_ configuration: RosterConfiguration) throws -> Journal {
         try failing { try Journal(path: configuration.journalPath, createIfMissing: true) }
+    }
+
+    /// The composition root on the configured journal.
+    func app() throws -> RosterApp {
+        let configuration = try load()
+        return try failing { try RosterApp(configuration: configuration) }
     }
 
     func ingestor(_ configuration: RosterConfiguration) throws -> Ingestor {

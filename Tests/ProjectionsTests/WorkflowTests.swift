@@ -28,6 +28,17 @@ import Workforce
         #expect(try scenario.user("L1", at: "2026-12-01T08:00:00Z")?.status == .active)
     }
 
+    @Test func theFirstSyncOfAnExistingCompanyProvisionsWithoutOnboarding() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("E1", hired: date(2019, 4, 1)), at: "2026-11-29T09:00:00Z")
+        try scenario.hire(worker("E2", hired: date(2026, 11, 1)), at: "2026-11-29T09:00:00Z")
+        let veteran = try #require(try scenario.user("E1", at: "2026-11-29T09:00:00Z"))
+        #expect(veteran.status == .active)
+        #expect(veteran.assignments.isEmpty)
+        // 28 days after the hire date is inside the 30-day new-hire window.
+        #expect(try scenario.user("E2", at: "2026-11-29T09:00:01Z")?.assignments["Onboarding_Path"] != nil)
+    }
+
     @Test func preStartDaysProvisionBeforeDayOne() throws {
         var rules = Scenario.standardRules
         rules.preStartDays = 3

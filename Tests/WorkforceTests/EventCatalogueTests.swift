@@ -14,11 +14,26 @@ import Testing
             } else if let event = try BatchEvent.decode(type: entry.type, payload: entry.example) {
                 #expect(try event.payload() == entry.example, "\(entry.type)")
                 #expect(event.type == entry.type)
+            } else if let event = try AdminEvent.decode(type: entry.type, payload: entry.example) {
+                #expect(try event.payload() == entry.example, "\(entry.type)")
+                #expect(event.type == entry.type)
+            } else if let event = try ScheduleEvent.decode(type: entry.type, payload: entry.example) {
+                #expect(try event.payload() == entry.example, "\(entry.type)")
+                #expect(event.type == entry.type)
             } else {
-                Issue.record("\(entry.type) decodes as neither a worker nor a batch event")
+                Issue.record("\(entry.type) decodes as no known event")
             }
         }
         #expect(Set(EventCatalogue.entries.map(\.type)).count == EventCatalogue.entries.count)
+    }
+
+    @Test func adminAndScheduleWireFormatsStayAsPublished() throws {
+        #expect(String(decoding: try AdminEvent.restored(by: "ops", reason: nil).payload(), as: UTF8.self) == #"{"by":"ops","reason":null}"#)
+        let effect = ScheduledEffect(
+            kind: .deactivate, dueAt: Timestamp(iso8601: "2026-11-30T00:00:00Z")!, now: Timestamp(iso8601: "2026-11-30T00:00:05Z")!,
+            rule: "termination", ruleSet: "abc")
+        #expect(String(decoding: try ScheduleEvent.fired(effect).payload(), as: UTF8.self)
+            == #"{"due_at":"2026-11-30T00:00:00.000000Z","kind":"deactivate","now":"2026-11-30T00:00:05.000000Z","rule":"termination","rule_set":"abc"}"#)
     }
 
     @Test func wireFormatsStayAsPublished() throws {

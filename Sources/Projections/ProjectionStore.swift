@@ -1,0 +1,234 @@
+import ByteCoding
+import Foundation
+import Journal
+import LMDBKit
+import Rules
+import Workforce
+import ZstdKit
+
+/// The LMS desired-state projection on disk, in an LMDB environment of its own for each rule-set
+/// version (`<root>/<first 16 hex digits of the version>`): blue/green, so a rebuild under new
+/// rules never touches the live one.
+///
+/// Each save writes the workers changed since the last one, the batches' feeds and the
+/// checkpoint (the last journal position folded, and the clock) in one transaction: the stored
+/// state is always exactly the fold of the journal up to its checkpoint. Every
+/// ``snapshotInterval`` events a compressed snapshot of the whole state is kept too, so a query
+/// as of any instant folds at most that many events.
+///
+/// - Important: one process writes a store at a time (the journal's writer lock already makes
+///   the caller the only writer); readers may use it concurrently.
+public final class ProjectionStore: Sendable {
+    public let path: String
+    public let rules: RuleSet
+    /// Events between snapshots.
+    public let snapshotInterval: UInt64
+    let environment: Environment
+    let meta: Database
+    let workers: Database
+    let batches: Database
+    let snapshots: Database
+
+    static let formatVersion: UInt8 = 1
+
+    /// Why a store cannot be used.
+    public struct StoreError: Error, CustomStringConvertible, Sendable {
+        public let description: String
+    }
+
+    /// Opens (creating when missing) the store for `rules` under `root`.
+    public init(root: String, rules: RuleSet, snapshotInterval: UInt64 = 100_000) throws {
+        self.rules = rules
+        self.snapshotInterval = max(1, snapshotInterval)
+        path = root + "/" + rules.version.prefix(16)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var configuration = Environment.Configuration(path: path)
+        configuration.databases = ["meta", "workers", "batches", "snapshots"]
+        configuration.initialMapSize = 64 << 20
+        environment = try Environment(configuration)
+        meta = environment.database("meta")
+        workers = environment.database("workers")
+        batches = environment.database("batches")
+        snapshots = environment.database("snapshots")
+        let stored = try environment.read { txn in try txn.value(meta, key: Array("rules".utf8)) }
+        if let stored {
+            guard String(decoding: stored, as: UTF8.self) == rules.version else {
+                throw StoreError(description: "\(path) holds a projection under other rules; remove the folder and it is rebuilt from the journal")
+            }
+        } else {
+            try environment.write { txn in
+                try txn.put(meta, key: Array("rules".utf8), value: Array(rules.version.utf8))
+                try txn.put(meta, key: Array("format".utf8), value: [Self.formatVersion])
+            }
+        }
+    }
+
+    /// The last journal position the stored state has folded.
+    public var checkpoint: JournalPosition {
+        get throws {
+            try environment.read { txn in
+                try txn.value(meta, key: Array("position".utf8)).map { JournalPosition(Self.number($0)) }
+            } ?? .start
+        }
+    }
+
+    /// The stored state.
+    public func load() throws -> DesiredState {
+        var state = DesiredState(rules: rules)
+        try environment.read { txn in
+            try txn.withCursor(workers) { cursor in
+                var entry = try cursor.first()
+                while let current = entry {
+                    state.restore(try WorkerProjection(decoding: current.value))
+                    entry = try cursor.next()
+                }
+            }
+            try txn.withCursor(batches) { cursor in
+                var entry = try cursor.first()
+                while let current = entry {
+                    state.batchFeeds[String(decoding: current.key, as: UTF8.self)] = String(decoding: current.value, as: UTF8.self)
+                    entry = try cursor.next()
+                }
+            }
+            if let position = try txn.value(meta, key: Array("position".utf8)), let clock = try txn.value(meta, key: Array("clock".utf8)) {
+                state.restoreCheckpoint(
+                    position: JournalPosition(Self.number(position)), clock: Timestamp(rawValue: Int64(bitPattern: Self.number(clock))))
+            }
+        }
+        state.markSaved()
+        return state
+    }
+
+    /// Writes what changed in `state` since it was loaded or last saved, and its checkpoint, in
+    /// one transaction; a snapshot too when an interval boundary was crossed.
+    @available(*, noasync, message: "writes synchronously")
+    public func save(_ state: inout DesiredState) throws {
+        let previous = try checkpoint
+        let snapshot: [UInt8]? =
+            state.position.rawValue / snapshotInterval > previous.rawValue / snapshotInterval ? try Self.snapshotBytes(of: state) : nil
+        try environment.write { txn in
+            for id in state.dirtyWorkers.sorted() {
+                guard let projection = state.workers[id] else { continue }
+                try txn.put(workers, key: Array(id.rawValue.utf8), value: projection.encoded())
+            }
+            for batch in state.dirtyBatches.sorted() {
+                guard let feed = state.batchFeeds[batch] else { continue }
+                try txn.put(batches, key: Array(batch.utf8), value: Array(feed.utf8))
+            }
+            try txn.put(meta, key: Array("position".utf8), value: state.position.rawValue.bigEndianBytes)
+            try txn.put(meta, key: Array("clock".utf8), value: UInt64(bitPattern: state.clock.rawValue).bigEndianBytes)
+            if let snapshot { try txn.put(snapshots, key: state.position.rawValue.bigEndianBytes, value: snapshot) }
+        }
+        state.markSaved()
+    }
+
+    /// Folds the journal's events after the checkpoint into the stored state, saving every
+    /// `chunk` events, and returns the state (its clock where the journal's last event left it).
+    @available(*, noasync, message: "reads and writes synchronously")
+    public func catchUp(_ journal: Journal, chunk: Int = 100_000) throws -> DesiredState {
+        var state = try load()
+        var pending = 0
+        try journal.read { snapshot in
+            try snapshot.forEachEvent(from: state.position.next) { event in
+                try state.apply(event)
+                pending += 1
+                if pending >= chunk {
+                    try save(&state)
+                    pending = 0
+                }
+                return true
+            }
+        }
+        let stored = try checkpoint
+        if pending > 0 || state.position != stored { try save(&state) }
+        return state
+    }
+
+    static func number(_ bytes: [UInt8]) -> UInt64 {
+        bytes.withUnsafeBytes { UInt64(bigEndianBytes: $0) }
+    }
+
+    /// Every stored worker record's key and bytes, in key order: what "byte for byte" compares.
+    public func records() throws -> [(key: [UInt8], value: [UInt8])] {
+        try environment.read { txn in
+            try txn.withCursor(workers) { cursor in
+                var records: [(key: [UInt8], value: [UInt8])] = []
+                var entry = try cursor.first()
+                while let current = entry {
+                    records.append((Array(current.key), Array(current.value)))
+                    entry = try cursor.next()
+                }
+                return records
+            }
+        }
+    }
+}
+
+extension ProjectionStore {
+    /// The state from the latest snapshot at or before `position`, or nil when there is none.
+    public func snapshot(atOrBefore position: JournalPosition) throws -> DesiredState? {
+        let bytes: [UInt8]? = try environment.read { txn in
+            try txn.withCursor(snapshots) { cursor in
+                try cursor.seek(atOrBefore: position.rawValue.bigEndianBytes).map { Array($0.value) }
+            }
+        }
+        guard let bytes else { return nil }
+        return try bytes.withUnsafeBytes { try Self.state(fromSnapshot: $0, rules: rules) }
+    }
+
+    /// The state from the events recorded at or before `instant`: the latest snapshot before
+    /// them and the events after it (at most ``snapshotInterval``). `live` is the caught-up state,
+    /// used as is when nothing was recorded after `instant`. The clock is not moved to `instant`.
+    public func state(asOf instant: Timestamp, journal: Journal, live: DesiredState) throws -> DesiredState {
+        let position = try journal.read { try $0.position(recordedAtOrBefore: instant) }
+        guard position < live.position else { return live }
+        var state = try snapshot(atOrBefore: position) ?? DesiredState(rules: rules)
+        try journal.read { snapshot in
+            try snapshot.forEachEvent(from: state.position.next, through: position) { event in
+                try state.apply(event)
+                return true
+            }
+        }
+        return state
+    }
+
+    /// A snapshot: the state's position and clock, its batches and every worker, zstd-compressed.
+    static func snapshotBytes(of state: DesiredState) throws -> [UInt8] {
+        var writer = ByteWriter(capacity: state.workers.count * 256)
+        writer.u64(state.position.rawValue)
+        writer.i64(state.clock.rawValue)
+        writer.stringMap(state.batchFeeds)
+        writer.varint(UInt64(state.workers.count))
+        for id in state.workers.keys.sorted() {
+            let record = state.workers[id]!.encoded()
+            writer.varint(UInt64(record.count))
+            writer.raw(record)
+        }
+        var result = ByteWriter(capacity: writer.bytes.count / 4)
+        result.u8(formatVersion)
+        result.u64(UInt64(writer.bytes.count))
+        result.raw(try Compressor(level: 3).compress(writer.bytes, dictionary: nil))
+        return result.bytes
+    }
+
+    static func state(fromSnapshot buffer: UnsafeRawBufferPointer, rules: RuleSet) throws -> DesiredState {
+        var outer = ByteReader(buffer)
+        guard try outer.u8() == formatVersion else { throw StoreError(description: "a snapshot has an unknown format; rebuild the projection") }
+        let size = Int(try outer.u64())
+        let plain = try Decompressor().decompress(outer.rest(), originalSize: size, dictionary: nil)
+        return try plain.withUnsafeBytes { raw in
+            var reader = ByteReader(raw)
+            var state = DesiredState(rules: rules)
+            let position = JournalPosition(try reader.u64())
+            let clock = Timestamp(rawValue: try reader.i64())
+            state.batchFeeds = try reader.stringMap()
+            for _ in 0..<Int(try reader.varint()) {
+                let count = Int(try reader.varint())
+                state.restore(try WorkerProjection(decoding: try reader.bytes(count)))
+            }
+            state.restoreCheckpoint(position: position, clock: clock)
+            state.markSaved()
+            return state
+        }
+    }
+}

@@ -1,0 +1,200 @@
+import ByteCoding
+import Journal
+import Workforce
+
+/// The binary form of a worker's projection, as the projection store keeps it. Deterministic:
+/// maps are written in key order, so equal projections are equal bytes (a rebuild can be
+/// compared with the live store byte for byte).
+extension WorkerProjection {
+    /// The encoding's version, first byte of every record.
+    static let codingVersion: UInt8 = 1
+
+    func encoded() -> [UInt8] {
+        var writer = ByteWriter(capacity: 256)
+        writer.u8(Self.codingVersion)
+        writer.worker(worker)
+        var flags: UInt8 = 0
+        if started { flags |= 1 }
+        if rehirePending { flags |= 2 }
+        writer.u8(flags)
+        writer.optional(activation) { $0.pending($1) }
+        writer.optional(termination) { $0.pending($1) }
+        writer.optional(absence) { writer, absence in
+            writer.string(absence.feed)
+            writer.i64(absence.since.rawValue)
+            writer.varint(UInt64(absence.snapshots))
+            writer.u64(absence.cause.rawValue)
+        }
+        writer.optional(archived) { $0.provenance($1) }
+        writer.optional(absenceDays) { $0.varint(UInt64($1)) }
+        writer.optional(user) { $0.user($1) }
+        return writer.bytes
+    }
+
+    init(decoding buffer: UnsafeRawBufferPointer) throws {
+        var reader = ByteReader(buffer)
+        guard try reader.u8() == Self.codingVersion else { throw ByteReader.Truncated() }
+        worker = try reader.worker()
+        let flags = try reader.u8()
+        started = flags & 1 != 0
+        rehirePending = flags & 2 != 0
+        activation = try reader.optional { try $0.pending() }
+        termination = try reader.optional { try $0.pending() }
+        absence = try reader.optional { reader in
+            Absence(feed: try reader.string(), since: Timestamp(rawValue: try reader.i64()), snapshots: Int(try reader.varint()),
+                cause: JournalPosition(try reader.u64()))
+        }
+        archived = try reader.optional { try $0.provenance() }
+        absenceDays = try reader.optional { Int(try $0.varint()) }
+        user = try reader.optional { try $0.user() }
+        user?.employeeID = worker.id
+    }
+}
+
+extension ByteWriter {
+    mutating func optional<T>(_ value: T?, _ body: (inout ByteWriter, T) -> Void) {
+        guard let value else { return u8(0) }
+        u8(1)
+        body(&self, value)
+    }
+
+    mutating func optionalString(_ value: String?) {
+        optional(value) { $0.string($1) }
+    }
+
+    mutating func pending(_ pending: WorkerProjection.Pending) {
+        i64(pending.at.rawValue)
+        u64(pending.cause.rawValue)
+    }
+
+    mutating func provenance(_ provenance: Provenance) {
+        string(provenance.rule)
+        string(provenance.ruleSet)
+        u64(provenance.cause.rawValue)
+        i64(provenance.at.rawValue)
+    }
+
+    mutating func date(_ date: LocalDate?) {
+        optional(date) { $0.varint(UInt64(bitPattern: Int64($1.daysSinceEpoch))) }
+    }
+
+    mutating func stringMap(_ map: [String: String]) {
+        varint(UInt64(map.count))
+        for (key, value) in map.sorted(by: { $0.key < $1.key }) {
+            string(key)
+            string(value)
+        }
+    }
+
+    mutating func worker(_ worker: Worker) {
+        string(worker.id.rawValue)
+        optionalString(worker.email)
+        string(worker.legalFirstName)
+        string(worker.legalLastName)
+        optionalString(worker.preferredFirstName)
+        optionalString(worker.preferredLastName)
+        optionalString(worker.jobTitle)
+        optionalString(worker.jobCode)
+        optionalString(worker.departmentCode)
+        optionalString(worker.departmentName)
+        optionalString(worker.location)
+        string(worker.timeZone)
+        optionalString(worker.managerID?.rawValue)
+        optionalString(worker.managerEmail)
+        optionalString(worker.costCenter)
+        string(worker.employmentType.rawValue)
+        string(worker.status.rawValue)
+        date(worker.hireDate)
+        date(worker.terminationDate)
+        stringMap(worker.custom)
+    }
+
+    mutating func user(_ user: LMSUser) {
+        string(user.userName)
+        string(user.firstName)
+        string(user.lastName)
+        optionalString(user.email)
+        string(user.status.rawValue)
+        provenance(user.statusProvenance)
+        varint(UInt64(user.groups.count))
+        for (group, why) in user.groups.sorted(by: { $0.key < $1.key }) {
+            string(group)
+            provenance(why)
+        }
+        varint(UInt64(user.assignments.count))
+        for (_, assignment) in user.assignments.sorted(by: { $0.key < $1.key }) {
+            string(assignment.course)
+            date(assignment.due)
+            provenance(assignment.provenance)
+        }
+        stringMap(user.unmapped)
+    }
+}
+
+extension ByteReader {
+    mutating func optional<T>(_ body: (inout ByteReader) throws -> T) throws -> T? {
+        switch try u8() {
+        case 0: return nil
+        case 1: return try body(&self)
+        default: throw Truncated()
+        }
+    }
+
+    mutating func optionalString() throws -> String? {
+        try optional { try $0.string() }
+    }
+
+    mutating func pending() throws -> WorkerProjection.Pending {
+        WorkerProjection.Pending(at: Timestamp(rawValue: try i64()), cause: JournalPosition(try u64()))
+    }
+
+    mutating func provenance() throws -> Provenance {
+        Provenance(rule: try string(), ruleSet: try string(), cause: JournalPosition(try u64()), at: Timestamp(rawValue: try i64()))
+    }
+
+    mutating func date() throws -> LocalDate? {
+        try optional { LocalDate(daysSinceEpoch: Int(Int64(bitPattern: try $0.varint()))) }
+    }
+
+    mutating func stringMap() throws -> [String: String] {
+        let count = Int(try varint())
+        var map: [String: String] = [:]
+        map.reserveCapacity(count)
+        for _ in 0..<count { map[try string()] = try string() }
+        return map
+    }
+
+    mutating func enumeration<T: RawRepresentable<String>>(_ type: T.Type) throws -> T {
+        guard let value = T(rawValue: try string()) else { throw Truncated() }
+        return value
+    }
+
+    mutating func worker() throws -> Worker {
+        Worker(
+            id: EmployeeID(rawValue: try string()), email: try optionalString(), legalFirstName: try string(), legalLastName: try string(),
+            preferredFirstName: try optionalString(), preferredLastName: try optionalString(), jobTitle: try optionalString(),
+            jobCode: try optionalString(), departmentCode: try optionalString(), departmentName: try optionalString(),
+            location: try optionalString(), timeZone: try string(), managerID: try optionalString().map(EmployeeID.init(rawValue:)),
+            managerEmail: try optionalString(), costCenter: try optionalString(), employmentType: try enumeration(EmploymentType.self),
+            status: try enumeration(WorkerStatus.self), hireDate: try date(), terminationDate: try date(), custom: try stringMap())
+    }
+
+    mutating func user() throws -> LMSUser {
+        let userName = try string()
+        let firstName = try string()
+        let lastName = try string()
+        let email = try optionalString()
+        let status = try enumeration(LMSUser.Status.self)
+        let statusProvenance = try provenance()
+        var groups: [String: Provenance] = [:]
+        for _ in 0..<Int(try varint()) { groups[try string()] = try provenance() }
+        var assignments: [String: Assignment] = [:]
+        for _ in 0..<Int(try varint()) {
+            let course = try string()
+            assignments[course] = Assignment(course: course, due: try date(), provenance: try provenance())
+        }
+        return LMSUser(
+            employeeID: EmployeeID(rawValue: ""), userName: userName, firstName: firstName, lastName: lastName, email: email, status: status,
+            statusProvenance: statusProvenance, groups: groups, assignments: assignments, unmapped: try stringMap())
+    }
+}

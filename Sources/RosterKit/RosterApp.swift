@@ -1,0 +1,128 @@
+import Configuration
+import Foundation
+import Ingestion
+import Journal
+import Projections
+import Rules
+import Workforce
+
+/// The composition root: the journal and configuration, and every workflow the `roster`
+/// commands (and, later, the daemon) run on them.
+public struct RosterApp: Sendable {
+    public let configuration: RosterConfiguration
+    public let journal: Journal
+    /// The instant the app takes as now.
+    public var now: @Sendable () -> Timestamp = { .now() }
+
+    /// Opens the configured journal, creating it on first use.
+    public init(configuration: RosterConfiguration) throws {
+        self.configuration = configuration
+        self.journal = try Journal(path: configuration.journalPath, createIfMissing: true)
+    }
+
+    /// Why an app workflow could not run, and what to do.
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public let message: String
+        public init(_ message: String) { self.message = message }
+        public var description: String { message }
+    }
+
+    /// The rules in force, and a notice when roster.yml says otherwise.
+    public struct RulesInForce: Sendable {
+        public var adopted: AdoptedRules
+        /// Set when roster.yml's rules are not the ones in force.
+        public var notice: String?
+        public var rules: RuleSet { adopted.rules }
+    }
+
+    /// The rule set in force at `instant` (now when nil). The first use adopts roster.yml's
+    /// rules; before the first adoption, the first rule set counts (rules apply to all history).
+    @available(*, noasync, message: "the first use adopts rules, appending to the journal synchronously")
+    public func rulesInForce(at instant: Timestamp? = nil) throws -> RulesInForce {
+        var adoptions = try RuleBook.adoptions(in: journal)
+        if adoptions.isEmpty {
+            guard let rules = configuration.rules else {
+                throw Failure(
+                    "no rules are in force and \(configuration.path) has none; add `rules:` (a rules file or inline rules, see docs/rules.md)")
+            }
+            adoptions = [
+                try RuleBook.adopt(rules, source: configuration.rulesPath ?? configuration.path, by: "roster.yml (first use)", in: journal)
+            ]
+        }
+        let adopted = adoptions.last { instant == nil || $0.recordedAt <= instant! } ?? adoptions[0]
+        var notice: String?
+        if instant == nil, let configured = configuration.rules, configured.version != adopted.rules.version {
+            let file = configuration.rulesPath ?? configuration.path
+            notice = "\(file) holds rules \(configured.shortVersion), but rules \(adopted.rules.shortVersion) are in force "
+                + "(adopted \(adopted.recordedAt) by \(adopted.adoption.adoptedBy)); "
+                + "preview with `roster rebuild --rules \(file) --plan`, adopt with `--apply`"
+        }
+        return RulesInForce(adopted: adopted, notice: notice)
+    }
+
+    /// Where the projection stores live, one per rule-set version.
+    public var projectionsPath: String { configuration.dataDirectory + "/projections" }
+
+    /// The live projection store: the one for the rules in force.
+    public func store(for rules: RuleSet) throws -> ProjectionStore {
+        try ProjectionStore(root: projectionsPath, rules: rules)
+    }
+
+    /// The LMS desired state as `replay` asks, under the rules in force at its instant.
+    ///
+    /// Now: the live store, caught up with the journal. As of an instant under the rules in force:
+    /// the latest snapshot before it, and the events after. Otherwise (an effective date, a
+    /// trace, older rules) the whole journal is replayed.
+    @available(*, noasync, message: "reads the journal synchronously")
+    public func desiredState(_ replay: Replay) throws -> (state: DesiredState, rules: RulesInForce) {
+        let rules = try rulesInForce(at: replay.asOf)
+        let current = try rulesInForce()
+        guard replay.effectiveAt == nil, replay.tracing == nil, rules.rules.version == current.rules.version else {
+            return (try replay.run(journal, rules: rules.rules), rules)
+        }
+        let store = try store(for: rules.rules)
+        var state = try store.catchUp(journal)
+        if let asOf = replay.asOf {
+            state = try store.state(asOf: asOf, journal: journal, live: state)
+        }
+        if let until = replay.asOf ?? replay.now { state.advance(to: until) }
+        return (state, rules)
+    }
+
+    /// Fires what is due at `instant`: each first day reached, termination taking effect and grace
+    /// period ended becomes a `schedule.fired.v1` event. Returns what fired.
+    @available(*, noasync, message: "appends to the journal synchronously")
+    public func tick(at instant: Timestamp) throws -> [(id: EmployeeID, effect: ScheduledEffect)] {
+        let rules = try rulesInForce()
+        var state = try store(for: rules.rules).catchUp(journal)
+        let fired = state.advance(to: instant)
+        guard !fired.isEmpty else { return [] }
+        let metadata = EventMetadata(source: "scheduler", origin: "roster tick")
+        let events = try fired.map { id, effect in
+            ProposedEvent(
+                subject: id.rawValue, type: ScheduleEvent.fired(effect).type, payload: try ScheduleEvent.fired(effect).payload(),
+                effectiveAt: effect.dueAt, metadata: metadata)
+        }
+        try journal.append(events)
+        return fired
+    }
+
+    /// Restores the archived LMS user of `id`, with its history, groups and assignments.
+    @available(*, noasync, message: "appends to the journal synchronously")
+    public func restore(_ id: EmployeeID, by person: String, reason: String?) throws -> LMSUser {
+        let (state, _) = try desiredState(Replay(now: now()))
+        guard let user = state.users[id] else {
+            let known = state.workers[id] != nil
+            throw Failure(known ? "\(id) has no LMS user to restore (never provisioned)" : "there is no worker \(id); `roster workers` lists them")
+        }
+        guard user.status == .archived else {
+            throw Failure("\(id)'s LMS user is \(user.status.rawValue), not archived; only archived users are restored")
+        }
+        let event = AdminEvent.restored(by: person, reason: reason)
+        try journal.append([
+            ProposedEvent(subject: id.rawValue, type: event.type, payload: try event.payload(), metadata: EventMetadata(source: "admin", origin: person))
+        ])
+        let (after, _) = try desiredState(Replay(now: now()))
+        return after.users[id] ?? user
+    }
+}

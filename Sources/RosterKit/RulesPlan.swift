@@ -1,0 +1,69 @@
+import Configuration
+import Foundation
+import Ingestion
+import Journal
+import Projections
+import Rules
+import Workforce
+
+/// What adopting a candidate rule set would change: the whole journal replayed under it,
+/// against the live state, with the safety thresholds it crosses.
+public struct RulesPlan: Sendable {
+    public var live: RuleSet
+    public var candidate: RuleSet
+    public var difference: StateDifference
+    /// Active users now: the population thresholds' percentages are of.
+    public var population: Int
+    /// Thresholds crossed, in words; `--apply` then needs the admin's confirmation.
+    public var crossed: [String]
+}
+
+extension RosterApp {
+    /// Replays the journal under `candidate` and compares it with the live state now.
+    @available(*, noasync, message: "reads the journal synchronously")
+    public func plan(candidate: RuleSet) throws -> RulesPlan {
+        let instant = now()
+        let (live, rules) = try desiredState(Replay(now: instant))
+        let scratch = try Replay(now: instant).run(journal, rules: candidate)
+        let difference = StateDifference(from: live.users, to: scratch.users)
+        let population = live.users.values.filter { $0.status == .active }.count
+        let safety = configuration.safety
+        var crossed: [String] = []
+        let changed = Set(difference.groupsAdded.map(\.id) + difference.groupsRemoved.map(\.id) + difference.assignmentsAdded.map(\.id)
+            + difference.assignmentsRemoved.map(\.id) + difference.dueDatesChanged.map(\.id) + difference.profilesChanged)
+        for (name, count, limit) in [
+            ("users created", difference.usersAdded.count, safety.creates), ("users changed", changed.count, safety.changes),
+            ("deactivations", difference.deactivations + difference.usersRemoved.count, safety.terminations),
+            ("archives", difference.archives, safety.absences),
+        ] where limit.isCrossed(by: count, population: population) {
+            crossed.append("\(name): \(count) exceeds \(limit.describe()) (population \(population))")
+        }
+        return RulesPlan(live: rules.rules, candidate: candidate, difference: difference, population: population, crossed: crossed)
+    }
+
+    /// Adopts `candidate`, read from `source`, after checking its plan: refused when it crosses
+    /// a threshold and `confirmed` is false.
+    @available(*, noasync, message: "appends to the journal synchronously")
+    public func adopt(_ candidate: RuleSet, source: String, by person: String, confirmed: Bool) throws -> (RulesPlan, AdoptedRules) {
+        let plan = try plan(candidate: candidate)
+        if !plan.crossed.isEmpty, !confirmed {
+            throw Failure(
+                "the candidate rules cross safety thresholds (\(plan.crossed.joined(separator: "; "))); "
+                    + "review `roster rebuild --rules \(source) --plan`, then add --confirm to adopt them anyway")
+        }
+        // Blue/green: the candidate's store is built and caught up while the live one serves.
+        _ = try store(for: candidate).catchUp(journal)
+        let adopted = try RuleBook.adopt(candidate, source: source, by: person, in: journal)
+        try removeStores(except: [candidate.version, plan.live.version])
+        return (plan, adopted)
+    }
+
+    /// Removes projection stores of rule sets other than `versions` (the new and the previous).
+    func removeStores(except versions: [String]) throws {
+        let keep = Set(versions.map { String($0.prefix(16)) })
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: projectionsPath)) ?? []
+        for name in names where !keep.contains(name) && name.count == 16 && name.allSatisfy(\.isHexDigit) {
+            try FileManager.default.removeItem(atPath: projectionsPath + "/" + name)
+        }
+    }
+}

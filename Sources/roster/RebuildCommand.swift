@@ -1,0 +1,105 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import Projections
+import RosterKit
+import Workforce
+
+/// `roster rebuild`.
+struct RebuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rebuild",
+        abstract: "Replay the whole journal under candidate rules and show the difference; adopt them with --apply.",
+        discussion: """
+            --plan changes nothing. --apply journals the candidate as the rules in force (rules.adopted.v1); it is \
+            refused when the difference crosses a safety threshold, unless --confirm is given. Exit 4 when refused.
+            """
+    )
+
+    @OptionGroup var options: ConfigOption
+
+    @Option(help: ArgumentHelp("The candidate rules file.", valueName: "FILE"))
+    var rules: String
+
+    @Flag(help: "Show the difference only.")
+    var plan = false
+
+    @Flag(help: "Adopt the candidate rules.")
+    var apply = false
+
+    @Flag(help: "Adopt even when a safety threshold is crossed.")
+    var confirm = false
+
+    @Option(help: "Who adopts (kept in the journal).")
+    var by: String = ProcessInfo.processInfo.environment["USER"] ?? "admin"
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func validate() throws {
+        guard plan != apply else { throw ValidationError("give exactly one of --plan and --apply") }
+    }
+
+    func run() throws {
+        let app = try options.app()
+        let candidate = try failing { try RuleSetParser.load(path: rules) }
+        if plan {
+            let result = try failing { try app.plan(candidate: candidate) }
+            report(result)
+            return
+        }
+        do {
+            let (result, adopted) = try app.adopt(candidate, source: rules, by: by, confirmed: confirm)
+            report(result)
+            print("adopted rules \(adopted.rules.shortVersion) at \(adopted.recordedAt) by \(adopted.adoption.adoptedBy)")
+        } catch let failure as RosterApp.Failure {
+            warn(failure.message)
+            throw Exit.held
+        } catch {
+            warn("\(error)")
+            throw Exit.failed
+        }
+    }
+
+    func report(_ result: RulesPlan) {
+        let difference = result.difference
+        if json {
+            printJSON([
+                "live": result.live.version, "candidate": result.candidate.version, "population": result.population,
+                "users_added": difference.usersAdded.map(\.rawValue), "users_removed": difference.usersRemoved.map(\.rawValue),
+                "status_changes": difference.statusChanges.map { ["employee_id": $0.id.rawValue, "from": $0.from.rawValue, "to": $0.to.rawValue] },
+                "groups_added": difference.groupsAdded.map { ["employee_id": $0.id.rawValue, "group": $0.group] },
+                "groups_removed": difference.groupsRemoved.map { ["employee_id": $0.id.rawValue, "group": $0.group] },
+                "assignments_added": difference.assignmentsAdded.map { ["employee_id": $0.id.rawValue, "course": $0.course] },
+                "assignments_removed": difference.assignmentsRemoved.map { ["employee_id": $0.id.rawValue, "course": $0.course] },
+                "due_dates_changed": difference.dueDatesChanged.map {
+                    ["employee_id": $0.id.rawValue, "course": $0.course, "from": $0.from?.description as Any, "to": $0.to?.description as Any]
+                },
+                "profiles_changed": difference.profilesChanged.map(\.rawValue), "thresholds_crossed": result.crossed,
+            ])
+            return
+        }
+        print("live rules \(result.live.shortVersion) -> candidate \(result.candidate.shortVersion), replayed over the whole journal")
+        if difference.isEmpty {
+            print("no difference: the LMS would hold exactly the same")
+        }
+        func line(_ label: String, _ items: [String]) {
+            guard !items.isEmpty else { return }
+            print("  \(label): \(items.count) (e.g. \(items.prefix(5).joined(separator: "; ")))")
+        }
+        line("users created", difference.usersAdded.map(\.rawValue))
+        line("users no longer provisioned", difference.usersRemoved.map(\.rawValue))
+        line("status changes", difference.statusChanges.map { "\($0.id) \($0.from.rawValue) -> \($0.to.rawValue)" })
+        line("group memberships added", difference.groupsAdded.map { "\($0.id) + \($0.group)" })
+        line("group memberships removed", difference.groupsRemoved.map { "\($0.id) - \($0.group)" })
+        line("courses assigned", difference.assignmentsAdded.map { "\($0.id) + \($0.course)" })
+        line("courses unassigned", difference.assignmentsRemoved.map { "\($0.id) - \($0.course)" })
+        line("due dates changed", difference.dueDatesChanged.map { "\($0.id) \($0.course) \($0.from?.description ?? "none") -> \($0.to?.description ?? "none")" })
+        line("names or emails changed", difference.profilesChanged.map(\.rawValue))
+        if result.crossed.isEmpty {
+            print("safety thresholds: none crossed (population \(result.population))")
+        } else {
+            for reason in result.crossed { print("THRESHOLD \(reason)") }
+        }
+    }
+}

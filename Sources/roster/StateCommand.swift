@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import Journal
+import Projections
+import RosterKit
+import Workforce
+
+/// `roster state`.
+struct StateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "state",
+        abstract: "Show what the LMS should hold: users, groups and course assignments, each with the rule that caused it.",
+        discussion: """
+            --as-of is recorded time: what Roster believed then, from only the events recorded by that instant. \
+            --effective-at is valid time: what was true in HR at the end of that date in each worker's time zone, \
+            as known now (or as of --as-of). Instants are RFC 3339 (2026-11-29T09:00:00Z) or a date (UTC midnight).
+            """
+    )
+
+    @OptionGroup var options: ConfigOption
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @Option(help: ArgumentHelp("What Roster believed at this instant.", valueName: "INSTANT"))
+    var asOf: String?
+
+    @Option(help: ArgumentHelp("What was true in HR on this date (yyyy-MM-dd).", valueName: "DATE"))
+    var effectiveAt: String?
+
+    @Option(help: "Only this employee ID.")
+    var id: String?
+
+    func run() throws {
+        let app = try options.app()
+        let replay = Replay(asOf: try asOf.map(parseInstant), effectiveAt: try effectiveAt.map(parseDate), now: app.now())
+        let (state, rules) = try failing { try app.desiredState(replay) }
+        if let notice = rules.notice { warn(notice) }
+        var users = state.users.values.sorted { $0.employeeID < $1.employeeID }
+        if let id {
+            users = users.filter { $0.employeeID.rawValue == id }
+            if users.isEmpty {
+                let known = state.workers[EmployeeID(rawValue: id)] != nil
+                warn(known ? "\(id) has no LMS user (out of scope, or not started yet)" : "no worker \(id)")
+                throw Exit.failed
+            }
+        }
+        if json {
+            printJSON([
+                "rules": ["version": rules.rules.version, "adopted_at": rules.adopted.recordedAt.iso8601, "adopted_by": rules.adopted.adoption.adoptedBy],
+                "as_of": replay.asOf?.iso8601 as Any, "effective_at": replay.effectiveAt?.description as Any,
+                "users": users.map(UserJSON.object),
+            ])
+            return
+        }
+        print("rules in force: \(rules.rules.shortVersion), adopted \(rules.adopted.recordedAt) by \(rules.adopted.adoption.adoptedBy)")
+        if let asOf = replay.asOf { print("as of \(asOf) (recorded time)") }
+        if let date = replay.effectiveAt { print("effective at the end of \(date) (valid time)") }
+        for user in users { print(UserText.describe(user)) }
+        guard id == nil else { return }
+        let counts = Dictionary(grouping: users, by: \.status).mapValues(\.count)
+        let waiting = state.workers.count - users.count
+        print(
+            "\(users.count) users: \(counts[.active] ?? 0) active, \(counts[.deactivated] ?? 0) deactivated, \(counts[.archived] ?? 0) archived; "
+                + "\(waiting) workers without a user (out of scope or not started)")
+        var unmapped: [String: [String: [EmployeeID]]] = [:]
+        for user in users {
+            for (mapping, value) in user.unmapped { unmapped[mapping, default: [:]][value, default: []].append(user.employeeID) }
+        }
+        for (mapping, values) in unmapped.sorted(by: { $0.key < $1.key }) {
+            for (value, ids) in values.sorted(by: { $0.key < $1.key }) {
+                print("unmapped in \(mapping): \"\(value)\" (\(ids.count) users, e.g. \(ids.prefix(3).map(\.rawValue).joined(separator: ", "))); add it to the mapping table")
+            }
+        }
+    }
+}
+
+/// Users as text.
+enum UserText {
+    static func describe(_ user: LMSUser) -> String {
+        var lines = ["\(user.employeeID)  \(user.status.rawValue)  \(user.userName)  \(user.firstName) \(user.lastName)  [\(user.statusProvenance.rule)]"]
+        if !user.groups.isEmpty { lines.append("    groups: " + user.groups.keys.sorted().joined(separator: ", ")) }
+        if !user.assignments.isEmpty {
+            lines.append(
+                "    courses: "
+                    + user.assignments.values.sorted { $0.course < $1.course }.map { assignment in
+                        assignment.course + (assignment.due.map { " (due \($0))" } ?? "")
+                    }.joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Users as JSON objects.
+enum UserJSON {
+    static func object(_ user: LMSUser) -> [String: Any] {
+        [
+            "employee_id": user.employeeID.rawValue, "user_name": user.userName, "first_name": user.firstName, "last_name": user.lastName,
+            "email": user.email as Any, "status": user.status.rawValue, "status_reason": provenance(user.statusProvenance),
+            "groups": user.groups.sorted { $0.key < $1.key }.map { ["name": $0.key, "provenance": provenance($0.value)] },
+            "assignments": user.assignments.values.sorted { $0.course < $1.course }.map { assignment in
+                ["course": assignment.course, "due": assignment.due?.description as Any, "provenance": provenance(assignment.provenance)]
+            },
+            "unmapped": user.unmapped,
+        ]
+    }
+
+    static func provenance(_ provenance: Provenance) -> [String: Any] {
+        ["rule": provenance.rule, "rule_set": provenance.ruleSet, "cause": provenance.cause.rawValue, "at": provenance.at.iso8601]
+    }
+}
+
+func parseInstant(_ text: String) throws -> Timestamp {
+    guard let instant = Timestamp(iso8601: text) else {
+        throw ValidationError("\"\(text)\" is not an instant; write RFC 3339 (2026-11-29T09:00:00Z) or a date (2026-11-29)")
+    }
+    return instant
+}
+
+func parseDate(_ text: String) throws -> LocalDate {
+    guard let date = LocalDate.parse(text, format: .iso) else {
+        throw ValidationError("\"\(text)\" is not a date; write yyyy-MM-dd, e.g. 2026-11-29")
+    }
+    return date
+}
+
+func warn(_ message: String) {
+    FileHandle.standardError.write(Data("roster: \(message)\n".utf8))
+}

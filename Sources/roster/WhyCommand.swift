@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Journal
+import Projections
+import Rules
+import RosterKit
+import Workforce
+
+/// `roster why`.
+struct WhyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "why",
+        abstract: "The causal chain from an HR event, through a rule, to a user's course, group or status.",
+        discussion: "THING is a course, a group, or `status`."
+    )
+
+    @OptionGroup var options: ConfigOption
+
+    @Argument(help: "The employee ID.")
+    var id: String
+
+    @Argument(help: ArgumentHelp("A course, a group, or `status`.", valueName: "COURSE-OR-GROUP"))
+    var thing: String
+
+    @Option(help: ArgumentHelp("As Roster believed at this instant.", valueName: "INSTANT"))
+    var asOf: String?
+
+    func run() throws {
+        let app = try options.app()
+        let replay = Replay(asOf: try asOf.map(parseInstant), now: app.now())
+        let (state, rules) = try failing { try app.desiredState(replay) }
+        guard let user = state.users[EmployeeID(rawValue: id)] else {
+            warn(state.workers[EmployeeID(rawValue: id)] == nil ? "no worker \(id)" : "\(id) has no LMS user (out of scope, or not started yet)")
+            throw Exit.failed
+        }
+        let folded = thing.lowercased()
+        let fact: String
+        let provenance: Provenance
+        if let assignment = user.assignments.values.first(where: { $0.course.lowercased() == folded }) {
+            fact = "course \(assignment.course) assigned" + (assignment.due.map { ", due \($0)" } ?? "")
+            provenance = assignment.provenance
+        } else if let (group, why) = user.groups.first(where: { $0.key.lowercased() == folded }) {
+            fact = "member of group \(group)"
+            provenance = why
+        } else if folded == "status" {
+            fact = "user \(user.status.rawValue)"
+            provenance = user.statusProvenance
+        } else {
+            let known = user.assignments.keys.sorted() + user.groups.keys.sorted()
+            warn("\(id) has no course or group \"\(thing)\"; it has: \(known.isEmpty ? "none" : known.joined(separator: ", ")), and `status`")
+            throw Exit.failed
+        }
+        print("\(id): \(fact)")
+        if let cause = try failing({ try app.journal.event(at: provenance.cause) }) {
+            var line = "  because  #\(cause.position) \(cause.type), recorded \(cause.recordedAt)"
+            if let effective = cause.effectiveAt { line += ", effective \(effective)" }
+            print(line)
+            print("           \(EventText.summary(cause))")
+            print("           source: \(EventText.source(cause))")
+        }
+        print("  by rule  \(Self.describe(rule: provenance.rule, in: rules.rules))")
+        print("  in rules \(provenance.ruleSet.prefix(12)), adopted \(rules.adopted.recordedAt) by \(rules.adopted.adoption.adoptedBy) from \(rules.adopted.adoption.source)")
+        print("  so       \(fact), at \(provenance.at)")
+    }
+
+    static func describe(rule id: String, in rules: RuleSet) -> String {
+        if let trigger = rules.triggers.first(where: { $0.id == id }) { return trigger.description }
+        if let mapping = rules.groups.first(where: { $0.id == id }) { return mapping.description }
+        switch id {
+        case "hire": return "hire: a worker in scope gets an LMS user on their first day, in their own time zone"
+            + (rules.preStartDays > 0 ? ", \(rules.preStartDays) days early" : "")
+        case "termination": return "termination: deactivated when the termination takes effect; never deleted"
+        case "scope": return "scope: only workers in scope have an active user"
+        case "absence": return "absence: archived after \(rules.absence.snapshots.map { "\($0) snapshots" } ?? "-") or \(rules.absence.days.map { "\($0) days" } ?? "-") missing from the feed"
+        case "rehire": return "rehire: the same user is reactivated on the new first day"
+        case "restore": return "restore: an admin brought the archived user back"
+        default: return id
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Journal
+import JournalTestSupport
+import Projections
+import Rules
+import Testing
+import Workforce
+
+/// The projection store: checkpointed state, blue/green rebuilds, snapshots for as-of queries.
+@Suite struct ProjectionStoreTests {
+    /// A month of workflows, caught up into `store` after every step when given.
+    func story(_ scenario: Scenario, catchingUp store: ProjectionStore? = nil) throws {
+        func step(_ body: () throws -> Void) throws {
+            try body()
+            if let store { _ = try store.catchUp(scenario.journal) }
+        }
+        try step { try scenario.hire(worker("E1", first: "María", last: "González", preferred: "Mia"), at: "2026-11-02T09:00:00Z") }
+        try step { try scenario.hire(worker("E2"), at: "2026-11-02T09:00:01Z") }
+        try step { try scenario.hire(worker("C1", type: .contractor), at: "2026-11-02T09:00:02Z") }
+        try step { try scenario.hire(worker("S1", location: "SYD", zone: "Australia/Sydney", hired: date(2026, 12, 1)), at: "2026-11-03T09:00:00Z") }
+        try step { try scenario.record("E1", .changed(.jobTitle, old: "Data Analyst", new: "Data Manager"), at: "2026-11-05T10:00:00Z") }
+        try step { try scenario.record("E2", .changed(.location, old: "LON", new: "NYC"), at: "2026-11-06T10:00:00Z") }
+        try step { try scenario.snapshot("b1", absent: ["E2"], at: "2026-11-07T02:00:00Z") }
+        try step { try scenario.snapshot("b2", at: "2026-11-08T02:00:00Z") }
+        try step { try scenario.snapshot("b3", at: "2026-11-09T02:00:00Z") }
+        try step { try scenario.restore("E2", at: "2026-11-10T10:00:00Z") }
+        try step { try scenario.record("C1", .converted(from: .contractor, to: .fullTime), at: "2026-11-11T10:00:00Z") }
+        try step { try scenario.terminate("E1", on: date(2026, 11, 20), zone: "Europe/London", at: "2026-11-12T10:00:00Z") }
+        try step { try scenario.record("E1", .rehired(worker("E1", first: "María", last: "Okafor", hired: date(2026, 12, 2))), at: "2026-11-25T10:00:00Z") }
+    }
+
+    @Test func aRebuildUnderUnchangedRulesReproducesTheLiveStateByteForByte() throws {
+        let scenario = try Scenario()
+        let live = try ProjectionStore(root: scenario.directory.child("live"), rules: scenario.rules, snapshotInterval: 4)
+        try story(scenario, catchingUp: live)
+        let rebuilt = try ProjectionStore(root: scenario.directory.child("rebuilt"), rules: scenario.rules, snapshotInterval: 4)
+        let state = try rebuilt.catchUp(scenario.journal)
+
+        let liveRecords = try live.records()
+        let rebuiltRecords = try rebuilt.records()
+        #expect(liveRecords.count == 4)
+        #expect(liveRecords.map(\.key) == rebuiltRecords.map(\.key))
+        #expect(liveRecords.map(\.value) == rebuiltRecords.map(\.value))
+        #expect(try live.checkpoint == rebuilt.checkpoint)
+        // And both equal the plain fold of the journal.
+        let replayed = try Replay(now: nil).run(scenario.journal, rules: scenario.rules)
+        #expect(state.users == replayed.users)
+        #expect(try live.load().users == replayed.users)
+    }
+
+    @Test func asOfFromSnapshotsEqualsAFullReplayAtEveryInstant() throws {
+        let scenario = try Scenario()
+        let store = try ProjectionStore(root: scenario.directory.child("store"), rules: scenario.rules, snapshotInterval: 3)
+        try story(scenario)
+        let live = try store.catchUp(scenario.journal)
+        for time in [
+            "2026-11-01T00:00:00Z", "2026-11-02T09:00:01Z", "2026-11-05T12:00:00Z", "2026-11-07T02:00:00Z", "2026-11-09T02:00:00Z",
+            "2026-11-10T10:00:00Z", "2026-11-12T10:00:00Z", "2026-11-20T00:00:00Z", "2026-11-30T13:00:00Z", "2026-12-02T00:00:00Z",
+        ] {
+            var fromStore = try store.state(asOf: instant(time), journal: scenario.journal, live: live)
+            fromStore.advance(to: instant(time))
+            let replayed = try Replay(asOf: instant(time)).run(scenario.journal, rules: scenario.rules)
+            #expect(fromStore.users == replayed.users, "as of \(time)")
+        }
+    }
+
+    @Test func asOfBeforeAndAfterAChangeDiffersByExactlyThatChange() throws {
+        let scenario = try Scenario()
+        try story(scenario)
+        let before = try scenario.state(at: "2026-11-05T09:59:59Z")
+        let after = try scenario.state(at: "2026-11-05T10:00:00Z")
+        let difference = StateDifference(from: before.users, to: after.users)
+        #expect(difference.assignmentsAdded.map(\.id) == [EmployeeID(rawValue: "E1")])
+        #expect(difference.assignmentsAdded.map(\.course) == ["Leadership_101"])
+        #expect(difference.usersAdded.isEmpty && difference.usersRemoved.isEmpty && difference.statusChanges.isEmpty)
+        #expect(difference.groupsAdded.isEmpty && difference.groupsRemoved.isEmpty && difference.profilesChanged.isEmpty)
+        #expect(difference.assignmentsRemoved.isEmpty && difference.dueDatesChanged.isEmpty)
+    }
+
+    @Test func aStoreRefusesAnotherRuleSetsFolder() throws {
+        let scenario = try Scenario()
+        let root = scenario.directory.child("stores")
+        _ = try ProjectionStore(root: root, rules: scenario.rules)
+        var other = scenario.rules
+        other.version = String(repeating: "ab", count: 8) + String(repeating: "cd", count: 24)
+        #expect(throws: ProjectionStore.StoreError.self) { try ProjectionStore(root: root, rules: other) }
+    }
+}

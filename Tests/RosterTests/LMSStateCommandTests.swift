@@ -1,0 +1,246 @@
+import Foundation
+import Journal
+import JournalTestSupport
+import Testing
+
+/// `roster state`, `history`, `why`, `tick`, `restore` and `rebuild`, run as the real executable
+/// on CSV files ingested through a real configuration with rules.
+@Suite struct LMSStateCommandTests {
+    let directory = TestDirectory()
+    let roster = BuiltProducts.executable("roster")
+    let config: String
+
+    static let header = "employee_id,legal_first_name,legal_last_name,email,job_title,department_name,location,employment_type,status,hire_date,termination_date"
+
+    static let rules = """
+        names: preferred
+        scope:
+          include:
+            employment_type: [full_time, part_time]
+        groups:
+          - id: departments
+            attribute: department_name
+            map: { Information Technology: IT Dept, Sales: Sales Team }
+          - id: locations
+            attribute: location
+            map: { LON: London, NYC: New York, SYD: Sydney, LAX: Los Angeles }
+        triggers:
+          - id: onboarding
+            on: hire
+            course: Onboarding_Path
+            due_days: 14
+          - id: leadership
+            on: change
+            attribute: job_title
+            matches: manager
+            course: Leadership_101
+            due_days: 30
+          - id: nyc-compliance
+            on: transfer
+            locations: [NYC]
+            course: NY_Harassment_Prevention
+            due_days: 30
+        absence:
+          snapshots: 2
+          days: never
+        """
+
+    init() throws {
+        config = directory.child("roster.yml")
+        try """
+            data: ./data
+            default_time_zone: Europe/London
+            locations: { SYD: Australia/Sydney, LAX: America/Los_Angeles, LON: Europe/London, NYC: America/New_York }
+            rules: rules.yml
+            safety:
+              terminations: { absolute: 5, percent: 5 }
+            feeds:
+              - name: hr
+                kind: csv-snapshot
+                preset: generic
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        try Self.rules.write(toFile: directory.child("rules.yml"), atomically: true, encoding: .utf8)
+    }
+
+    func file(_ name: String, _ rows: [String]) throws -> String {
+        let path = directory.child(name)
+        try ([Self.header] + rows).joined(separator: "\n").appending("\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func run(_ arguments: [String]) throws -> CommandResult {
+        try runCommand(roster, arguments + ["--config", config])
+    }
+
+    func json(_ arguments: [String]) throws -> [String: Any] {
+        let result = try run(arguments + ["--json"])
+        #expect(result.status == 0, "\(arguments): \(result.standardError)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+    }
+
+    func users(_ arguments: [String] = []) throws -> [String: [String: Any]] {
+        let users = try #require(try json(["state"] + arguments)["users"] as? [[String: Any]])
+        return Dictionary(uniqueKeysWithValues: users.map { ($0["employee_id"] as! String, $0) })
+    }
+
+    static func courses(_ user: [String: Any]?) -> [String] {
+        ((user?["assignments"] as? [[String: Any]]) ?? []).map { $0["course"] as! String }
+    }
+
+    static func groups(_ user: [String: Any]?) -> [String] {
+        ((user?["groups"] as? [[String: Any]]) ?? []).map { $0["name"] as! String }
+    }
+
+    /// Ten workers hired this month in London, one contractor, and one starting far in the future in Sydney.
+    static func company(title1: String = "Analyst", location2: String = "LON", missing: Set<Int> = []) -> [String] {
+        var rows = (1...10).filter { !missing.contains($0) }.map { index in
+            "E\(index),First\(index),Last\(index),w\(index)@example.com,\(index == 1 ? title1 : "Analyst"),Information Technology,"
+                + "\(index == 2 ? location2 : "LON"),full_time,active,2026-11-20,"
+        }
+        rows.append("C1,Casey,Contract,c1@example.com,Consultant,Sales,LON,contractor,active,2026-11-20,")
+        rows.append("S1,Sam,Sydney,s1@example.com,Analyst,Sales,SYD,full_time,active,2030-03-02,")
+        return rows
+    }
+
+    @Test func stateShowsUsersGroupsAndCoursesWithTheirRules() throws {
+        #expect(try run(["ingest", "--feed", "hr", try file("day1.csv", Self.company())]).status == 0)
+        let users = try users()
+        #expect(users.count == 10)
+        #expect(users["C1"] == nil, "contractors are out of scope")
+        #expect(users["S1"] == nil, "a future hire waits for their first day")
+        #expect(users["E1"]?["status"] as? String == "active")
+        #expect(Self.groups(users["E1"]) == ["IT Dept", "London"])
+        #expect(Self.courses(users["E1"]) == ["Onboarding_Path"])
+        let onboarding = try #require((users["E1"]?["assignments"] as? [[String: Any]])?.first?["provenance"] as? [String: Any])
+        #expect(onboarding["rule"] as? String == "onboarding")
+
+        let text = try run(["state"])
+        #expect(text.standardOutput.contains("10 users: 10 active, 0 deactivated, 0 archived; 2 workers without a user"))
+    }
+
+    @Test func aPromotionAndATransferAreExplainedByWhyAndHistory() throws {
+        _ = try run(["ingest", "--feed", "hr", try file("day1.csv", Self.company())])
+        let day2 = try run(["ingest", "--feed", "hr", try file("day2.csv", Self.company(title1: "Engineering Manager", location2: "NYC"))])
+        #expect(day2.status == 0, "\(day2.standardError)")
+        let users = try users()
+        #expect(Self.courses(users["E1"]) == ["Leadership_101", "Onboarding_Path"])
+        #expect(Self.groups(users["E2"]) == ["IT Dept", "New York"])
+        #expect(Self.courses(users["E2"]).contains("NY_Harassment_Prevention"))
+
+        let why = try run(["why", "E1", "Leadership_101"])
+        #expect(why.status == 0, "\(why.standardError)")
+        #expect(why.standardOutput.contains("E1: course Leadership_101 assigned, due"))
+        #expect(why.standardOutput.contains("worker.changed.v1"))
+        #expect(why.standardOutput.contains("job_title: Analyst -> Engineering Manager"))
+        #expect(why.standardOutput.contains("source: day2.csv line 2, feed hr"))
+        #expect(why.standardOutput.contains("by rule  leadership: when job_title changes"))
+        #expect(why.standardOutput.contains("adopted"))
+
+        let history = try run(["history", "E2"])
+        #expect(history.status == 0)
+        #expect(history.standardOutput.contains("worker.hired.v1"))
+        #expect(history.standardOutput.contains("location: LON -> NYC"))
+        #expect(history.standardOutput.contains("LMS: removed from group London"))
+        #expect(history.standardOutput.contains("LMS: added to group New York [rule locations"))
+        #expect(history.standardOutput.contains("LMS: course NY_Harassment_Prevention assigned"))
+
+        let missing = try run(["why", "E1", "Nonexistent_Course"])
+        #expect(missing.status == 2)
+        #expect(missing.standardError.contains("it has: Leadership_101, Onboarding_Path"))
+    }
+
+    @Test func asOfShowsWhatRosterBelievedThen() throws {
+        _ = try run(["ingest", "--feed", "hr", try file("day1.csv", Self.company())])
+        let between = Timestamp.now().iso8601
+        _ = try run(["ingest", "--feed", "hr", try file("day2.csv", Self.company(title1: "Engineering Manager"))])
+        #expect(Self.courses(try users(["--as-of", between])["E1"]) == ["Onboarding_Path"])
+        #expect(Self.courses(try users()["E1"]) == ["Leadership_101", "Onboarding_Path"])
+    }
+
+    @Test func tickFiresAFutureHireAtItsLocalMidnight() throws {
+        _ = try run(["ingest", "--feed", "hr", try file("day1.csv", Self.company())])
+        // 2 March 2030 starts in Sydney at 13:00 UTC on 1 March (UTC+11).
+        let early = try run(["tick", "--now", "2030-03-01T12:59:59Z"])
+        #expect(early.standardOutput.contains("nothing due"))
+        let due = try run(["tick", "--now", "2030-03-01T13:00:00Z"])
+        #expect(due.status == 0)
+        #expect(due.standardOutput.contains("S1: activate, due 2030-03-01T13:00:00.000000Z [rule hire]"))
+        #expect(try users()["S1"]?["status"] as? String == "active")
+        let again = try run(["tick", "--now", "2030-03-01T13:00:00Z"])
+        #expect(again.standardOutput.contains("nothing due"))
+        // What the journal says: the effect, and when it was due.
+        let history = try run(["history", "S1"])
+        #expect(history.standardOutput.contains("schedule.fired.v1"))
+    }
+
+    @Test func aTruncatedFileIsHeldAndChangesNoUser() throws {
+        _ = try run(["ingest", "--feed", "hr", try file("day1.csv", Self.company())])
+        let before = try run(["state", "--json"]).standardOutput
+        let held = try run(["ingest", "--feed", "hr", try file("day2.csv", Array(Self.company().prefix(2)))])
+        #expect(held.status == 4)
+        let after = try run(["state", "--json"]).standardOutput
+        #expect(before == after)
+    }
+
+    @Test func anArchivedWorkerIsRestored() throws {
+        _ = try run(["ingest", "--feed", "hr", try file("day1.csv", Self.company())])
+        _ = try run(["ingest", "--feed", "hr", try file("day2.csv", Self.company(missing: [3]))])
+        #expect(try users()["E3"]?["status"] as? String == "active", "one snapshot missed: a suspect, not archived")
+        _ = try run(["ingest", "--feed", "hr", try file("day3.csv", Self.company(title1: "Analyst II", missing: [3]))])
+        #expect(try users()["E3"]?["status"] as? String == "archived")
+
+        let notArchived = try run(["restore", "E4"])
+        #expect(notArchived.status == 2)
+        #expect(notArchived.standardError.contains("not archived"))
+        let restored = try run(["restore", "E3", "--by", "hr-admin", "--reason", "on secondment"])
+        #expect(restored.status == 0, "\(restored.standardError)")
+        let user = try users()["E3"]
+        #expect(user?["status"] as? String == "active")
+        #expect(Self.courses(user) == ["Onboarding_Path"])
+        #expect(Self.groups(user) == ["IT Dept", "London"])
+    }
+
+    @Test func rebuildPlansAndAdoptsCandidateRules() throws {
+        _ = try run(["ingest", "--feed", "hr", try file("day1.csv", Self.company())])
+        let candidate = directory.child("candidate.yml")
+        try Self.rules.replacingOccurrences(of: "Information Technology: IT Dept", with: "Information Technology: Technology")
+            .replacingOccurrences(of: "employment_type: [full_time, part_time]", with: "employment_type: [full_time, part_time, contractor]")
+            .write(toFile: candidate, atomically: true, encoding: .utf8)
+
+        let same = try run(["rebuild", "--rules", directory.child("rules.yml"), "--plan"])
+        #expect(same.standardOutput.contains("no difference"))
+
+        let plan = try json(["rebuild", "--rules", candidate, "--plan"])
+        #expect(plan["users_added"] as? [String] == ["C1"])
+        // Ten users move to the renamed group; the contractor joins two groups.
+        #expect((plan["groups_added"] as? [[String: Any]])?.count == 12)
+        #expect((plan["groups_removed"] as? [[String: Any]])?.count == 10)
+        // Nothing changed yet.
+        #expect(Self.groups(try users()["E1"]) == ["IT Dept", "London"])
+
+        let apply = try run(["rebuild", "--rules", candidate, "--apply", "--by", "l-and-d-admin"])
+        #expect(apply.status == 0, "\(apply.standardError)")
+        #expect(apply.standardOutput.contains("adopted rules"))
+        let users = try users()
+        #expect(Self.groups(users["E1"]) == ["London", "Technology"])
+        #expect(users["C1"]?["status"] as? String == "active")
+        // roster.yml's rules are no longer the ones in force: every command says so.
+        #expect(try run(["state"]).standardError.contains("are in force"))
+    }
+
+    @Test func rebuildRefusesToAdoptRulesThatCrossAThresholdWithoutConfirmation() throws {
+        _ = try run(["ingest", "--feed", "hr", try file("day1.csv", Self.company())])
+        let candidate = directory.child("candidate.yml")
+        try Self.rules.replacingOccurrences(of: "employment_type: [full_time, part_time]", with: "employment_type: [part_time]")
+            .write(toFile: candidate, atomically: true, encoding: .utf8)
+        let refused = try run(["rebuild", "--rules", candidate, "--apply"])
+        #expect(refused.status == 4)
+        #expect(refused.standardError.contains("deactivations: 10 exceeds"))
+        #expect(try users()["E1"]?["status"] as? String == "active")
+        let confirmed = try run(["rebuild", "--rules", candidate, "--apply", "--confirm"])
+        #expect(confirmed.status == 0)
+        // Under rules that never took full-timers in, they have no desired user; the LMS account
+        // they have is deactivated by provisioning, never deleted.
+        #expect(try users()["E1"] == nil)
+    }
+}
