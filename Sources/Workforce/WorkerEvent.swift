@@ -131,8 +131,9 @@ public enum WorkerEvent: Sendable, Equatable {
         }
     }
 
-    /// Decodes a recorded event; nil when `type` is not a worker event.
-    public static func decode(type: EventType, payload: [UInt8]) throws -> WorkerEvent? {
+    /// Decodes a recorded event with Foundation's `JSONDecoder`: the oracle ``decode(type:payload:)``
+    /// is tested against.
+    static func decodeWithFoundation(type: EventType, payload: [UInt8]) throws -> WorkerEvent? {
         let decoder = JSONDecoder()
         let data = Data(payload)
         switch type.rawValue {

@@ -83,3 +83,35 @@ extension EventCatalogueTests {
         }
     }
 }
+
+extension EventCatalogueTests {
+    /// The payload reader agrees with Foundation's decoder, on Roster's own payloads and on the
+    /// same JSON as other encoders may write it (keys in another order, spaces, escaped slashes,
+    /// `\u` escapes with surrogate pairs, unknown keys).
+    @Test func thePayloadReaderAgreesWithFoundation() throws {
+        var worker = EventCatalogue.exampleWorker
+        worker.custom = ["union": "yes", "badge": "A\"7\\\n/é", "emoji": "🧑🏽‍💻"]
+        worker.preferredLastName = "Ō'Neil\t李"
+        let events: [WorkerEvent] = [
+            .hired(worker), .changed(.location, old: nil, new: "NYC"), .terminated(date: LocalDate(year: 2027, month: 3, day: 31), previousStatus: .active),
+            .converted(from: .contractor, to: .fullTime), .nameChanged(old: PersonName(of: worker), new: PersonName(legalFirst: "Ana", legalLast: "Ñúñez")),
+            .attributeChanged(name: "union", old: nil, new: "no"), .emailChanged(old: "a@x.com", new: nil), .absent(feed: "hr", batch: "b1"),
+            .emailConflict(email: "j@x.com", heldBy: EmployeeID(rawValue: "E2")),
+        ]
+        for event in events {
+            let payload = try event.payload()
+            #expect(try WorkerEvent.decode(type: event.type, payload: payload) == WorkerEvent.decodeWithFoundation(type: event.type, payload: payload))
+        }
+        let foreign = #"""
+            { "worker" : { "time_zone":"Europe\/London", "status":"active", "employment_type":"part_time", "legal_last_name":"\u00d1\u00fa\u00f1ez",
+              "legal_first_name":"Ana \ud83d\ude00", "employee_id":"E7", "custom": {"a": "1"}, "email": null, "extra": [1, {"b": true}, -2.5e3] },
+              "note": "ignored" }
+            """#
+        let decoded = try WorkerEvent.decode(type: "worker.hired.v1", payload: Array(foreign.utf8))
+        #expect(decoded == (try WorkerEvent.decodeWithFoundation(type: "worker.hired.v1", payload: Array(foreign.utf8))))
+        guard case .hired(let read)? = decoded else { Issue.record("not a hire"); return }
+        #expect(read.legalFirstName == "Ana 😀" && read.legalLastName == "Ñúñez" && read.timeZone == "Europe/London")
+        #expect(throws: (any Error).self) { try WorkerEvent.decode(type: "worker.changed.v1", payload: Array(#"{"field":"job_title","old":"a""#.utf8)) }
+        #expect(throws: (any Error).self) { try WorkerEvent.decode(type: "worker.hired.v1", payload: Array(#"{"worker":{"employee_id":"E1"}}"#.utf8)) }
+    }
+}

@@ -1,0 +1,171 @@
+/// Reads the JSON that event payloads hold, straight from their bytes: objects, strings, null,
+/// and (to skip them) numbers, booleans and arrays. What ``JSONWriter`` writes, and what any
+/// conforming encoder writes for the same shapes (any key order, whitespace, escapes).
+///
+/// Replays decode millions of payloads; `JSONDecoder` costs tens of microseconds each, this a
+/// fraction of one.
+struct JSONReader {
+    let bytes: UnsafeRawBufferPointer
+    var index = 0
+
+    /// Where the payload is not the JSON expected.
+    struct Malformed: Error, CustomStringConvertible {
+        let offset: Int
+        let expected: String
+        var description: String { "payload JSON: expected \(expected) at byte \(offset)" }
+    }
+
+    init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    mutating func skipSpace() {
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
+            index += 1
+        }
+    }
+
+    mutating func expect(_ byte: UInt8, _ what: String) throws {
+        skipSpace()
+        guard index < bytes.count, bytes[index] == byte else { throw Malformed(offset: index, expected: what) }
+        index += 1
+    }
+
+    /// Calls `body` with each key of an object, positioned at its value; `body` must read it.
+    mutating func object(_ body: (inout JSONReader, String) throws -> Void) throws {
+        try expect(0x7B, "{")
+        skipSpace()
+        if index < bytes.count, bytes[index] == 0x7D {
+            index += 1
+            return
+        }
+        while true {
+            let key = try string()
+            try expect(0x3A, ":")
+            try body(&self, key)
+            skipSpace()
+            guard index < bytes.count else { throw Malformed(offset: index, expected: ", or }") }
+            let byte = bytes[index]
+            index += 1
+            if byte == 0x7D { return }
+            guard byte == 0x2C else { throw Malformed(offset: index - 1, expected: ", or }") }
+        }
+    }
+
+    /// True, consuming it, when the next value is `null`.
+    mutating func null() -> Bool {
+        skipSpace()
+        guard index + 4 <= bytes.count, bytes[index] == 0x6E, bytes[index + 1] == 0x75, bytes[index + 2] == 0x6C, bytes[index + 3] == 0x6C
+        else { return false }
+        index += 4
+        return true
+    }
+
+    mutating func optionalString() throws -> String? {
+        try null() ? nil : string()
+    }
+
+    mutating func string() throws -> String {
+        try expect(0x22, "a string")
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x22 {
+                defer { index += 1 }
+                return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            }
+            if byte == 0x5C { return try escapedString(from: start) }
+            index += 1
+        }
+        throw Malformed(offset: index, expected: "the closing quote of a string")
+    }
+
+    /// The rest of a string that has escapes, from its start.
+    private mutating func escapedString(from start: Int) throws -> String {
+        var utf8 = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            if byte == 0x22 { return String(decoding: utf8, as: UTF8.self) }
+            guard byte == 0x5C else {
+                utf8.append(byte)
+                continue
+            }
+            guard index < bytes.count else { break }
+            let escape = bytes[index]
+            index += 1
+            switch escape {
+            case 0x22, 0x5C, 0x2F: utf8.append(escape)
+            case 0x62: utf8.append(0x08)
+            case 0x66: utf8.append(0x0C)
+            case 0x6E: utf8.append(0x0A)
+            case 0x72: utf8.append(0x0D)
+            case 0x74: utf8.append(0x09)
+            case 0x75:
+                var scalar = try hex4()
+                if (0xD800..<0xDC00).contains(scalar), index + 6 <= bytes.count, bytes[index] == 0x5C, bytes[index + 1] == 0x75 {
+                    index += 2
+                    let low = try hex4()
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                }
+                utf8.append(contentsOf: String(Character(Unicode.Scalar(scalar) ?? "\u{FFFD}")).utf8)
+            default:
+                throw Malformed(offset: index - 1, expected: "an escape")
+            }
+        }
+        throw Malformed(offset: index, expected: "the closing quote of a string")
+    }
+
+    private mutating func hex4() throws -> UInt32 {
+        guard index + 4 <= bytes.count else { throw Malformed(offset: index, expected: "four hex digits") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            index += 1
+            let digit: UInt8
+            switch byte {
+            case 0x30...0x39: digit = byte - 0x30
+            case 0x41...0x46: digit = byte - 0x37
+            case 0x61...0x66: digit = byte - 0x57
+            default: throw Malformed(offset: index - 1, expected: "a hex digit")
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
+    }
+
+    /// Skips one value of any kind.
+    mutating func skipValue() throws {
+        skipSpace()
+        guard index < bytes.count else { throw Malformed(offset: index, expected: "a value") }
+        switch bytes[index] {
+        case 0x22: _ = try string()
+        case 0x7B: try object { reader, _ in try reader.skipValue() }
+        case 0x5B:
+            index += 1
+            skipSpace()
+            if index < bytes.count, bytes[index] == 0x5D {
+                index += 1
+                return
+            }
+            while true {
+                try skipValue()
+                skipSpace()
+                guard index < bytes.count else { throw Malformed(offset: index, expected: ", or ]") }
+                let byte = bytes[index]
+                index += 1
+                if byte == 0x5D { return }
+                guard byte == 0x2C else { throw Malformed(offset: index - 1, expected: ", or ]") }
+            }
+        default:
+            // A number, true, false or null: up to the next delimiter.
+            while index < bytes.count, ![0x2C, 0x7D, 0x5D, 0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+        }
+    }
+
+    /// Throws unless only whitespace is left.
+    mutating func end() throws {
+        skipSpace()
+        guard index == bytes.count else { throw Malformed(offset: index, expected: "the end of the payload") }
+    }
+}

@@ -1,0 +1,207 @@
+import Journal
+
+extension WorkerEvent {
+    /// Decodes a recorded event; nil when `type` is not a worker event. Reads the payload's bytes
+    /// directly (replays decode millions); fields may come in any order, unknown ones are skipped.
+    public static func decode(type: EventType, payload: [UInt8]) throws -> WorkerEvent? {
+        try payload.withUnsafeBytes { bytes in
+            var reader = JSONReader(bytes)
+            let event = try decode(type: type.rawValue, from: &reader)
+            if event != nil { try reader.end() }
+            return event
+        }
+    }
+
+    private static func decode(type: String, from reader: inout JSONReader) throws -> WorkerEvent? {
+        switch type {
+        case "worker.hired.v1", "worker.rehired.v1":
+            var worker: Worker?
+            try reader.object { reader, key in
+                if key == "worker" { worker = try Worker.read(from: &reader) } else { try reader.skipValue() }
+            }
+            guard let worker else { throw JSONReader.Malformed(offset: 0, expected: "a worker") }
+            return type == "worker.hired.v1" ? .hired(worker) : .rehired(worker)
+        case "worker.changed.v1":
+            var field: WorkerField?
+            var old: String?
+            var new: String?
+            try reader.object { reader, key in
+                switch key {
+                case "field": field = WorkerField(rawValue: try reader.string())
+                case "old": old = try reader.optionalString()
+                case "new": new = try reader.optionalString()
+                default: try reader.skipValue()
+                }
+            }
+            guard let field else { throw JSONReader.Malformed(offset: 0, expected: "a known field") }
+            return .changed(field, old: old, new: new)
+        case "worker.attribute-changed.v1":
+            var name: String?
+            var old: String?
+            var new: String?
+            try reader.object { reader, key in
+                switch key {
+                case "name": name = try reader.string()
+                case "old": old = try reader.optionalString()
+                case "new": new = try reader.optionalString()
+                default: try reader.skipValue()
+                }
+            }
+            guard let name else { throw JSONReader.Malformed(offset: 0, expected: "an attribute name") }
+            return .attributeChanged(name: name, old: old, new: new)
+        case "worker.terminated.v1":
+            var date: LocalDate?
+            var previous: WorkerStatus?
+            try reader.object { reader, key in
+                switch key {
+                case "termination_date": date = try reader.optionalString().flatMap { LocalDate.parse($0, format: .iso) }
+                case "previous_status": previous = WorkerStatus(rawValue: try reader.string())
+                default: try reader.skipValue()
+                }
+            }
+            guard let previous else { throw JSONReader.Malformed(offset: 0, expected: "a previous status") }
+            return .terminated(date: date, previousStatus: previous)
+        case "worker.converted.v1":
+            var from: EmploymentType?
+            var to: EmploymentType?
+            try reader.object { reader, key in
+                switch key {
+                case "from": from = EmploymentType(rawValue: try reader.string())
+                case "to": to = EmploymentType(rawValue: try reader.string())
+                default: try reader.skipValue()
+                }
+            }
+            guard let from, let to else { throw JSONReader.Malformed(offset: 0, expected: "employment types") }
+            return .converted(from: from, to: to)
+        case "worker.email-changed.v1":
+            var old: String?
+            var new: String?
+            try reader.object { reader, key in
+                switch key {
+                case "old": old = try reader.optionalString()
+                case "new": new = try reader.optionalString()
+                default: try reader.skipValue()
+                }
+            }
+            return .emailChanged(old: old, new: new)
+        case "worker.name-changed.v1":
+            var old: PersonName?
+            var new: PersonName?
+            try reader.object { reader, key in
+                switch key {
+                case "old": old = try PersonName.read(from: &reader)
+                case "new": new = try PersonName.read(from: &reader)
+                default: try reader.skipValue()
+                }
+            }
+            guard let old, let new else { throw JSONReader.Malformed(offset: 0, expected: "old and new names") }
+            return .nameChanged(old: old, new: new)
+        case "worker.absent.v1", "worker.returned.v1":
+            var feed: String?
+            var batch: String?
+            try reader.object { reader, key in
+                switch key {
+                case "feed": feed = try reader.string()
+                case "batch": batch = try reader.string()
+                default: try reader.skipValue()
+                }
+            }
+            guard let feed, let batch else { throw JSONReader.Malformed(offset: 0, expected: "a feed and a batch") }
+            return type == "worker.absent.v1" ? .absent(feed: feed, batch: batch) : .returned(feed: feed, batch: batch)
+        case "worker.email-conflict.v1":
+            var email: String?
+            var holder: String?
+            try reader.object { reader, key in
+                switch key {
+                case "email": email = try reader.string()
+                case "held_by": holder = try reader.string()
+                default: try reader.skipValue()
+                }
+            }
+            guard let email, let holder else { throw JSONReader.Malformed(offset: 0, expected: "an email and its holder") }
+            return .emailConflict(email: email, heldBy: EmployeeID(rawValue: holder))
+        default:
+            return nil
+        }
+    }
+}
+
+extension Worker {
+    /// The payload keys of a worker's text fields.
+    static let fieldNames: Set<String> = [
+        "employee_id", "email", "legal_first_name", "legal_last_name", "preferred_first_name", "preferred_last_name", "job_title",
+        "job_code", "department_code", "department_name", "location", "time_zone", "manager_id", "manager_email", "cost_center",
+        "employment_type", "status", "hire_date", "termination_date",
+    ]
+
+    static func read(from reader: inout JSONReader) throws -> Worker {
+        var worker = Worker(id: EmployeeID(rawValue: ""), legalFirstName: "", legalLastName: "")
+        var hasID = false
+        var hasType = false
+        var hasStatus = false
+        var hasZone = false
+        try reader.object { reader, key in
+            if key == "custom" {
+                if reader.null() { return }
+                try reader.object { reader, name in worker.custom[name] = try reader.optionalString() }
+                return
+            }
+            guard Self.fieldNames.contains(key) else { return try reader.skipValue() }
+            let value = try reader.optionalString()
+            switch key {
+            case "employee_id":
+                worker.id = EmployeeID(rawValue: value ?? "")
+                hasID = value != nil
+            case "email": worker.email = value
+            case "legal_first_name": worker.legalFirstName = value ?? ""
+            case "legal_last_name": worker.legalLastName = value ?? ""
+            case "preferred_first_name": worker.preferredFirstName = value
+            case "preferred_last_name": worker.preferredLastName = value
+            case "job_title": worker.jobTitle = value
+            case "job_code": worker.jobCode = value
+            case "department_code": worker.departmentCode = value
+            case "department_name": worker.departmentName = value
+            case "location": worker.location = value
+            case "time_zone":
+                worker.timeZone = value ?? "UTC"
+                hasZone = value != nil
+            case "manager_id": worker.managerID = value.map(EmployeeID.init(rawValue:))
+            case "manager_email": worker.managerEmail = value
+            case "cost_center": worker.costCenter = value
+            case "employment_type":
+                guard let value, let type = EmploymentType(rawValue: value) else { throw JSONReader.Malformed(offset: reader.index, expected: "an employment type") }
+                worker.employmentType = type
+                hasType = true
+            case "status":
+                guard let value, let status = WorkerStatus(rawValue: value) else { throw JSONReader.Malformed(offset: reader.index, expected: "a status") }
+                worker.status = status
+                hasStatus = true
+            case "hire_date": worker.hireDate = value.flatMap { LocalDate.parse($0, format: .iso) }
+            case "termination_date": worker.terminationDate = value.flatMap { LocalDate.parse($0, format: .iso) }
+            default: break
+            }
+        }
+        guard hasID, hasType, hasStatus, hasZone else {
+            throw JSONReader.Malformed(offset: reader.index, expected: "a worker with employee_id, employment_type, status and time_zone")
+        }
+        return worker
+    }
+}
+
+extension PersonName {
+    static func read(from reader: inout JSONReader) throws -> PersonName {
+        var name = PersonName(legalFirst: "", legalLast: "")
+        try reader.object { reader, key in
+            guard key.hasPrefix("legal_") || key.hasPrefix("preferred_") else { return try reader.skipValue() }
+            let value = try reader.optionalString()
+            switch key {
+            case "legal_first_name": name.legalFirst = value ?? ""
+            case "legal_last_name": name.legalLast = value ?? ""
+            case "preferred_first_name": name.preferredFirst = value
+            case "preferred_last_name": name.preferredLast = value
+            default: break
+            }
+        }
+        return name
+    }
+}
