@@ -77,7 +77,7 @@ let package = Package(
         // Feed benchmarks: a 100,000-worker snapshot ingested against a 100,000-worker state.
         .executableTarget(
             name: "roster-bench",
-            dependencies: ["FeedGenerator", "Ingestion", "Workforce", "Journal", "CSV", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["FeedGenerator", "Ingestion", "Projections", "Rules", "Workforce", "Journal", "CSV", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // roster-journal: verify, dump, stats, backup, train-dictionary, bench.
@@ -113,6 +113,7 @@ let package = Package(
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "CSVTests", dependencies: ["CSV"]),
         .testTarget(name: "WorkforceTests", dependencies: ["Workforce", "Journal"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Workforce"]),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Rules", "Workforce", "Journal", "JournalTestSupport"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Ingestion", "Rules", "Workforce"]),
         .testTarget(name: "FeedGeneratorTests", dependencies: ["FeedGenerator", "Ingestion", "Workforce", "CSV"]),

@@ -22,6 +22,9 @@ public struct DesiredState: Sendable {
     var batchFeeds: [String: String] = [:]
     var absentees: [String: Set<EmployeeID>] = [:]
     var timers = TimerQueue()
+    /// Applied batches of each feed since the state was loaded or saved, for the store's index
+    /// (a single worker's replay counts the snapshots they were missing from).
+    public private(set) var appliedSnapshots: [(feed: String, position: JournalPosition, at: Timestamp)] = []
     /// Workers and batches changed since the state was loaded or saved.
     public private(set) var dirtyWorkers: Set<EmployeeID> = []
     private(set) var dirtyBatches: Set<String> = []
@@ -62,9 +65,9 @@ public struct DesiredState: Sendable {
                 batchFeeds[batch] = receipt.feed
                 dirtyBatches.insert(batch)
             case .applied:
-                guard let feed = batchFeeds[batch], let missing = absentees[feed] else { return }
-                let step = WorkerProjection.Step(rules: rules, cause: event.position, moment: moment)
-                for id in missing.sorted() { update(id, cause: event.position, moment: moment) { $0.missedSnapshot(step: step) } }
+                guard let feed = batchFeeds[batch] else { return }
+                appliedSnapshots.append((feed, event.position, moment))
+                snapshotApplied(feed: feed, cause: event.position, moment: moment)
             default: break
             }
         } else if type.hasPrefix("admin.") {
@@ -76,6 +79,14 @@ public struct DesiredState: Sendable {
             guard case .fired(let effect) = try ScheduleEvent.decode(type: event.type, payload: event.payload) else { return }
             advance(to: max(moment, effect.now))
         }
+    }
+
+    /// An applied batch of `feed`: every worker missing from it counts one more snapshot missed.
+    public mutating func snapshotApplied(feed: String, cause: JournalPosition, moment: Timestamp) {
+        advance(to: moment)
+        guard let missing = absentees[feed] else { return }
+        let step = WorkerProjection.Step(rules: rules, cause: cause, moment: moment)
+        for id in missing.sorted() { update(id, cause: cause, moment: moment) { $0.missedSnapshot(step: step) } }
     }
 
     /// Fires everything due by `instant`; returns what fired, worker by worker.
@@ -123,14 +134,15 @@ public struct DesiredState: Sendable {
 
     /// Runs `body` on worker `id`, then schedules their next moment and traces what changed.
     private mutating func update(_ id: EmployeeID, cause: JournalPosition?, moment: Timestamp, _ body: (inout WorkerProjection) -> Void) {
-        guard var projection = workers[id] else { return }
-        let before = projection.user
-        body(&projection)
-        let after = projection.user
-        workers[id] = projection
+        guard workers[id] != nil else { return }
+        let traced = tracing == id
+        let before = traced ? workers[id]!.user : nil
+        // In place: a copy would make every nested map copy itself on the first change.
+        body(&workers[id]!)
         dirtyWorkers.insert(id)
-        if let due = projection.nextDue { timers.insert(due.at, id) }
-        if tracing == id, before != after {
+        if let due = workers[id]!.nextDue { timers.insert(due.at, id) }
+        let after = traced ? workers[id]!.user : nil
+        if traced, before != after {
             let changes = LMSChange.changes(from: before, to: after)
             if !changes.isEmpty {
                 let traced = cause ?? Self.cause(of: changes) ?? position
@@ -156,6 +168,7 @@ public struct DesiredState: Sendable {
     public mutating func markSaved() {
         dirtyWorkers.removeAll(keepingCapacity: true)
         dirtyBatches.removeAll(keepingCapacity: true)
+        appliedSnapshots.removeAll(keepingCapacity: true)
     }
 
     /// The cause named by a timer's changes.

@@ -28,6 +28,8 @@ public final class ProjectionStore: Sendable {
     let workers: Database
     let batches: Database
     let snapshots: Database
+    /// Applied batches by feed: `feed 0x00 position` to the recorded time.
+    let applied: Database
 
     static let formatVersion: UInt8 = 1
 
@@ -43,13 +45,14 @@ public final class ProjectionStore: Sendable {
         path = root + "/" + rules.version.prefix(16)
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var configuration = Environment.Configuration(path: path)
-        configuration.databases = ["meta", "workers", "batches", "snapshots"]
+        configuration.databases = ["meta", "workers", "batches", "snapshots", "applied"]
         configuration.initialMapSize = 64 << 20
         environment = try Environment(configuration)
         meta = environment.database("meta")
         workers = environment.database("workers")
         batches = environment.database("batches")
         snapshots = environment.database("snapshots")
+        applied = environment.database("applied")
         let stored = try environment.read { txn in try txn.value(meta, key: Array("rules".utf8)) }
         if let stored {
             guard String(decoding: stored, as: UTF8.self) == rules.version else {
@@ -115,6 +118,9 @@ public final class ProjectionStore: Sendable {
                 guard let feed = state.batchFeeds[batch] else { continue }
                 try txn.put(batches, key: Array(batch.utf8), value: Array(feed.utf8))
             }
+            for (feed, position, at) in state.appliedSnapshots {
+                try txn.put(applied, key: Self.appliedKey(feed, position), value: UInt64(bitPattern: at.rawValue).bigEndianBytes)
+            }
             try txn.put(meta, key: Array("position".utf8), value: state.position.rawValue.bigEndianBytes)
             try txn.put(meta, key: Array("clock".utf8), value: UInt64(bitPattern: state.clock.rawValue).bigEndianBytes)
             if let snapshot { try txn.put(snapshots, key: state.position.rawValue.bigEndianBytes, value: snapshot) }
@@ -142,6 +148,10 @@ public final class ProjectionStore: Sendable {
         let stored = try checkpoint
         if pending > 0 || state.position != stored { try save(&state) }
         return state
+    }
+
+    static func appliedKey(_ feed: String, _ position: JournalPosition) -> [UInt8] {
+        Array(feed.utf8) + [0] + position.rawValue.bigEndianBytes
     }
 
     static func number(_ bytes: [UInt8]) -> UInt64 {

@@ -98,9 +98,9 @@ extension WorkerProjection {
         case .pending: employed = user != nil
         case .terminated: employed = termination.map { $0.at > step.moment } ?? false
         }
-        let exclusion = rules.scope.exclusion(of: worker)
-        guard var current = user else {
-            guard employed, exclusion == nil, archived == nil else { return }
+        let inScope = rules.scope.admits(worker)
+        guard let current = user?.status else {
+            guard employed, inScope, archived == nil else { return }
             let reactivation = rehirePending
             rehirePending = false
             user = LMSUser(
@@ -118,16 +118,17 @@ extension WorkerProjection {
         } else if !employed {
             status = .deactivated
             reason = worker.status == .terminated ? "termination" : "status"
-        } else if exclusion != nil {
+        } else if !inScope {
             status = .deactivated
             reason = "scope"
         } else {
             status = .active
         }
-        if status != current.status {
-            current.status = status
-            current.statusProvenance = step.provenance(status == .active && rehirePending ? "rehire" : reason)
-            user = current
+        // The user is changed in place, field by field, only where it differs: a copy would
+        // make its maps copy themselves on every event.
+        if status != current {
+            user!.status = status
+            user!.statusProvenance = step.provenance(status == .active && rehirePending ? "rehire" : reason)
             if status == .active, rehirePending {
                 rehirePending = false
                 fireHireTriggers(step, rehire: true)
@@ -138,33 +139,31 @@ extension WorkerProjection {
 
     /// Names, email, user name and groups from the worker as the rules say.
     private mutating func refreshProfile(_ step: Step) {
-        guard var current = user else { return }
+        guard user != nil else { return }
         let rules = step.rules
-        switch rules.names {
-        case .preferred:
-            current.firstName = worker.displayFirstName
-            current.lastName = worker.displayLastName
-        case .legal:
-            current.firstName = worker.legalFirstName
-            current.lastName = worker.legalLastName
-        }
-        current.email = worker.email
-        switch rules.userName {
-        case .email: current.userName = worker.email ?? worker.id.rawValue
-        case .employeeID: current.userName = worker.id.rawValue
-        }
-        var wanted: [String: String] = [:]
-        var unmapped: [String: String] = [:]
+        let (first, last) =
+            rules.names == .preferred ? (worker.displayFirstName, worker.displayLastName) : (worker.legalFirstName, worker.legalLastName)
+        if user!.firstName != first { user!.firstName = first }
+        if user!.lastName != last { user!.lastName = last }
+        if user!.email != worker.email { user!.email = worker.email }
+        let userName = rules.userName == .email ? worker.email ?? worker.id.rawValue : worker.id.rawValue
+        if user!.userName != userName { user!.userName = userName }
+        // Few mappings: small arrays, no maps made per event.
+        var wanted: [(group: String, rule: String)] = []
+        var unmapped: [(rule: String, value: String)] = []
         for mapping in rules.groups {
             switch mapping.outcome(for: worker) {
-            case .group(let name): if wanted[name] == nil { wanted[name] = mapping.id }
-            case .unmapped(let value): unmapped[mapping.id] = value
+            case .group(let name): if !wanted.contains(where: { $0.group == name }) { wanted.append((name, mapping.id)) }
+            case .unmapped(let value): unmapped.append((mapping.id, value))
             case .none: break
             }
         }
-        current.unmapped = unmapped
-        for group in current.groups.keys where wanted[group] == nil { current.groups[group] = nil }
-        for (group, rule) in wanted where current.groups[group] == nil { current.groups[group] = step.provenance(rule) }
-        user = current
+        if user!.unmapped.count != unmapped.count || unmapped.contains(where: { user!.unmapped[$0.rule] != $0.value }) {
+            user!.unmapped = Dictionary(unmapped, uniquingKeysWith: { first, _ in first })
+        }
+        if user!.groups.count != wanted.count || wanted.contains(where: { user!.groups[$0.group] == nil }) {
+            for group in user!.groups.keys where !wanted.contains(where: { $0.group == group }) { user!.groups[group] = nil }
+            for (group, rule) in wanted where user!.groups[group] == nil { user!.groups[group] = step.provenance(rule) }
+        }
     }
 }

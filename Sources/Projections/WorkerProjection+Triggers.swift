@@ -66,11 +66,10 @@ extension WorkerProjection {
 
     /// Assigns `trigger`'s course, due `dueDays` after the step's local date in the worker's zone.
     mutating func assign(_ trigger: AssignmentTrigger, _ step: Step, replacing: Bool) {
-        guard var current = user else { return }
-        if current.assignments[trigger.course] != nil, !replacing { return }
+        guard user != nil else { return }
+        if user!.assignments[trigger.course] != nil, !replacing { return }
         let zone = TimeZone(identifier: worker.timeZone) ?? TimeZone(identifier: "UTC")!
         let due = trigger.dueDays.map { LocalDate.at(step.moment, in: zone).adding(days: $0) }
-        current.assignments[trigger.course] = Assignment(course: trigger.course, due: due, provenance: step.provenance(trigger.id))
-        user = current
+        user!.assignments[trigger.course] = Assignment(course: trigger.course, due: due, provenance: step.provenance(trigger.id))
     }
 }

@@ -24,6 +24,6 @@ public struct Scope: Sendable, Equatable {
 
     /// True when `worker` is in scope.
     public func admits(_ worker: Worker) -> Bool {
-        exclusion(of: worker) == nil
+        include.allSatisfy { $0.holds(for: worker) } && !exclude.contains { $0.holds(for: worker) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Workforce
 
 /// A test of one attribute of a worker: its value is one of a list, or matches a pattern.
@@ -12,11 +13,21 @@ public struct WorkerCondition: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var attribute: WorkerAttribute
-    public var matcher: Matcher
+    public var matcher: Matcher {
+        didSet { folded = Self.foldedValues(of: matcher) }
+    }
+    /// The values of a `oneOf` matcher as comparisons see them, made once.
+    private var folded: Set<String>
 
     public init(_ attribute: WorkerAttribute, _ matcher: Matcher) {
         self.attribute = attribute
         self.matcher = matcher
+        self.folded = Self.foldedValues(of: matcher)
+    }
+
+    private static func foldedValues(of matcher: Matcher) -> Set<String> {
+        guard case .oneOf(let values) = matcher else { return [] }
+        return Set(values.map(fold))
     }
 
     /// True when `worker`'s attribute passes the test. An empty value passes no test.
@@ -28,9 +39,8 @@ public struct WorkerCondition: Sendable, Equatable, CustomStringConvertible {
     public func holds(forValue value: String?) -> Bool {
         guard let value else { return false }
         switch matcher {
-        case .oneOf(let values):
-            let folded = Self.fold(value)
-            return values.contains { Self.fold($0) == folded }
+        case .oneOf:
+            return folded.contains(Self.fold(value))
         case .pattern(let pattern):
             return pattern.matches(value)
         }
@@ -45,7 +55,18 @@ public struct WorkerCondition: Sendable, Equatable, CustomStringConvertible {
 
     /// `text` as comparisons see it: trimmed and lower-cased.
     public static func fold(_ text: String) -> String {
-        text.trimmingCharacters(in: .whitespaces).lowercased()
+        // Most HR codes and titles are ASCII: when there is nothing to trim or lower, no copy.
+        var plain = true
+        for byte in text.utf8 where (0x41...0x5A).contains(byte) || byte >= 0x80 {
+            plain = false
+            break
+        }
+        if plain, let first = text.utf8.first, let last = text.utf8.last, first > 0x20, last > 0x20 { return text }
+        let scalars = text.unicodeScalars
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(scalars[start...end]).lowercased()
     }
 }
 
@@ -56,6 +77,9 @@ public struct WorkerCondition: Sendable, Equatable, CustomStringConvertible {
 public final class ValuePattern: @unchecked Sendable, Equatable {
     public let source: String
     private let expression: NSRegularExpression
+    /// Answers already given: HR values (titles, codes) repeat across a whole workforce, and a
+    /// replay asks about the same few hundred millions of times.
+    private let answers = Mutex<[String: Bool]>([:])
 
     /// Compiles `source`; throws when it is not a valid regular expression.
     public init(_ source: String) throws {
@@ -64,7 +88,13 @@ public final class ValuePattern: @unchecked Sendable, Equatable {
     }
 
     public func matches(_ text: String) -> Bool {
-        expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        if let known = answers.withLock({ $0[text] }) { return known }
+        let answer = expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        answers.withLock { answers in
+            if answers.count >= 100_000 { answers.removeAll(keepingCapacity: true) }
+            answers[text] = answer
+        }
+        return answer
     }
 
     public static func == (lhs: ValuePattern, rhs: ValuePattern) -> Bool { lhs.source == rhs.source }

@@ -64,6 +64,23 @@ import Workforce
         }
     }
 
+    @Test func oneWorkersAsOfFromTheirOwnEventsEqualsAFullReplay() throws {
+        let scenario = try Scenario()
+        let store = try ProjectionStore(root: scenario.directory.child("store"), rules: scenario.rules)
+        try story(scenario, catchingUp: store)
+        for time in [
+            "2026-11-02T09:00:01Z", "2026-11-05T12:00:00Z", "2026-11-07T02:00:00Z", "2026-11-08T02:00:00Z", "2026-11-09T02:00:00Z",
+            "2026-11-10T10:00:00Z", "2026-11-12T10:00:00Z", "2026-11-20T00:00:00Z", "2026-11-30T13:00:00Z", "2026-12-02T00:00:00Z",
+        ] {
+            let replayed = try Replay(asOf: instant(time)).run(scenario.journal, rules: scenario.rules)
+            for id in ["E1", "E2", "C1", "S1"].map(EmployeeID.init(rawValue:)) {
+                let alone = try store.worker(id, asOf: instant(time), journal: scenario.journal)
+                #expect(alone?.user == replayed.workers[id]?.user, "\(id) as of \(time)")
+                #expect(alone?.worker == replayed.workers[id]?.worker, "\(id) as of \(time)")
+            }
+        }
+    }
+
     @Test func asOfBeforeAndAfterAChangeDiffersByExactlyThatChange() throws {
         let scenario = try Scenario()
         try story(scenario)

@@ -1,0 +1,195 @@
+import ArgumentParser
+import FeedGenerator
+import Foundation
+import Ingestion
+import Journal
+import Projections
+import Rules
+import Workforce
+
+/// `roster-bench projections`: rebuilding the LMS desired state from a journal of a million HR
+/// events, and answering as-of queries, beside a plain read of the same events.
+struct ProjectionBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "projections",
+        abstract: "Measure a projection rebuild, one worker's state as of an instant, and the whole population as of an instant.",
+        discussion: """
+            A generated company is ingested night after night (new hires, leavers, promotions, transfers, 10% of rows \
+            changed) until the journal holds the events asked for (not timed). Then, timed: a plain read of every \
+            event (the baseline), a rebuild of the projection store from scratch (decode, fold under realistic rules, \
+            write), one worker's state as of random instants, and the whole population as of random instants.
+            """
+    )
+
+    @Option(help: "Workers in the company.")
+    var workers: Int = 100_000
+
+    @Option(help: "Events in the journal, at least.")
+    var events: Int = 1_000_000
+
+    @Option(help: "Runs; the report gives each and the median.")
+    var runs: Int = 3
+
+    @Option(help: "One-worker queries a run.")
+    var queries: Int = 1_000
+
+    @Option(help: ArgumentHelp("Write the figures into this markdown file, between its bench markers.", valueName: "FILE"))
+    var report: String?
+
+    struct Figures {
+        var events: Int
+        var readSeconds: Double
+        var foldSeconds: Double
+        var rebuildSeconds: Double
+        var workerP50: Double
+        var workerP99: Double
+        var workerMax: Double
+        var populationMax: Double
+        var populationWorkers: Int
+
+        var rebuildRate: Double { Double(events) / rebuildSeconds }
+        var readRate: Double { Double(events) / readSeconds }
+    }
+
+    static let rules = RuleSet(
+        version: String(repeating: "b", count: 64), text: "(benchmark rules)",
+        scope: Scope(include: [WorkerCondition(.employmentType, .oneOf(["full_time", "part_time", "intern"]))]),
+        groups: [
+            GroupMapping(id: "departments", attribute: .field(.departmentName), table: Dictionary(uniqueKeysWithValues: Names.departments.map { ($0.name, "Dept: \($0.name)") })),
+            GroupMapping(id: "locations", attribute: .field(.location), table: [:], unmapped: .useValue, prefix: "Office "),
+        ],
+        triggers: [
+            AssignmentTrigger(id: "onboarding", on: .hire(reassignOnRehire: false), course: "Onboarding_Path", dueDays: 14),
+            AssignmentTrigger(id: "leadership", on: .change(WorkerCondition(.field(.jobTitle), .pattern(try! ValuePattern("manager|director|head")))), course: "Leadership_101", dueDays: 30),
+            AssignmentTrigger(id: "nyc-compliance", on: .transfer(locations: ["NYC"]), course: "NY_Harassment_Prevention", dueDays: 30),
+            AssignmentTrigger(id: "benefits", on: .conversion(from: [.contractor], to: [.fullTime, .partTime]), course: "Benefits_Enrolment", dueDays: 7),
+            AssignmentTrigger(id: "welcome-back", on: .rehire, course: "Welcome_Back", dueDays: 7),
+        ])
+
+    func run() throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("roster-bench-projections-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        FileHandle.standardError.write(Data("writing a journal of \(events) events for \(workers) workers (not timed)\n".utf8))
+        let journal = try makeJournal(at: scratch + "/journal")
+        var results: [Figures] = []
+        for run in 1...max(1, runs) {
+            FileHandle.standardError.write(Data("run \(run) of \(runs)\n".utf8))
+            results.append(try measure(journal, scratch: scratch + "/run-\(run)"))
+        }
+        let median = results.sorted { $0.rebuildSeconds < $1.rebuildSeconds }[results.count / 2]
+        print(String(
+            format: "%d events: fold in memory %.2f s, rebuild %.2f s (%.0f events/s), plain read %.2f s (%.0f events/s); one worker as of an instant p50 %.3f ms, p99 %.3f ms; %d workers as of an instant %.3f s at most",
+            median.events, median.foldSeconds, median.rebuildSeconds, median.rebuildRate, median.readSeconds, median.readRate, median.workerP50 * 1000,
+            median.workerP99 * 1000, median.populationWorkers, median.populationMax))
+        if let report { try write(results, median: median, into: report) }
+    }
+
+    /// Night after night of a generated company, ingested until the journal is big enough.
+    func makeJournal(at path: String) throws -> Journal {
+        let journal = try Journal(path: path, createIfMissing: true)
+        var thresholds = SafetyThresholds()
+        thresholds.terminations = .init()
+        thresholds.absences = .init()
+        thresholds.rowDropPercent = nil
+        let ingestor = Ingestor(journal: journal, store: ReceivedFileStore(directory: path + "-received"), thresholds: thresholds)
+        var feed = FeedConfiguration(name: "nightly", kind: .csvSnapshot)
+        feed.locationTimeZones = Dictionary(uniqueKeysWithValues: Names.locations.map { ($0.code, $0.zone) })
+        var company = GeneratedCompany(size: workers, today: LocalDate(year: 2024, month: 1, day: 2)!, seed: 42)
+        var history = WorkforceHistory()
+        var night = 0
+        while journal.head.rawValue < UInt64(events) {
+            if night > 0 {
+                company.advanceDay()
+                _ = company.changeRows(fraction: 0.1, seed: UInt64(night))
+            }
+            _ = try ingestor.ingest(company.snapshot(), file: "night-\(night).csv", feed: feed, history: &history)
+            night += 1
+        }
+        return journal
+    }
+
+    func measure(_ journal: Journal, scratch: String) throws -> Figures {
+        let clock = ContinuousClock()
+        // Baseline: every event read and decompressed, its payload touched.
+        var start = clock.now
+        var count = 0
+        var bytes = 0
+        try journal.read { snapshot in
+            try snapshot.forEachEvent { event in
+                count += 1
+                bytes &+= event.payload.count
+                return true
+            }
+        }
+        let read = clock.now - start
+
+        start = clock.now
+        let folded = try Replay(now: nil).run(journal, rules: Self.rules)
+        let fold = clock.now - start
+        guard folded.workers.count >= workers else { throw ValidationError("the fold holds \(folded.workers.count) workers") }
+
+        start = clock.now
+        let store = try ProjectionStore(root: scratch, rules: Self.rules)
+        let live = try store.catchUp(journal)
+        let rebuild = clock.now - start
+        guard live.workers.count >= workers else { throw ValidationError("the rebuild holds \(live.workers.count) workers") }
+
+        // As-of instants spread over the journal's recorded times.
+        let first = try journal.read { try $0.event(at: JournalPosition(1)) }!.recordedAt
+        let last = try journal.read { try $0.event(at: journal.head) }!.recordedAt
+        var random = SplitMix64(seed: 5)
+        func instant() -> Timestamp {
+            Timestamp(rawValue: first.rawValue + Int64(random.next() % UInt64(max(1, last.rawValue - first.rawValue + 1))))
+        }
+        let ids = live.workers.keys.sorted()
+        var timings: [Double] = []
+        for _ in 0..<queries {
+            let id = ids[Int(random.next() % UInt64(ids.count))]
+            let at = instant()
+            start = clock.now
+            _ = try store.worker(id, asOf: at, journal: journal)
+            timings.append((clock.now - start).seconds)
+        }
+        timings.sort()
+        var population: [Double] = []
+        var populationWorkers = 0
+        for _ in 0..<5 {
+            let at = instant()
+            start = clock.now
+            var state = try store.state(asOf: at, journal: journal, live: live)
+            state.advance(to: at)
+            population.append((clock.now - start).seconds)
+            populationWorkers = max(populationWorkers, state.workers.count)
+        }
+        return Figures(
+            events: count, readSeconds: read.seconds, foldSeconds: fold.seconds, rebuildSeconds: rebuild.seconds, workerP50: timings[timings.count / 2],
+            workerP99: timings[min(timings.count - 1, timings.count * 99 / 100)], workerMax: timings.last ?? 0,
+            populationMax: population.max() ?? 0, populationWorkers: populationWorkers)
+    }
+
+    func write(_ results: [Figures], median: Figures, into path: String) throws {
+        let start = "<!-- bench:projections:start -->"
+        let end = "<!-- bench:projections:end -->"
+        guard var text = try? String(contentsOfFile: path, encoding: .utf8), let lower = text.range(of: start), let upper = text.range(of: end) else {
+            throw ValidationError("\(path) lacks the markers \(start) and \(end)")
+        }
+        func row(_ label: String, _ figures: Figures) -> String {
+            String(
+                format: "| %@ | %.2f | %.0f | %.2f | %.0f | %.2f | %.3f | %.3f | %.3f | %.3f |", label, figures.rebuildSeconds, figures.rebuildRate,
+                figures.readSeconds, figures.readRate, figures.rebuildSeconds / figures.readSeconds, figures.workerP50 * 1000,
+                figures.workerP99 * 1000, figures.workerMax * 1000, figures.populationMax)
+        }
+        var lines = [
+            "Measured \(Timestamp.now().iso8601.prefix(10)) on \(ProcessInfo.processInfo.activeProcessorCount) cores: "
+                + "`roster-bench projections --workers \(workers) --events \(events) --runs \(results.count)`; "
+                + "\(median.events) events, \(median.populationWorkers) workers; \(queries) one-worker queries and 5 whole-population queries a run.",
+            "",
+            "| run | rebuild (s) | rebuild (events/s) | baseline: plain read (s) | read (events/s) | rebuild / read | one worker p50 (ms) | p99 (ms) | max (ms) | population as of, max (s) |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for (index, figures) in results.enumerated() { lines.append(row("\(index + 1)", figures)) }
+        if results.count > 1 { lines.append(row("median", median)) }
+        text.replaceSubrange(lower.upperBound..<upper.lowerBound, with: "\n" + lines.joined(separator: "\n") + "\n")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}

@@ -1,0 +1,49 @@
+import Rules
+import Testing
+import Workforce
+
+@Suite struct RulesTests {
+    let worker = Worker(
+        id: EmployeeID(rawValue: "E1"), legalFirstName: "Ada", legalLastName: "Lovelace", jobTitle: "  Engineering MANAGER ",
+        departmentName: "Información Técnica", location: "LON", employmentType: .partTime, custom: ["union": "Yes"])
+
+    @Test func valuesCompareIgnoringCaseAndSurroundingSpace() throws {
+        #expect(WorkerCondition.fold("Full_Time") == "full_time")
+        #expect(WorkerCondition.fold("\u{00A0} Información Técnica\t") == "información técnica")
+        #expect(WorkerCondition.fold("ÉCOLE") == "école")
+        #expect(WorkerCondition.fold("   ") == "")
+        #expect(WorkerCondition(.field(.jobTitle), .oneOf(["engineering manager"])).holds(for: worker))
+        #expect(WorkerCondition(.field(.departmentName), .oneOf(["INFORMACIÓN TÉCNICA"])).holds(for: worker))
+        #expect(WorkerCondition(.custom("union"), .oneOf(["yes"])).holds(for: worker))
+        #expect(!WorkerCondition(.custom("missing"), .oneOf(["yes"])).holds(for: worker))
+        #expect(WorkerCondition(.field(.jobTitle), .pattern(try ValuePattern("manager$|director"))).holds(forValue: "Sales Manager"))
+        #expect(!WorkerCondition(.field(.jobTitle), .pattern(try ValuePattern("^manager"))).holds(forValue: "Sales Manager"))
+    }
+
+    @Test func scopeTakesWhatEveryIncludeAndNoExcludeHolds() {
+        let scope = Scope(
+            include: [WorkerCondition(.employmentType, .oneOf(["full_time", "part_time"]))],
+            exclude: [WorkerCondition(.field(.location), .oneOf(["NYC"]))])
+        #expect(scope.admits(worker))
+        var contractor = worker
+        contractor.employmentType = .contractor
+        #expect(!scope.admits(contractor))
+        #expect(scope.exclusion(of: contractor)?.contains("employment_type is contractor") == true)
+        var newYork = worker
+        newYork.location = "nyc"
+        #expect(scope.exclusion(of: newYork) == "scope.exclude: location in [NYC]")
+        #expect(Scope().admits(contractor))
+    }
+
+    @Test func mappingTablesReportWhatTheyDoNotList() {
+        let departments = GroupMapping(id: "d", attribute: .field(.departmentName), table: ["información técnica": "IT Dept"])
+        #expect(departments.outcome(for: worker) == .group("IT Dept"))
+        var finance = worker
+        finance.departmentName = "Finance"
+        #expect(departments.outcome(for: finance) == .unmapped("Finance"))
+        finance.departmentName = nil
+        #expect(departments.outcome(for: finance) == GroupMapping.Outcome.none)
+        let offices = GroupMapping(id: "o", attribute: .field(.location), table: [:], unmapped: .useValue, prefix: "Office ")
+        #expect(offices.outcome(for: worker) == .group("Office LON"))
+    }
+}
