@@ -10,7 +10,10 @@ import Workforce
 /// its own due time; `schedule.fired.v1` events and ``advance(to:)`` move the clock further.
 public struct DesiredState: Sendable {
     public let rules: RuleSet
-    public private(set) var workers: [EmployeeID: WorkerProjection] = [:]
+    /// Every worker's projection, in the order first seen; `slots` finds one by ID. An array,
+    /// so a step mutates its element in place (a dictionary's value would be copied).
+    private var projections: [WorkerProjection] = []
+    private var slots: [EmployeeID: Int] = [:]
     /// The latest moment the fold has reached.
     public private(set) var clock = Timestamp(rawValue: 0)
     /// The last journal event folded.
@@ -41,9 +44,28 @@ public struct DesiredState: Sendable {
         public var changes: [LMSChange]
     }
 
+    /// The projection of worker `id`, if the journal has told of them.
+    public subscript(worker id: EmployeeID) -> WorkerProjection? {
+        slots[id].map { projections[$0] }
+    }
+
+    /// How many workers the journal has told of.
+    public var workerCount: Int { projections.count }
+
+    /// Every worker's projection, by employee ID (a copy of them all: not for hot paths).
+    public var workers: [EmployeeID: WorkerProjection] {
+        Dictionary(uniqueKeysWithValues: projections.map { ($0.worker.id, $0) })
+    }
+
+    /// Every worker's projection, in the order first seen.
+    public var allProjections: [WorkerProjection] { projections }
+
     /// The LMS users, by employee ID.
     public var users: [EmployeeID: LMSUser] {
-        workers.compactMapValues(\.user)
+        var users: [EmployeeID: LMSUser] = [:]
+        users.reserveCapacity(projections.count)
+        for projection in projections { if let user = projection.user { users[projection.worker.id] = user } }
+        return users
     }
 
     /// Folds one recorded event. `moment` is when it happens for the fold: its recorded time
@@ -95,7 +117,7 @@ public struct DesiredState: Sendable {
         if instant > clock { clock = instant }
         var fired: [(id: EmployeeID, effect: ScheduledEffect)] = []
         while let earliest = timers.earliest, earliest <= instant, let (_, id) = timers.popEarliest() {
-            guard let due = workers[id]?.nextDue, due.at <= instant else { continue }
+            guard let slot = slots[id], let due = projections[slot].nextDue, due.at <= instant else { continue }
             let rules = self.rules
             var effects: [ScheduledEffect] = []
             update(id, cause: nil, moment: due.at) { effects = $0.fireDue(upTo: instant, rules: rules) }
@@ -108,8 +130,8 @@ public struct DesiredState: Sendable {
     /// query ends each worker at the end of the date in their own time zone).
     public mutating func advance(each cutoff: (WorkerProjection) -> Timestamp) {
         let rules = self.rules
-        for id in workers.keys.sorted() {
-            let until = cutoff(workers[id]!)
+        for id in slots.keys.sorted() {
+            let until = cutoff(projections[slots[id]!])
             update(id, cause: nil, moment: until) { _ = $0.fireDue(upTo: until, rules: rules) }
         }
     }
@@ -120,11 +142,12 @@ public struct DesiredState: Sendable {
         case .absent(let feed, _): absentees[feed, default: []].insert(id)
         case .returned(let feed, _): absentees[feed]?.remove(id)
         case .terminated, .rehired:
-            if let feed = workers[id]?.absence?.feed { absentees[feed]?.remove(id) }
+            if let slot = slots[id], let feed = projections[slot].absence?.feed { absentees[feed]?.remove(id) }
         default: break
         }
-        if case .hired(let worker) = event, workers[id] == nil {
-            workers[id] = WorkerProjection(hired: worker, effectiveAt: effectiveAt, step: step)
+        if case .hired(let worker) = event, slots[id] == nil {
+            slots[id] = projections.count
+            projections.append(WorkerProjection(hired: worker, effectiveAt: effectiveAt, step: step))
             dirtyWorkers.insert(id)
             update(id, cause: cause, moment: moment) { $0.settle(step, rule: "hire") }
             return
@@ -134,14 +157,14 @@ public struct DesiredState: Sendable {
 
     /// Runs `body` on worker `id`, then schedules their next moment and traces what changed.
     private mutating func update(_ id: EmployeeID, cause: JournalPosition?, moment: Timestamp, _ body: (inout WorkerProjection) -> Void) {
-        guard workers[id] != nil else { return }
+        guard let slot = slots[id] else { return }
         let traced = tracing == id
-        let before = traced ? workers[id]!.user : nil
+        let before = traced ? projections[slot].user : nil
         // In place: a copy would make every nested map copy itself on the first change.
-        body(&workers[id]!)
+        body(&projections[slot])
         dirtyWorkers.insert(id)
-        if let due = workers[id]!.nextDue { timers.insert(due.at, id) }
-        let after = traced ? workers[id]!.user : nil
+        if let due = projections[slot].nextDue { timers.insert(due.at, id) }
+        let after = traced ? projections[slot].user : nil
         if traced, before != after {
             let changes = LMSChange.changes(from: before, to: after)
             if !changes.isEmpty {
@@ -154,7 +177,12 @@ public struct DesiredState: Sendable {
     /// Puts back a worker read from a store, with its absence and next moment.
     mutating func restore(_ projection: WorkerProjection) {
         let id = projection.worker.id
-        workers[id] = projection
+        if let slot = slots[id] {
+            projections[slot] = projection
+        } else {
+            slots[id] = projections.count
+            projections.append(projection)
+        }
         if let absence = projection.absence, projection.archived == nil { absentees[absence.feed, default: []].insert(id) }
         if let due = projection.nextDue { timers.insert(due.at, id) }
     }
@@ -183,3 +211,4 @@ public struct DesiredState: Sendable {
         return nil
     }
 }
+

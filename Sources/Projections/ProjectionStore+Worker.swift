@@ -14,7 +14,7 @@ extension ProjectionStore {
         var last = JournalPosition.start
         /// Applied snapshots of the feed the worker is missing from, after `last` and before `limit`.
         func missedSnapshots(before limit: JournalPosition?) throws {
-            guard let feed = state.workers[id]?.absence?.feed, state.workers[id]?.archived == nil else { return }
+            guard let feed = state[worker: id]?.absence?.feed, state[worker: id]?.archived == nil else { return }
             let entries: [(JournalPosition, Timestamp)] = try environment.read { txn in
                 try txn.withCursor(applied) { cursor in
                     var found: [(JournalPosition, Timestamp)] = []
@@ -34,7 +34,7 @@ extension ProjectionStore {
             for (position, at) in entries {
                 state.snapshotApplied(feed: feed, cause: position, moment: at)
                 last = position
-                if state.workers[id]?.absence == nil || state.workers[id]?.archived != nil { return }
+                if state[worker: id]?.absence == nil || state[worker: id]?.archived != nil { return }
             }
         }
         for event in events where event.recordedAt <= instant {
@@ -44,6 +44,6 @@ extension ProjectionStore {
         }
         try missedSnapshots(before: nil)
         state.advance(to: instant)
-        return state.workers[id]
+        return state[worker: id]
     }
 }

@@ -111,7 +111,7 @@ public final class ProjectionStore: Sendable {
             state.position.rawValue / snapshotInterval > previous.rawValue / snapshotInterval ? try Self.snapshotBytes(of: state) : nil
         try environment.write { txn in
             for id in state.dirtyWorkers.sorted() {
-                guard let projection = state.workers[id] else { continue }
+                guard let projection = state[worker: id] else { continue }
                 try txn.put(workers, key: Array(id.rawValue.utf8), value: projection.encoded())
             }
             for batch in state.dirtyBatches.sorted() {
@@ -204,13 +204,13 @@ extension ProjectionStore {
 
     /// A snapshot: the state's position and clock, its batches and every worker, zstd-compressed.
     static func snapshotBytes(of state: DesiredState) throws -> [UInt8] {
-        var writer = ByteWriter(capacity: state.workers.count * 256)
+        var writer = ByteWriter(capacity: state.workerCount * 256)
         writer.u64(state.position.rawValue)
         writer.i64(state.clock.rawValue)
         writer.stringMap(state.batchFeeds)
-        writer.varint(UInt64(state.workers.count))
-        for id in state.workers.keys.sorted() {
-            let record = state.workers[id]!.encoded()
+        writer.varint(UInt64(state.workerCount))
+        for projection in state.allProjections.sorted(by: { $0.worker.id < $1.worker.id }) {
+            let record = projection.encoded()
             writer.varint(UInt64(record.count))
             writer.raw(record)
         }

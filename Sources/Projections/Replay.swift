@@ -49,7 +49,7 @@ public struct Replay: Sendable {
             }
         }
         if let date = effectiveAt {
-            state.advance { projection in Self.end(of: date, in: TimeZone(identifier: projection.worker.timeZone) ?? .gmt) }
+            state.advance { projection in Self.end(of: date, in: Zones.named(projection.worker.timeZone) ?? .gmt) }
         } else if let until = asOf ?? now {
             state.advance(to: until)
         }
@@ -62,12 +62,12 @@ public struct Replay: Sendable {
             let decoded = try WorkerEvent.decode(type: event.type, payload: event.payload)
         {
             switch decoded {
-            case .hired(let worker), .rehired(let worker): known[id] = TimeZone(identifier: worker.timeZone)
-            case .changed(.timeZone, _, let new): if let new { known[id] = TimeZone(identifier: new) }
+            case .hired(let worker), .rehired(let worker): known[id] = Zones.named(worker.timeZone)
+            case .changed(.timeZone, _, let new): if let new { known[id] = Zones.named(new) }
             default: break
             }
         }
-        return known[id] ?? state.workers[id].flatMap { TimeZone(identifier: $0.worker.timeZone) } ?? .gmt
+        return known[id] ?? state[worker: id].flatMap { Zones.named($0.worker.timeZone) } ?? .gmt
     }
 
     /// The end of `date` in `zone`: the start of the next day.

@@ -23,7 +23,7 @@ extension WorkerProjection {
                 activation = Pending(at: Self.activationMoment(of: worker, effectiveAt: nil, step: step), cause: step.cause)
             }
             if field == .terminationDate, worker.status == .terminated, termination != nil, let date = worker.terminationDate,
-                let zone = TimeZone(identifier: worker.timeZone)
+                let zone = Zones.named(worker.timeZone)
             {
                 termination = Pending(at: date.start(in: zone), cause: step.cause)
             }

@@ -24,7 +24,7 @@ extension WorkerProjection {
     /// True when the step is at most the rules' new-hire window after the hire date (local).
     func isWithinNewHireWindow(_ step: Step) -> Bool {
         guard let window = step.rules.newHireWindowDays, let hired = worker.hireDate else { return true }
-        let zone = TimeZone(identifier: worker.timeZone) ?? TimeZone(identifier: "UTC")!
+        let zone = Zones.namedOrUTC(worker.timeZone)
         return LocalDate.at(step.moment, in: zone).daysSinceEpoch - hired.daysSinceEpoch <= window
     }
 
@@ -68,7 +68,7 @@ extension WorkerProjection {
     mutating func assign(_ trigger: AssignmentTrigger, _ step: Step, replacing: Bool) {
         guard user != nil else { return }
         if user!.assignments[trigger.course] != nil, !replacing { return }
-        let zone = TimeZone(identifier: worker.timeZone) ?? TimeZone(identifier: "UTC")!
+        let zone = Zones.namedOrUTC(worker.timeZone)
         let due = trigger.dueDays.map { LocalDate.at(step.moment, in: zone).adding(days: $0) }
         user!.assignments[trigger.course] = Assignment(course: trigger.course, due: due, provenance: step.provenance(trigger.id))
     }

@@ -57,7 +57,7 @@ public struct WorkerProjection: Sendable, Equatable {
     /// When a worker hired (or rehired) with `effectiveAt` gets their LMS user: the start of the
     /// hire date (as the feed's cut-off set it) less the rules' pre-start days; at once without a date.
     static func activationMoment(of worker: Worker, effectiveAt: Timestamp?, step: Step) -> Timestamp {
-        guard let date = worker.hireDate, let zone = TimeZone(identifier: worker.timeZone) else { return effectiveAt ?? step.moment }
+        guard let date = worker.hireDate, let zone = Zones.named(worker.timeZone) else { return effectiveAt ?? step.moment }
         let midnight = date.start(in: zone)
         let cutoff = effectiveAt.map { $0.rawValue - midnight.rawValue } ?? 0
         let start = date.adding(days: -step.rules.preStartDays).start(in: zone)

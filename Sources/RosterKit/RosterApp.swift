@@ -112,7 +112,7 @@ public struct RosterApp: Sendable {
     public func restore(_ id: EmployeeID, by person: String, reason: String?) throws -> LMSUser {
         let (state, _) = try desiredState(Replay(now: now()))
         guard let user = state.users[id] else {
-            let known = state.workers[id] != nil
+            let known = state[worker: id] != nil
             throw Failure(known ? "\(id) has no LMS user to restore (never provisioned)" : "there is no worker \(id); `roster workers` lists them")
         }
         guard user.status == .archived else {

@@ -66,8 +66,28 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     }
 
     /// The instant this date reaches `cutoff` (local midnight by default) in `zone`. When the
-    /// zone skips that time (a daylight-saving jump), the first instant after it.
+    /// zone skips that time (a daylight-saving jump), the same time after the jump (a midnight
+    /// skipped becomes 01:00); when it passes it twice (clocks going back), the first time.
+    ///
+    /// Worked out from the zone's UTC offsets rather than a `Calendar` (which costs more to make
+    /// than the rest of a replay's step); ``startByCalendar(in:cutoff:)`` is the oracle in tests.
     public func start(in zone: TimeZone, cutoff: LocalTime = .midnight) -> Timestamp {
+        let local = Int64(daysSinceEpoch) * 86_400 + Int64(cutoff.hour * 3600 + cutoff.minute * 60)
+        func offset(_ utc: Int64) -> Int64 { Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(utc)))) }
+        // A day either side, the offsets in force around any transition near this time.
+        let before = offset(local - 86_400)
+        let after = offset(local + 86_400)
+        var first: Int64?
+        for candidate in [local - before, local - after] where candidate + offset(candidate) == local {
+            first = min(first ?? candidate, candidate)
+        }
+        if let first { return Timestamp(rawValue: first * 1_000_000) }
+        // In a gap: read with the offset before the jump, as calendars do (02:30 becomes 03:30).
+        return Timestamp(rawValue: (local - before) * 1_000_000)
+    }
+
+    /// ``start(in:cutoff:)`` as Foundation's calendar computes it.
+    func startByCalendar(in zone: TimeZone, cutoff: LocalTime = .midnight) -> Timestamp {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let components = DateComponents(year: year, month: month, day: day, hour: cutoff.hour, minute: cutoff.minute)
@@ -77,10 +97,10 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// The date it is in `zone` at `instant`.
     public static func at(_ instant: Timestamp, in zone: TimeZone) -> LocalDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let parts = calendar.dateComponents([.year, .month, .day], from: instant.date)
-        return LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+        let seconds = instant.rawValue >= 0 ? instant.rawValue / 1_000_000 : (instant.rawValue - 999_999) / 1_000_000
+        let local = seconds + Int64(zone.secondsFromGMT(for: instant.date))
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        return LocalDate(daysSinceEpoch: Int(days))
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool {

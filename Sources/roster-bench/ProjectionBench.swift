@@ -126,13 +126,13 @@ struct ProjectionBench: ParsableCommand {
         start = clock.now
         let folded = try Replay(now: nil).run(journal, rules: Self.rules)
         let fold = clock.now - start
-        guard folded.workers.count >= workers else { throw ValidationError("the fold holds \(folded.workers.count) workers") }
+        guard folded.workerCount >= workers else { throw ValidationError("the fold holds \(folded.workerCount) workers") }
 
         start = clock.now
         let store = try ProjectionStore(root: scratch, rules: Self.rules)
         let live = try store.catchUp(journal)
         let rebuild = clock.now - start
-        guard live.workers.count >= workers else { throw ValidationError("the rebuild holds \(live.workers.count) workers") }
+        guard live.workerCount >= workers else { throw ValidationError("the rebuild holds \(live.workerCount) workers") }
 
         // As-of instants spread over the journal's recorded times.
         let first = try journal.read { try $0.event(at: JournalPosition(1)) }!.recordedAt
@@ -141,7 +141,7 @@ struct ProjectionBench: ParsableCommand {
         func instant() -> Timestamp {
             Timestamp(rawValue: first.rawValue + Int64(random.next() % UInt64(max(1, last.rawValue - first.rawValue + 1))))
         }
-        let ids = live.workers.keys.sorted()
+        let ids = live.allProjections.map(\.worker.id).sorted()
         var timings: [Double] = []
         for _ in 0..<queries {
             let id = ids[Int(random.next() % UInt64(ids.count))]
@@ -159,7 +159,7 @@ struct ProjectionBench: ParsableCommand {
             var state = try store.state(asOf: at, journal: journal, live: live)
             state.advance(to: at)
             population.append((clock.now - start).seconds)
-            populationWorkers = max(populationWorkers, state.workers.count)
+            populationWorkers = max(populationWorkers, state.workerCount)
         }
         return Figures(
             events: count, readSeconds: read.seconds, foldSeconds: fold.seconds, rebuildSeconds: rebuild.seconds, workerP50: timings[timings.count / 2],

@@ -40,7 +40,7 @@ struct StateCommand: ParsableCommand {
         if let id {
             users = users.filter { $0.employeeID.rawValue == id }
             if users.isEmpty {
-                let known = state.workers[EmployeeID(rawValue: id)] != nil
+                let known = state[worker: EmployeeID(rawValue: id)] != nil
                 warn(known ? "\(id) has no LMS user (out of scope, or not started yet)" : "no worker \(id)")
                 throw Exit.failed
             }
@@ -59,7 +59,7 @@ struct StateCommand: ParsableCommand {
         for user in users { print(UserText.describe(user)) }
         guard id == nil else { return }
         let counts = Dictionary(grouping: users, by: \.status).mapValues(\.count)
-        let waiting = state.workers.count - users.count
+        let waiting = state.workerCount - users.count
         print(
             "\(users.count) users: \(counts[.active] ?? 0) active, \(counts[.deactivated] ?? 0) deactivated, \(counts[.archived] ?? 0) archived; "
                 + "\(waiting) workers without a user (out of scope or not started)")

@@ -30,7 +30,7 @@ struct WhyCommand: ParsableCommand {
         let replay = Replay(asOf: try asOf.map(parseInstant), now: app.now())
         let (state, rules) = try failing { try app.desiredState(replay) }
         guard let user = state.users[EmployeeID(rawValue: id)] else {
-            warn(state.workers[EmployeeID(rawValue: id)] == nil ? "no worker \(id)" : "\(id) has no LMS user (out of scope, or not started yet)")
+            warn(state[worker: EmployeeID(rawValue: id)] == nil ? "no worker \(id)" : "\(id) has no LMS user (out of scope, or not started yet)")
             throw Exit.failed
         }
         let folded = thing.lowercased()

@@ -1,7 +1,7 @@
 import Foundation
 import Journal
 import Testing
-import Workforce
+@testable import Workforce
 
 @Suite struct LocalDateTests {
     @Test(arguments: [
@@ -64,5 +64,28 @@ import Workforce
         #expect(EmployeeID(validating: "   ") == nil)
         #expect(EmployeeID(validating: "E1\u{0007}") == nil)
         #expect(EmployeeID(validating: String(repeating: "9", count: 65)) == nil)
+    }
+}
+
+extension LocalDateTests {
+    /// The offset arithmetic agrees with Foundation's calendar on every day of two years, in
+    /// zones with daylight saving at midnight (Santiago, Havana), at 02:00 (New York), at 01:00
+    /// UTC (London), at half hours (Lord Howe), and none (Kolkata), at midnight and at cut-offs.
+    @Test func startAgreesWithTheCalendarAcrossDaylightSaving() throws {
+        let zones = ["America/Santiago", "America/Havana", "America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Kolkata", "Pacific/Apia"]
+        let cutoffs = [LocalTime.midnight, LocalTime("02:30")!, LocalTime("17:00")!]
+        for name in zones {
+            let zone = try #require(TimeZone(identifier: name))
+            var day = LocalDate(year: 2026, month: 1, day: 1)!
+            for _ in 0..<730 {
+                for cutoff in cutoffs {
+                    #expect(day.start(in: zone, cutoff: cutoff) == day.startByCalendar(in: zone, cutoff: cutoff), "\(name) \(day) \(cutoff)")
+                }
+                let noon = day.start(in: zone).adding(microseconds: 12 * 3_600_000_000)
+                #expect(LocalDate.at(noon, in: zone) == day, "\(name) \(day)")
+                #expect(LocalDate.at(day.start(in: zone), in: zone) == day, "\(name) \(day)")
+                day = day.adding(days: 1)
+            }
+        }
     }
 }
