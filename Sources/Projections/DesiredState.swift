@@ -28,8 +28,9 @@ public struct DesiredState: Sendable {
     /// Applied batches of each feed since the state was loaded or saved, for the store's index
     /// (a single worker's replay counts the snapshots they were missing from).
     public private(set) var appliedSnapshots: [(feed: String, position: JournalPosition, at: Timestamp)] = []
-    /// Workers and batches changed since the state was loaded or saved.
-    public private(set) var dirtyWorkers: Set<EmployeeID> = []
+    /// Workers (by slot) and batches changed since the state was loaded or saved.
+    private var dirtySlots: [Int] = []
+    private var isDirty: [Bool] = []
     private(set) var dirtyBatches: Set<String> = []
 
     public init(rules: RuleSet) {
@@ -59,6 +60,19 @@ public struct DesiredState: Sendable {
 
     /// Every worker's projection, in the order first seen.
     public var allProjections: [WorkerProjection] { projections }
+
+    /// Calls `body` with each worker changed since the state was loaded or saved, in ID order.
+    public func forEachChanged(_ body: (WorkerProjection) throws -> Void) rethrows {
+        for slot in dirtySlots.sorted(by: { projections[$0].worker.id < projections[$1].worker.id }) { try body(projections[slot]) }
+    }
+
+    /// How many workers changed since the state was loaded or saved.
+    public var changedCount: Int { dirtySlots.count }
+
+    /// Calls `body` with every worker, in ID order.
+    public func forEachInIDOrder(_ body: (WorkerProjection) throws -> Void) rethrows {
+        for slot in projections.indices.sorted(by: { projections[$0].worker.id < projections[$1].worker.id }) { try body(projections[slot]) }
+    }
 
     /// The LMS users, by employee ID.
     public var users: [EmployeeID: LMSUser] {
@@ -117,7 +131,7 @@ public struct DesiredState: Sendable {
         if instant > clock { clock = instant }
         var fired: [(id: EmployeeID, effect: ScheduledEffect)] = []
         while let earliest = timers.earliest, earliest <= instant, let (_, id) = timers.popEarliest() {
-            guard let slot = slots[id], let due = projections[slot].nextDue, due.at <= instant else { continue }
+            guard let slot = slots[id], let due = projections.withUnsafeBufferPointer({ $0[slot].nextDue }), due.at <= instant else { continue }
             let rules = self.rules
             var effects: [ScheduledEffect] = []
             update(id, cause: nil, moment: due.at) { effects = $0.fireDue(upTo: instant, rules: rules) }
@@ -142,13 +156,14 @@ public struct DesiredState: Sendable {
         case .absent(let feed, _): absentees[feed, default: []].insert(id)
         case .returned(let feed, _): absentees[feed]?.remove(id)
         case .terminated, .rehired:
-            if let slot = slots[id], let feed = projections[slot].absence?.feed { absentees[feed]?.remove(id) }
+            if let slot = slots[id], let feed = projections.withUnsafeBufferPointer({ $0[slot].absence?.feed }) { absentees[feed]?.remove(id) }
         default: break
         }
         if case .hired(let worker) = event, slots[id] == nil {
             slots[id] = projections.count
             projections.append(WorkerProjection(hired: worker, effectiveAt: effectiveAt, step: step))
-            dirtyWorkers.insert(id)
+            isDirty.append(false)
+            if let due = projections[projections.count - 1].nextDue?.at { timers.insert(due, id) }
             update(id, cause: cause, moment: moment) { $0.settle(step, rule: "hire") }
             return
         }
@@ -159,12 +174,25 @@ public struct DesiredState: Sendable {
     private mutating func update(_ id: EmployeeID, cause: JournalPosition?, moment: Timestamp, _ body: (inout WorkerProjection) -> Void) {
         guard let slot = slots[id] else { return }
         let traced = tracing == id
-        let before = traced ? projections[slot].user : nil
-        // In place: a copy would make every nested map copy itself on the first change.
-        body(&projections[slot])
-        dirtyWorkers.insert(id)
-        if let due = projections[slot].nextDue { timers.insert(due.at, id) }
-        let after = traced ? projections[slot].user : nil
+        var before: LMSUser?
+        var after: LMSUser?
+        var dueBefore: Timestamp?
+        var dueAfter: Timestamp?
+        // In place, and read only through the inout access: reading an array element's computed
+        // property copies the whole element, and a copy makes every nested map copy itself.
+        func step(_ projection: inout WorkerProjection) {
+            if traced { before = projection.user }
+            dueBefore = projection.nextDue?.at
+            body(&projection)
+            dueAfter = projection.nextDue?.at
+            if traced { after = projection.user }
+        }
+        step(&projections[slot])
+        if !isDirty[slot] {
+            isDirty[slot] = true
+            dirtySlots.append(slot)
+        }
+        if let due = dueAfter, due != dueBefore { timers.insert(due, id) }
         if traced, before != after {
             let changes = LMSChange.changes(from: before, to: after)
             if !changes.isEmpty {
@@ -182,6 +210,7 @@ public struct DesiredState: Sendable {
         } else {
             slots[id] = projections.count
             projections.append(projection)
+            isDirty.append(false)
         }
         if let absence = projection.absence, projection.archived == nil { absentees[absence.feed, default: []].insert(id) }
         if let due = projection.nextDue { timers.insert(due.at, id) }
@@ -194,7 +223,8 @@ public struct DesiredState: Sendable {
 
     /// Forgets what changed: it has been written.
     public mutating func markSaved() {
-        dirtyWorkers.removeAll(keepingCapacity: true)
+        for slot in dirtySlots { isDirty[slot] = false }
+        dirtySlots.removeAll(keepingCapacity: true)
         dirtyBatches.removeAll(keepingCapacity: true)
         appliedSnapshots.removeAll(keepingCapacity: true)
     }

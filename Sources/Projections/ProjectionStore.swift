@@ -110,9 +110,8 @@ public final class ProjectionStore: Sendable {
         let snapshot: [UInt8]? =
             state.position.rawValue / snapshotInterval > previous.rawValue / snapshotInterval ? try Self.snapshotBytes(of: state) : nil
         try environment.write { txn in
-            for id in state.dirtyWorkers.sorted() {
-                guard let projection = state[worker: id] else { continue }
-                try txn.put(workers, key: Array(id.rawValue.utf8), value: projection.encoded())
+            try state.forEachChanged { projection in
+                try txn.put(workers, key: Array(projection.worker.id.rawValue.utf8), value: projection.encoded())
             }
             for batch in state.dirtyBatches.sorted() {
                 guard let feed = state.batchFeeds[batch] else { continue }
@@ -209,7 +208,7 @@ extension ProjectionStore {
         writer.i64(state.clock.rawValue)
         writer.stringMap(state.batchFeeds)
         writer.varint(UInt64(state.workerCount))
-        for projection in state.allProjections.sorted(by: { $0.worker.id < $1.worker.id }) {
+        state.forEachInIDOrder { projection in
             let record = projection.encoded()
             writer.varint(UInt64(record.count))
             writer.raw(record)

@@ -6,7 +6,6 @@ import Workforce
 extension WorkerProjection {
     /// Applies a worker event recorded after this worker was first seen.
     mutating func apply(_ event: WorkerEvent, effectiveAt: Timestamp?, step: Step) {
-        let before = worker
         switch event {
         case .hired(let record), .rehired(let record):
             let rehire = worker.status == .terminated || user?.status == .deactivated
@@ -60,7 +59,7 @@ extension WorkerProjection {
         default: rule = "scope"
         }
         settle(step, rule: rule)
-        fireTriggers(for: event, before: before, step: step)
+        fireTriggers(for: event, step: step)
     }
 
     /// Counts an applied snapshot of the feed the worker is missing from; archives when the
@@ -99,7 +98,7 @@ extension WorkerProjection {
         case .terminated: employed = termination.map { $0.at > step.moment } ?? false
         }
         let inScope = rules.scope.admits(worker)
-        guard let current = user?.status else {
+        guard let current = user.map(\.status) else {
             guard employed, inScope, archived == nil else { return }
             let reactivation = rehirePending
             rehirePending = false
@@ -126,9 +125,10 @@ extension WorkerProjection {
         }
         // The user is changed in place, field by field, only where it differs: a copy would
         // make its maps copy themselves on every event.
-        if status != current {
-            user!.status = status
-            user!.statusProvenance = step.provenance(status == .active && rehirePending ? "rehire" : reason)
+        if status != current, var changed = user.take() {
+            changed.status = status
+            changed.statusProvenance = step.provenance(status == .active && rehirePending ? "rehire" : reason)
+            user = changed
             if status == .active, rehirePending {
                 rehirePending = false
                 fireHireTriggers(step, rehire: true)
@@ -139,31 +139,51 @@ extension WorkerProjection {
 
     /// Names, email, user name and groups from the worker as the rules say.
     private mutating func refreshProfile(_ step: Step) {
-        guard user != nil else { return }
+        // Moved out and back: reading `user!.field`, or passing `&user!`, copies the whole user.
+        guard var current = user.take() else { return }
+        Self.refresh(&current, worker: worker, step: step)
+        user = current
+    }
+
+    private static func refresh(_ user: inout LMSUser, worker: Worker, step: Step) {
         let rules = step.rules
         let (first, last) =
             rules.names == .preferred ? (worker.displayFirstName, worker.displayLastName) : (worker.legalFirstName, worker.legalLastName)
-        if user!.firstName != first { user!.firstName = first }
-        if user!.lastName != last { user!.lastName = last }
-        if user!.email != worker.email { user!.email = worker.email }
+        if user.firstName != first { user.firstName = first }
+        if user.lastName != last { user.lastName = last }
+        if user.email != worker.email { user.email = worker.email }
         let userName = rules.userName == .email ? worker.email ?? worker.id.rawValue : worker.id.rawValue
-        if user!.userName != userName { user!.userName = userName }
-        // Few mappings: small arrays, no maps made per event.
+        if user.userName != userName { user.userName = userName }
+        // Groups change rarely: check the user's against the mappings' without making anything,
+        // and rebuild them only when they differ.
+        var groupsMatch = true
+        var wantedCount = 0
+        var unmappedMatch = true
+        var unmappedCount = 0
+        for mapping in rules.groups {
+            switch mapping.outcome(for: worker) {
+            case .group(let name):
+                wantedCount += 1
+                if user.groups[name] == nil { groupsMatch = false }
+            case .unmapped(let value):
+                unmappedCount += 1
+                if user.unmapped[mapping.id] != value { unmappedMatch = false }
+            case .none:
+                break
+            }
+        }
+        if unmappedMatch, unmappedCount == user.unmapped.count, groupsMatch, wantedCount == user.groups.count { return }
         var wanted: [(group: String, rule: String)] = []
-        var unmapped: [(rule: String, value: String)] = []
+        var unmapped: [String: String] = [:]
         for mapping in rules.groups {
             switch mapping.outcome(for: worker) {
             case .group(let name): if !wanted.contains(where: { $0.group == name }) { wanted.append((name, mapping.id)) }
-            case .unmapped(let value): unmapped.append((mapping.id, value))
+            case .unmapped(let value): unmapped[mapping.id] = value
             case .none: break
             }
         }
-        if user!.unmapped.count != unmapped.count || unmapped.contains(where: { user!.unmapped[$0.rule] != $0.value }) {
-            user!.unmapped = Dictionary(unmapped, uniquingKeysWith: { first, _ in first })
-        }
-        if user!.groups.count != wanted.count || wanted.contains(where: { user!.groups[$0.group] == nil }) {
-            for group in user!.groups.keys where !wanted.contains(where: { $0.group == group }) { user!.groups[group] = nil }
-            for (group, rule) in wanted where user!.groups[group] == nil { user!.groups[group] = step.provenance(rule) }
-        }
+        if user.unmapped != unmapped { user.unmapped = unmapped }
+        for group in user.groups.keys where !wanted.contains(where: { $0.group == group }) { user.groups[group] = nil }
+        for (group, rule) in wanted where user.groups[group] == nil { user.groups[group] = step.provenance(rule) }
     }
 }

@@ -28,22 +28,19 @@ extension WorkerProjection {
         return LocalDate.at(step.moment, in: zone).daysSinceEpoch - hired.daysSinceEpoch <= window
     }
 
-    /// The triggers `event` fires for a worker whose user is active after it.
-    mutating func fireTriggers(for event: WorkerEvent, before: Worker, step: Step) {
-        guard user?.status == .active else { return }
+    /// The triggers `event` fires for a worker whose user is active after it. What changed is
+    /// read from the event itself (its old and new values), so no copy of the worker is kept.
+    mutating func fireTriggers(for event: WorkerEvent, step: Step) {
+        guard user.map({ $0.status == .active }) == true else { return }
         for trigger in step.rules.triggers {
             switch trigger.event {
             case .change(let condition):
-                let old = condition.attribute.value(in: before)
-                let new = condition.attribute.value(in: worker)
-                if old != new, !condition.holds(forValue: old), condition.holds(forValue: new), Self.touches(event, condition.attribute) {
-                    assign(trigger, step, replacing: false)
-                }
+                guard let (old, new) = Self.change(of: condition.attribute, in: event), old != new else { continue }
+                if !condition.holds(forValue: old), condition.holds(forValue: new) { assign(trigger, step, replacing: false) }
             case .transfer(let locations):
-                guard case .changed(.location, _, let new) = event, let new, before.location != new else { continue }
-                if locations.contains(where: { WorkerCondition.fold($0) == WorkerCondition.fold(new) }) {
-                    assign(trigger, step, replacing: false)
-                }
+                guard case .changed(.location, let old, let new) = event, let new, old != new else { continue }
+                let folded = WorkerCondition.fold(new)
+                if locations.contains(where: { WorkerCondition.fold($0) == folded }) { assign(trigger, step, replacing: false) }
             case .conversion(let from, let to):
                 guard case .converted(let old, let new) = event, to.contains(new) else { continue }
                 if from == nil || from!.contains(old) { assign(trigger, step, replacing: false) }
@@ -53,23 +50,23 @@ extension WorkerProjection {
         }
     }
 
-    /// True when `event` is the kind of event that changes `attribute`.
-    static func touches(_ event: WorkerEvent, _ attribute: WorkerAttribute) -> Bool {
+    /// The old and new values `event` gives `attribute`; nil when it does not change it.
+    static func change(of attribute: WorkerAttribute, in event: WorkerEvent) -> (old: String?, new: String?)? {
         switch (event, attribute) {
-        case (.changed(let field, _, _), .field(let wanted)): field == wanted
-        case (.attributeChanged(let name, _, _), .custom(let wanted)): name == wanted
-        case (.converted, .employmentType): true
-        case (.terminated, .field(.status)), (.terminated, .field(.terminationDate)): true
-        default: false
+        case (.changed(let field, let old, let new), .field(let wanted)) where field == wanted: (old, new)
+        case (.attributeChanged(let name, let old, let new), .custom(let wanted)) where name == wanted: (old, new)
+        case (.converted(let from, let to), .employmentType): (from.rawValue, to.rawValue)
+        case (.terminated(_, let previous), .field(.status)): (previous.rawValue, WorkerStatus.terminated.rawValue)
+        default: nil
         }
     }
 
     /// Assigns `trigger`'s course, due `dueDays` after the step's local date in the worker's zone.
     mutating func assign(_ trigger: AssignmentTrigger, _ step: Step, replacing: Bool) {
-        guard user != nil else { return }
-        if user!.assignments[trigger.course] != nil, !replacing { return }
-        let zone = Zones.namedOrUTC(worker.timeZone)
-        let due = trigger.dueDays.map { LocalDate.at(step.moment, in: zone).adding(days: $0) }
-        user!.assignments[trigger.course] = Assignment(course: trigger.course, due: due, provenance: step.provenance(trigger.id))
+        guard var current = user.take() else { return }
+        defer { user = current }
+        if current.assignments[trigger.course] != nil, !replacing { return }
+        let due = trigger.dueDays.map { LocalDate.at(step.moment, in: Zones.namedOrUTC(worker.timeZone)).adding(days: $0) }
+        current.assignments[trigger.course] = Assignment(course: trigger.course, due: due, provenance: step.provenance(trigger.id))
     }
 }

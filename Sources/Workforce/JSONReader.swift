@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads the JSON that event payloads hold, straight from their bytes: objects, strings, null,
 /// and (to skip them) numbers, booleans and arrays. What ``JSONWriter`` writes, and what any
 /// conforming encoder writes for the same shapes (any key order, whitespace, escapes).
@@ -32,7 +34,7 @@ struct JSONReader {
     }
 
     /// Calls `body` with each key of an object, positioned at its value; `body` must read it.
-    mutating func object(_ body: (inout JSONReader, String) throws -> Void) throws {
+    mutating func object(_ body: (inout JSONReader, JSONKey) throws -> Void) throws {
         try expect(0x7B, "{")
         skipSpace()
         if index < bytes.count, bytes[index] == 0x7D {
@@ -40,7 +42,7 @@ struct JSONReader {
             return
         }
         while true {
-            let key = try string()
+            let key = try self.key()
             try expect(0x3A, ":")
             try body(&self, key)
             skipSpace()
@@ -50,6 +52,21 @@ struct JSONReader {
             if byte == 0x7D { return }
             guard byte == 0x2C else { throw Malformed(offset: index - 1, expected: ", or }") }
         }
+    }
+
+    /// An object's key: its bytes in the payload when it has no escapes (nearly always), so
+    /// matching it makes no string.
+    mutating func key() throws -> JSONKey {
+        skipSpace()
+        let start = index + 1
+        guard index < bytes.count, bytes[index] == 0x22 else { throw Malformed(offset: index, expected: "a key") }
+        var end = start
+        while end < bytes.count, bytes[end] != 0x22, bytes[end] != 0x5C { end += 1 }
+        if end < bytes.count, bytes[end] == 0x22 {
+            index = end + 1
+            return JSONKey(bytes: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+        }
+        return JSONKey(text: try string())
     }
 
     /// True, consuming it, when the next value is `null`.
@@ -167,5 +184,34 @@ struct JSONReader {
     mutating func end() throws {
         skipSpace()
         guard index == bytes.count else { throw Malformed(offset: index, expected: "the end of the payload") }
+    }
+}
+
+/// A key of a JSON object, compared with the names a decoder knows without making a string.
+struct JSONKey {
+    let bytes: UnsafeRawBufferPointer?
+    let text: String?
+
+    init(bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+        self.text = nil
+    }
+
+    init(text: String) {
+        self.bytes = nil
+        self.text = text
+    }
+
+    /// The key as text.
+    var string: String { text ?? String(decoding: bytes!, as: UTF8.self) }
+
+    static func ~= (name: StaticString, key: JSONKey) -> Bool {
+        key == name
+    }
+
+    static func == (key: JSONKey, name: StaticString) -> Bool {
+        let wanted = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+        if let bytes = key.bytes { return bytes.count == wanted.count && memcmp(bytes.baseAddress!, wanted.baseAddress!, wanted.count) == 0 }
+        return key.text!.utf8.elementsEqual(wanted)
     }
 }

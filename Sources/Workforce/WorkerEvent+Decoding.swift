@@ -127,13 +127,6 @@ extension WorkerEvent {
 }
 
 extension Worker {
-    /// The payload keys of a worker's text fields.
-    static let fieldNames: Set<String> = [
-        "employee_id", "email", "legal_first_name", "legal_last_name", "preferred_first_name", "preferred_last_name", "job_title",
-        "job_code", "department_code", "department_name", "location", "time_zone", "manager_id", "manager_email", "cost_center",
-        "employment_type", "status", "hire_date", "termination_date",
-    ]
-
     static func read(from reader: inout JSONReader) throws -> Worker {
         var worker = Worker(id: EmployeeID(rawValue: ""), legalFirstName: "", legalLastName: "")
         var hasID = false
@@ -141,44 +134,46 @@ extension Worker {
         var hasStatus = false
         var hasZone = false
         try reader.object { reader, key in
-            if key == "custom" {
-                if reader.null() { return }
-                try reader.object { reader, name in worker.custom[name] = try reader.optionalString() }
-                return
-            }
-            guard Self.fieldNames.contains(key) else { return try reader.skipValue() }
-            let value = try reader.optionalString()
             switch key {
+            case "custom":
+                if reader.null() { return }
+                try reader.object { reader, name in worker.custom[name.string] = try reader.optionalString() }
             case "employee_id":
+                let value = try reader.optionalString()
                 worker.id = EmployeeID(rawValue: value ?? "")
                 hasID = value != nil
-            case "email": worker.email = value
-            case "legal_first_name": worker.legalFirstName = value ?? ""
-            case "legal_last_name": worker.legalLastName = value ?? ""
-            case "preferred_first_name": worker.preferredFirstName = value
-            case "preferred_last_name": worker.preferredLastName = value
-            case "job_title": worker.jobTitle = value
-            case "job_code": worker.jobCode = value
-            case "department_code": worker.departmentCode = value
-            case "department_name": worker.departmentName = value
-            case "location": worker.location = value
+            case "email": worker.email = try reader.optionalString()
+            case "legal_first_name": worker.legalFirstName = try reader.optionalString() ?? ""
+            case "legal_last_name": worker.legalLastName = try reader.optionalString() ?? ""
+            case "preferred_first_name": worker.preferredFirstName = try reader.optionalString()
+            case "preferred_last_name": worker.preferredLastName = try reader.optionalString()
+            case "job_title": worker.jobTitle = try reader.optionalString()
+            case "job_code": worker.jobCode = try reader.optionalString()
+            case "department_code": worker.departmentCode = try reader.optionalString()
+            case "department_name": worker.departmentName = try reader.optionalString()
+            case "location": worker.location = try reader.optionalString()
             case "time_zone":
+                let value = try reader.optionalString()
                 worker.timeZone = value ?? "UTC"
                 hasZone = value != nil
-            case "manager_id": worker.managerID = value.map(EmployeeID.init(rawValue:))
-            case "manager_email": worker.managerEmail = value
-            case "cost_center": worker.costCenter = value
+            case "manager_id": worker.managerID = try reader.optionalString().map(EmployeeID.init(rawValue:))
+            case "manager_email": worker.managerEmail = try reader.optionalString()
+            case "cost_center": worker.costCenter = try reader.optionalString()
             case "employment_type":
-                guard let value, let type = EmploymentType(rawValue: value) else { throw JSONReader.Malformed(offset: reader.index, expected: "an employment type") }
+                guard let value = try reader.optionalString(), let type = EmploymentType(rawValue: value) else {
+                    throw JSONReader.Malformed(offset: reader.index, expected: "an employment type")
+                }
                 worker.employmentType = type
                 hasType = true
             case "status":
-                guard let value, let status = WorkerStatus(rawValue: value) else { throw JSONReader.Malformed(offset: reader.index, expected: "a status") }
+                guard let value = try reader.optionalString(), let status = WorkerStatus(rawValue: value) else {
+                    throw JSONReader.Malformed(offset: reader.index, expected: "a status")
+                }
                 worker.status = status
                 hasStatus = true
-            case "hire_date": worker.hireDate = value.flatMap { LocalDate.parse($0, format: .iso) }
-            case "termination_date": worker.terminationDate = value.flatMap { LocalDate.parse($0, format: .iso) }
-            default: break
+            case "hire_date": worker.hireDate = try reader.optionalString().flatMap { LocalDate.parse($0, format: .iso) }
+            case "termination_date": worker.terminationDate = try reader.optionalString().flatMap { LocalDate.parse($0, format: .iso) }
+            default: try reader.skipValue()
             }
         }
         guard hasID, hasType, hasStatus, hasZone else {
@@ -192,14 +187,12 @@ extension PersonName {
     static func read(from reader: inout JSONReader) throws -> PersonName {
         var name = PersonName(legalFirst: "", legalLast: "")
         try reader.object { reader, key in
-            guard key.hasPrefix("legal_") || key.hasPrefix("preferred_") else { return try reader.skipValue() }
-            let value = try reader.optionalString()
             switch key {
-            case "legal_first_name": name.legalFirst = value ?? ""
-            case "legal_last_name": name.legalLast = value ?? ""
-            case "preferred_first_name": name.preferredFirst = value
-            case "preferred_last_name": name.preferredLast = value
-            default: break
+            case "legal_first_name": name.legalFirst = try reader.optionalString() ?? ""
+            case "legal_last_name": name.legalLast = try reader.optionalString() ?? ""
+            case "preferred_first_name": name.preferredFirst = try reader.optionalString()
+            case "preferred_last_name": name.preferredLast = try reader.optionalString()
+            default: try reader.skipValue()
             }
         }
         return name

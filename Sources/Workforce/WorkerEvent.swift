@@ -6,12 +6,15 @@ import Journal
 /// Each case has a stable, versioned wire name (``type``) and a JSON payload; the table is
 /// ``EventCatalogue`` and `docs/event-catalogue.md`. A new shape gets a new version, never a
 /// changed meaning.
+///
+/// The cases holding whole records are `indirect`: the enum stays a few words wide, so the
+/// millions of small changes a replay moves around are not the size of a worker each.
 public enum WorkerEvent: Sendable, Equatable {
     /// First seen in a feed: the full record. Its status may already be terminated when a feed's
     /// first file carries history; projections provision no one who is not active or pending.
-    case hired(Worker)
+    indirect case hired(Worker)
     /// A terminated worker is back: the full record, same employee ID.
-    case rehired(Worker)
+    indirect case rehired(Worker)
     /// One field changed.
     case changed(WorkerField, old: String?, new: String?)
     /// A custom attribute (a column the feed maps by name) changed.
@@ -23,7 +26,7 @@ public enum WorkerEvent: Sendable, Equatable {
     /// The email alias changed. Matching stays by employee ID.
     case emailChanged(old: String?, new: String?)
     /// A legal or preferred name changed.
-    case nameChanged(old: PersonName, new: PersonName)
+    indirect case nameChanged(old: PersonName, new: PersonName)
     /// Missing from a full snapshot of `feed`: a suspect, not a termination.
     case absent(feed: String, batch: String)
     /// Back in a full snapshot after being absent.

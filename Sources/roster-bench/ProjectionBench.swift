@@ -36,6 +36,12 @@ struct ProjectionBench: ParsableCommand {
     @Option(help: ArgumentHelp("Write the figures into this markdown file, between its bench markers.", valueName: "FILE"))
     var report: String?
 
+    @Option(help: ArgumentHelp("Keep the generated journal here, and reuse it when it is already there.", valueName: "DIR"))
+    var journal: String?
+
+    @Flag(help: ArgumentHelp("Only fold the journal in memory, for profiling.", visibility: .hidden))
+    var foldOnly = false
+
     struct Figures {
         var events: Int
         var readSeconds: Double
@@ -69,8 +75,21 @@ struct ProjectionBench: ParsableCommand {
     func run() throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("roster-bench-projections-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        FileHandle.standardError.write(Data("writing a journal of \(events) events for \(workers) workers (not timed)\n".utf8))
-        let journal = try makeJournal(at: scratch + "/journal")
+        let path = self.journal ?? scratch + "/journal"
+        let journal: Journal
+        if FileManager.default.fileExists(atPath: path + "/data.mdb") {
+            journal = try Journal(path: path)
+        } else {
+            FileHandle.standardError.write(Data("writing a journal of \(events) events for \(workers) workers (not timed)\n".utf8))
+            journal = try makeJournal(at: path)
+        }
+        if foldOnly {
+            let clock = ContinuousClock()
+            let start = clock.now
+            let state = try Replay(now: nil).run(journal, rules: Self.rules)
+            print("folded \(state.position) events, \(state.workerCount) workers in \(clock.now - start)")
+            return
+        }
         var results: [Figures] = []
         for run in 1...max(1, runs) {
             FileHandle.standardError.write(Data("run \(run) of \(runs)\n".utf8))
