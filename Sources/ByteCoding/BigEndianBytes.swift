@@ -1,10 +1,10 @@
 extension UInt64 {
     /// The 8 big-endian bytes, so byte order is numeric order.
-    public var bigEndianBytes: [UInt8] {
+    @inlinable public var bigEndianBytes: [UInt8] {
         withUnsafeBytes(of: bigEndian) { Array($0) }
     }
 
-    public init(bigEndianBytes buffer: UnsafeRawBufferPointer) {
+    @inlinable public init(bigEndianBytes buffer: UnsafeRawBufferPointer) {
         precondition(buffer.count == 8)
         var value: UInt64 = 0
         for byte in buffer { value = value << 8 | UInt64(byte) }
@@ -13,11 +13,11 @@ extension UInt64 {
 }
 
 extension UInt32 {
-    public var bigEndianBytes: [UInt8] {
+    @inlinable public var bigEndianBytes: [UInt8] {
         withUnsafeBytes(of: bigEndian) { Array($0) }
     }
 
-    public init(bigEndianBytes buffer: UnsafeRawBufferPointer) {
+    @inlinable public init(bigEndianBytes buffer: UnsafeRawBufferPointer) {
         precondition(buffer.count == 4)
         var value: UInt32 = 0
         for byte in buffer { value = value << 8 | UInt32(byte) }

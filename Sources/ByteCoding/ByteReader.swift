@@ -3,7 +3,7 @@ public struct ByteReader {
     public let buffer: UnsafeRawBufferPointer
     public var offset = 0
 
-    public init(_ buffer: UnsafeRawBufferPointer) {
+    @inlinable public init(_ buffer: UnsafeRawBufferPointer) {
         self.buffer = buffer
     }
 
@@ -11,31 +11,31 @@ public struct ByteReader {
         public init() {}
     }
 
-    public var remaining: Int { buffer.count - offset }
+    @inlinable public var remaining: Int { buffer.count - offset }
 
-    public mutating func u8() throws -> UInt8 {
+    @inlinable public mutating func u8() throws -> UInt8 {
         guard offset < buffer.count else { throw Truncated() }
         defer { offset += 1 }
         return buffer[offset]
     }
 
-    public mutating func u32() throws -> UInt32 {
+    @inlinable public mutating func u32() throws -> UInt32 {
         guard remaining >= 4 else { throw Truncated() }
         var value: UInt32 = 0
         for _ in 0..<4 { value = value << 8 | UInt32(buffer[offset]); offset += 1 }
         return value
     }
 
-    public mutating func u64() throws -> UInt64 {
+    @inlinable public mutating func u64() throws -> UInt64 {
         guard remaining >= 8 else { throw Truncated() }
         var value: UInt64 = 0
         for _ in 0..<8 { value = value << 8 | UInt64(buffer[offset]); offset += 1 }
         return value
     }
 
-    public mutating func i64() throws -> Int64 { Int64(bitPattern: try u64()) }
+    @inlinable public mutating func i64() throws -> Int64 { Int64(bitPattern: try u64()) }
 
-    public mutating func varint() throws -> UInt64 {
+    @inlinable public mutating func varint() throws -> UInt64 {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -47,13 +47,13 @@ public struct ByteReader {
         }
     }
 
-    public mutating func bytes(_ count: Int) throws -> UnsafeRawBufferPointer {
+    @inlinable public mutating func bytes(_ count: Int) throws -> UnsafeRawBufferPointer {
         guard count >= 0, remaining >= count else { throw Truncated() }
         defer { offset += count }
         return UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + count])
     }
 
-    public mutating func string() throws -> String {
+    @inlinable public mutating func string() throws -> String {
         let count = try varint()
         guard count <= UInt64(remaining) else { throw Truncated() }
         let raw = try bytes(Int(count))
@@ -61,7 +61,7 @@ public struct ByteReader {
         return text
     }
 
-    public mutating func rest() -> UnsafeRawBufferPointer {
+    @inlinable public mutating func rest() -> UnsafeRawBufferPointer {
         defer { offset = buffer.count }
         return UnsafeRawBufferPointer(rebasing: buffer[offset...])
     }

@@ -3,25 +3,25 @@
 public struct ByteWriter {
     public var bytes: [UInt8]
 
-    public init(capacity: Int = 64) {
+    @inlinable public init(capacity: Int = 64) {
         bytes = []
         bytes.reserveCapacity(capacity)
     }
 
-    public mutating func u8(_ value: UInt8) { bytes.append(value) }
+    @inlinable public mutating func u8(_ value: UInt8) { bytes.append(value) }
 
-    public mutating func u32(_ value: UInt32) {
+    @inlinable public mutating func u32(_ value: UInt32) {
         withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
     }
 
-    public mutating func u64(_ value: UInt64) {
+    @inlinable public mutating func u64(_ value: UInt64) {
         withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
     }
 
-    public mutating func i64(_ value: Int64) { u64(UInt64(bitPattern: value)) }
+    @inlinable public mutating func i64(_ value: Int64) { u64(UInt64(bitPattern: value)) }
 
     /// LEB128: 7 bits a byte, low first.
-    public mutating func varint(_ value: UInt64) {
+    @inlinable public mutating func varint(_ value: UInt64) {
         var value = value
         while value >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
@@ -31,7 +31,7 @@ public struct ByteWriter {
     }
 
     /// A varint length, then the bytes.
-    public mutating func string(_ value: String) {
+    @inlinable public mutating func string(_ value: String) {
         var value = value
         value.withUTF8 { utf8 in
             varint(UInt64(utf8.count))
@@ -39,5 +39,5 @@ public struct ByteWriter {
         }
     }
 
-    public mutating func raw(_ value: some Sequence<UInt8>) { bytes.append(contentsOf: value) }
+    @inlinable public mutating func raw(_ value: some Sequence<UInt8>) { bytes.append(contentsOf: value) }
 }

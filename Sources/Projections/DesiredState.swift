@@ -28,6 +28,8 @@ public struct DesiredState: Sendable {
     /// Applied batches of each feed since the state was loaded or saved, for the store's index
     /// (a single worker's replay counts the snapshots they were missing from).
     public private(set) var appliedSnapshots: [(feed: String, position: JournalPosition, at: Timestamp)] = []
+    /// Each worker's stored form as last encoded, by slot (empty until encoded).
+    private var encodings: [[UInt8]] = []
     /// Workers (by slot) and batches changed since the state was loaded or saved.
     private var dirtySlots: [Int] = []
     private var isDirty: [Bool] = []
@@ -61,17 +63,35 @@ public struct DesiredState: Sendable {
     /// Every worker's projection, in the order first seen.
     public var allProjections: [WorkerProjection] { projections }
 
-    /// Calls `body` with each worker changed since the state was loaded or saved, in ID order.
-    public func forEachChanged(_ body: (WorkerProjection) throws -> Void) rethrows {
-        for slot in dirtySlots.sorted(by: { projections[$0].worker.id < projections[$1].worker.id }) { try body(projections[slot]) }
-    }
-
     /// How many workers changed since the state was loaded or saved.
     public var changedCount: Int { dirtySlots.count }
 
-    /// Calls `body` with every worker, in ID order.
-    public func forEachInIDOrder(_ body: (WorkerProjection) throws -> Void) rethrows {
-        for slot in projections.indices.sorted(by: { projections[$0].worker.id < projections[$1].worker.id }) { try body(projections[slot]) }
+    /// The stored form of every worker changed since the state was loaded or saved, keyed by
+    /// employee ID, in key order; kept too for the next snapshot.
+    mutating func encodeChanged() -> [(key: [UInt8], value: [UInt8])] {
+        if encodings.count < projections.count { encodings += Array(repeating: [], count: projections.count - encodings.count) }
+        var records: [(key: [UInt8], value: [UInt8])] = []
+        records.reserveCapacity(dirtySlots.count)
+        projections.withUnsafeBufferPointer { projections in
+            for slot in dirtySlots {
+                let record = projections[slot].encoded()
+                encodings[slot] = record
+                records.append((Array(projections[slot].worker.id.rawValue.utf8), record))
+            }
+        }
+        records.sort { $0.key.lexicographicallyPrecedes($1.key) }
+        return records
+    }
+
+    /// The stored form of every worker, in the order first seen (deterministic for a journal):
+    /// from the encodings kept by ``encodeChanged()``, which must have run since the last change,
+    /// made for any worker without one.
+    mutating func allEncodings() -> [[UInt8]] {
+        if encodings.count < projections.count { encodings += Array(repeating: [], count: projections.count - encodings.count) }
+        projections.withUnsafeBufferPointer { projections in
+            for slot in projections.indices where encodings[slot].isEmpty { encodings[slot] = projections[slot].encoded() }
+        }
+        return encodings
     }
 
     /// The LMS users, by employee ID.

@@ -58,8 +58,20 @@ extension WorkerProjection {
         case .absent, .returned: rule = "absence"
         default: rule = "scope"
         }
-        settle(step, rule: rule)
+        settle(step, rule: rule, profile: Self.touchesProfile(event, rules: step.rules))
         fireTriggers(for: event, step: step)
+    }
+
+    /// True when `event` may change the LMS user's names, email or groups under `rules`.
+    static func touchesProfile(_ event: WorkerEvent, rules: RuleSet) -> Bool {
+        switch event {
+        case .hired, .rehired, .nameChanged, .emailChanged: true
+        case .changed(let field, _, _): rules.groupAttributes.contains(.field(field))
+        case .attributeChanged(let name, _, _): rules.groupAttributes.contains(.custom(name))
+        case .converted: rules.groupAttributes.contains(.employmentType)
+        case .terminated: rules.groupAttributes.contains(.field(.status)) || rules.groupAttributes.contains(.field(.terminationDate))
+        case .absent, .returned, .emailConflict: false
+        }
     }
 
     /// Counts an applied snapshot of the feed the worker is missing from; archives when the
@@ -83,7 +95,7 @@ extension WorkerProjection {
 
     /// Brings the LMS user in line with the worker, the rules and the moment: creates it on the
     /// first day, sets its status, names and groups. `rule` names a status change's cause.
-    mutating func settle(_ step: Step, rule: String = "scope") {
+    mutating func settle(_ step: Step, rule: String = "scope", profile: Bool = true) {
         absenceDays = step.rules.absence.days
         if !started {
             guard let activation, activation.at <= step.moment else { return }
@@ -134,7 +146,7 @@ extension WorkerProjection {
                 fireHireTriggers(step, rehire: true)
             }
         }
-        refreshProfile(step)
+        if profile { refreshProfile(step) }
     }
 
     /// Names, email, user name and groups from the worker as the rules say.

@@ -17,7 +17,11 @@ public struct RuleSet: Sendable, Equatable {
     /// What the LMS user's login name is made of.
     public var userName: UserNamePolicy
     public var scope: Scope
-    public var groups: [GroupMapping]
+    public var groups: [GroupMapping] {
+        didSet { groupAttributes = Set(groups.map(\.attribute)) }
+    }
+    /// The attributes the mapping tables read: a change to any other leaves groups as they are.
+    public private(set) var groupAttributes: Set<WorkerAttribute> = []
     public var triggers: [AssignmentTrigger]
     public var absence: AbsencePolicy
     /// Days before the hire date a new worker's LMS user is created (pre-boarding).
@@ -38,6 +42,7 @@ public struct RuleSet: Sendable, Equatable {
         self.userName = userName
         self.scope = scope
         self.groups = groups
+        self.groupAttributes = Set(groups.map(\.attribute))
         self.triggers = triggers
         self.absence = absence
         self.preStartDays = preStartDays

@@ -39,8 +39,14 @@ struct ProjectionBench: ParsableCommand {
     @Option(help: ArgumentHelp("Keep the generated journal here, and reuse it when it is already there.", valueName: "DIR"))
     var journal: String?
 
+    @Option(help: "Events between the projection store's snapshots.")
+    var snapshotInterval: UInt64 = 100_000
+
     @Flag(help: ArgumentHelp("Only fold the journal in memory, for profiling.", visibility: .hidden))
     var foldOnly = false
+
+    @Flag(help: ArgumentHelp("Only rebuild the projection store, for profiling.", visibility: .hidden))
+    var rebuildOnly = false
 
     struct Figures {
         var events: Int
@@ -88,6 +94,14 @@ struct ProjectionBench: ParsableCommand {
             let start = clock.now
             let state = try Replay(now: nil).run(journal, rules: Self.rules)
             print("folded \(state.position) events, \(state.workerCount) workers in \(clock.now - start)")
+            return
+        }
+        if rebuildOnly {
+            let clock = ContinuousClock()
+            let start = clock.now
+            let store = try ProjectionStore(root: scratch + "/rebuild", rules: Self.rules, snapshotInterval: snapshotInterval)
+            let state = try store.catchUp(journal)
+            print("rebuilt \(state.position) events, \(state.workerCount) workers in \(clock.now - start)")
             return
         }
         var results: [Figures] = []
@@ -148,7 +162,7 @@ struct ProjectionBench: ParsableCommand {
         guard folded.workerCount >= workers else { throw ValidationError("the fold holds \(folded.workerCount) workers") }
 
         start = clock.now
-        let store = try ProjectionStore(root: scratch, rules: Self.rules)
+        let store = try ProjectionStore(root: scratch, rules: Self.rules, snapshotInterval: snapshotInterval)
         let live = try store.catchUp(journal)
         let rebuild = clock.now - start
         guard live.workerCount >= workers else { throw ValidationError("the rebuild holds \(live.workerCount) workers") }
@@ -200,7 +214,7 @@ struct ProjectionBench: ParsableCommand {
         }
         var lines = [
             "Measured \(Timestamp.now().iso8601.prefix(10)) on \(ProcessInfo.processInfo.activeProcessorCount) cores: "
-                + "`roster-bench projections --workers \(workers) --events \(events) --runs \(results.count)`; "
+                + "`roster-bench projections --workers \(workers) --events \(events) --runs \(results.count) --snapshot-interval \(snapshotInterval)`; "
                 + "\(median.events) events, \(median.populationWorkers) workers; \(queries) one-worker queries and 5 whole-population queries a run.",
             "",
             "| run | rebuild (s) | rebuild (events/s) | baseline: plain read (s) | read (events/s) | rebuild / read | one worker p50 (ms) | p99 (ms) | max (ms) | population as of, max (s) |",
