@@ -34,6 +34,10 @@ struct StateCommand: ParsableCommand {
     func run() throws {
         let app = try options.app()
         let replay = Replay(asOf: try asOf.map(parseInstant), effectiveAt: try effectiveAt.map(parseDate), now: app.now())
+        if let id, replay.effectiveAt == nil {
+            try one(EmployeeID(rawValue: id), app: app, asOf: replay.asOf)
+            return
+        }
         let (state, rules) = try failing { try app.desiredState(replay) }
         if let notice = rules.notice { warn(notice) }
         var users = state.users.values.sorted { $0.employeeID < $1.employeeID }
@@ -71,6 +75,26 @@ struct StateCommand: ParsableCommand {
             for (value, ids) in values.sorted(by: { $0.key < $1.key }) {
                 print("unmapped in \(mapping): \"\(value)\" (\(ids.count) users, e.g. \(ids.prefix(3).map(\.rawValue).joined(separator: ", "))); add it to the mapping table")
             }
+        }
+    }
+}
+
+extension StateCommand {
+    /// One worker's user, from their own events.
+    func one(_ id: EmployeeID, app: RosterApp, asOf: Timestamp?) throws {
+        let (projection, rules) = try failing { try app.worker(id, asOf: asOf) }
+        if let notice = rules.notice { warn(notice) }
+        guard let user = projection?.user else {
+            warn(projection == nil ? "no worker \(id)" : "\(id) has no LMS user (out of scope, or not started yet)")
+            throw Exit.failed
+        }
+        if json {
+            printJSON([
+                "rules": ["version": rules.rules.version, "adopted_at": rules.adopted.recordedAt.iso8601, "adopted_by": rules.adopted.adoption.adoptedBy],
+                "as_of": asOf?.iso8601 as Any, "effective_at": NSNull(), "users": [UserJSON.object(user)],
+            ])
+        } else {
+            print(UserText.describe(user))
         }
     }
 }

@@ -155,6 +155,10 @@ import Testing
         _ = try run(["ingest", "--feed", "hr", try file("day2.csv", Self.company(title1: "Engineering Manager"))])
         #expect(Self.courses(try users(["--as-of", between])["E1"]) == ["Onboarding_Path"])
         #expect(Self.courses(try users()["E1"]) == ["Leadership_101", "Onboarding_Path"])
+        // One worker, from their own events: the same answers.
+        #expect(Self.courses(try users(["--id", "E1", "--as-of", between])["E1"]) == ["Onboarding_Path"])
+        #expect(Self.courses(try users(["--id", "E1"])["E1"]) == ["Leadership_101", "Onboarding_Path"])
+        #expect(try run(["state", "--id", "C1"]).standardError.contains("C1 has no LMS user"))
     }
 
     @Test func tickFiresAFutureHireAtItsLocalMidnight() throws {
