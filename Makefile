@@ -83,11 +83,28 @@ demo: deps
 	@echo "== 13. The journal now holds the HR events too, and verifies"
 	@$(JOURNAL_TOOL) verify --journal $(DEMO)/feeds/data/journal
 	@$(JOURNAL_TOOL) dump --journal $(DEMO)/feeds/data/journal --type worker.terminated.v1 | head -n 2
+	@echo
+	@echo "== 14. Rules (docs/examples/demo-rules.yml): what the LMS should hold; unmapped departments are reported"
+	@cp docs/examples/demo-rules.yml $(DEMO)/feeds/rules.yml && echo "rules: rules.yml" >> $(DEMO)/feeds/roster.yml
+	@cd $(DEMO)/feeds && $(ROSTER) state | tail -n 6
+	@echo
+	@echo "== 15. A worker promoted to manager: their user, their history, and why they have the leadership course"
+	@cd $(DEMO)/feeds && id=$$($(ROSTER) state | grep -B2 "Leadership_101" | grep -m1 -o "^E[0-9]*"); \
+		if [ -n "$$id" ]; then $(ROSTER) state --id $$id && $(ROSTER) history $$id | tail -n 8 && $(ROSTER) why $$id Leadership_101; \
+		else echo "(no promotion to manager in these two days)"; fi
+	@echo
+	@echo "== 16. Time passes: tick fires first days and terminations at local midnight in each worker's zone"
+	@cd $(DEMO)/feeds && $(ROSTER) tick --now 2027-06-01T00:00:00Z | tail -n 4
+	@echo
+	@echo "== 17. A candidate rule set (office groups renamed "Site ..."), replayed over the whole journal, then adopted"
+	@cd $(DEMO)/feeds && sed 's/prefix: "Office "/prefix: "Site "/' rules.yml > candidate.yml && \
+		$(ROSTER) rebuild --rules candidate.yml --plan && $(ROSTER) rebuild --rules candidate.yml --apply --confirm | tail -n 1
 
 bench: deps
 	$(SWIFT) build -c release --product roster-journal --product roster-bench
 	$$($(SWIFT) build -c release --show-bin-path)/roster-journal bench --events 1000000 --runs 3 --report docs/benchmarks.md
-	$$($(SWIFT) build -c release --show-bin-path)/roster-bench --workers 100000 --runs 3 --report docs/benchmarks.md
+	$$($(SWIFT) build -c release --show-bin-path)/roster-bench ingest --workers 100000 --runs 5 --report docs/benchmarks.md
+	$$($(SWIFT) build -c release --show-bin-path)/roster-bench projections --workers 100000 --events 1000000 --runs 3 --report docs/benchmarks.md
 
 clean:
 	rm -rf .build $(DEMO)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What is wrong with `roster.yml`: the file, the line and column, the key, and what to do.
 public struct ConfigurationError: Error, CustomStringConvertible, Sendable, Equatable {
     public let file: String
@@ -20,5 +22,14 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable, Equa
         if let line { place += ":\(line)" }
         if let column { place += ":\(column)" }
         return place + ": " + (key.map { "\($0): " } ?? "") + message
+    }
+}
+
+extension ConfigurationError {
+    /// The UTF-8 text of the file at `path`; the errors say what is wrong in the given words.
+    static func text(of path: String, unreadable: String, notUTF8: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ConfigurationError(file: path, unreadable) }
+        guard let text = String(data: data, encoding: .utf8) else { throw ConfigurationError(file: path, notUTF8) }
+        return text
     }
 }

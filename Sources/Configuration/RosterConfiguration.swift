@@ -62,13 +62,11 @@ public struct RosterConfiguration: Sendable {
 
     /// Reads and checks the configuration at `path`.
     public static func load(path: String) throws -> RosterConfiguration {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError(file: path, "cannot read the configuration file; check the path given to --config")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigurationError(file: path, "the configuration file is not UTF-8 text")
-        }
-        return try parse(text, path: path)
+        try parse(
+            try ConfigurationError.text(
+                of: path, unreadable: "cannot read the configuration file; check the path given to --config",
+                notUTF8: "the configuration file is not UTF-8 text"),
+            path: path)
     }
 
     /// Parses configuration `text`, read from `path` (relative paths in it are relative to that file).

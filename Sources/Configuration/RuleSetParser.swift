@@ -24,14 +24,11 @@ import Yams
 public enum RuleSetParser {
     /// Reads and checks the rules file at `path`.
     public static func load(path: String) throws -> RuleSet {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError(
-                file: path, "cannot read the rules file; check that the path is right and the file readable")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigurationError(file: path, "the rules file is not UTF-8 text; save it as UTF-8")
-        }
-        return try parse(text, path: path)
+        try parse(
+            try ConfigurationError.text(
+                of: path, unreadable: "cannot read the rules file; check that the path is right and the file readable",
+                notUTF8: "the rules file is not UTF-8 text; save it as UTF-8"),
+            path: path)
     }
 
     /// Parses rules `text` read from `path` (for error messages). The rule set's version is the

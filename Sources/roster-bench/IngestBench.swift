@@ -121,29 +121,22 @@ struct IngestBench: ParsableCommand {
     }
 
     func write(_ results: [Figures], median: Figures, into path: String) throws {
-        let start = "<!-- bench:ingest:start -->"
-        let end = "<!-- bench:ingest:end -->"
-        guard var text = try? String(contentsOfFile: path, encoding: .utf8), let lower = text.range(of: start), let upper = text.range(of: end) else {
-            throw ValidationError("\(path) lacks the markers \(start) and \(end)")
-        }
         func row(_ label: String, _ figures: Figures) -> String {
             String(
                 format: "| %@ | %.3f | %.3f | %.3f | %.2f | %.2f | %d |", label, figures.unchangedSeconds, figures.changedSeconds,
                 figures.baselineSeconds, figures.unchangedSeconds / figures.baselineSeconds, figures.changedSeconds / figures.baselineSeconds,
                 figures.eventsJournaled)
         }
+        let command = "roster-bench ingest --workers \(median.workers) --runs \(results.count)"
         var lines = [
-            "Measured \(Timestamp.now().iso8601.prefix(10)) on \(ProcessInfo.processInfo.activeProcessorCount) cores: "
-                + "`roster-bench ingest --workers \(median.workers) --runs \(results.count)`; the file is "
-                + String(format: "%.1f MB", Double(median.fileBytes) / 1e6) + ", \(median.changedRows) rows changed in the second.",
+            "; the file is " + String(format: "%.1f MB", Double(median.fileBytes) / 1e6) + ", \(median.changedRows) rows changed in the second.",
             "",
             "| run | unchanged (s) | 10% changed (s) | baseline: read and split (s) | unchanged / baseline | changed / baseline | events journaled |",
             "|---|---|---|---|---|---|---|",
         ]
         for (index, figures) in results.enumerated() { lines.append(row("\(index + 1)", figures)) }
         if results.count > 1 { lines.append(row("median", median)) }
-        text.replaceSubrange(lower.upperBound..<upper.lowerBound, with: "\n" + lines.joined(separator: "\n") + "\n")
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try ReportFile.write(lines, name: "ingest", command: command, into: path)
     }
 }
 

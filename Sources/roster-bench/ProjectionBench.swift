@@ -201,28 +201,21 @@ struct ProjectionBench: ParsableCommand {
     }
 
     func write(_ results: [Figures], median: Figures, into path: String) throws {
-        let start = "<!-- bench:projections:start -->"
-        let end = "<!-- bench:projections:end -->"
-        guard var text = try? String(contentsOfFile: path, encoding: .utf8), let lower = text.range(of: start), let upper = text.range(of: end) else {
-            throw ValidationError("\(path) lacks the markers \(start) and \(end)")
-        }
         func row(_ label: String, _ figures: Figures) -> String {
             String(
-                format: "| %@ | %.2f | %.0f | %.2f | %.0f | %.2f | %.3f | %.3f | %.3f | %.3f |", label, figures.rebuildSeconds, figures.rebuildRate,
+                format: "| %@ | %.2f | %.2f | %.0f | %.2f | %.0f | %.2f | %.3f | %.3f | %.3f | %.3f |", label, figures.foldSeconds, figures.rebuildSeconds, figures.rebuildRate,
                 figures.readSeconds, figures.readRate, figures.rebuildSeconds / figures.readSeconds, figures.workerP50 * 1000,
                 figures.workerP99 * 1000, figures.workerMax * 1000, figures.populationMax)
         }
+        let command = "roster-bench projections --workers \(workers) --events \(events) --runs \(results.count) --snapshot-interval \(snapshotInterval)"
         var lines = [
-            "Measured \(Timestamp.now().iso8601.prefix(10)) on \(ProcessInfo.processInfo.activeProcessorCount) cores: "
-                + "`roster-bench projections --workers \(workers) --events \(events) --runs \(results.count) --snapshot-interval \(snapshotInterval)`; "
-                + "\(median.events) events, \(median.populationWorkers) workers; \(queries) one-worker queries and 5 whole-population queries a run.",
+            "; \(median.events) events, \(median.populationWorkers) workers; \(queries) one-worker queries and 5 whole-population queries a run.",
             "",
-            "| run | rebuild (s) | rebuild (events/s) | baseline: plain read (s) | read (events/s) | rebuild / read | one worker p50 (ms) | p99 (ms) | max (ms) | population as of, max (s) |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "| run | fold in memory (s) | rebuild (s) | rebuild (events/s) | baseline: plain read (s) | read (events/s) | rebuild / read | one worker p50 (ms) | p99 (ms) | max (ms) | population as of, max (s) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for (index, figures) in results.enumerated() { lines.append(row("\(index + 1)", figures)) }
         if results.count > 1 { lines.append(row("median", median)) }
-        text.replaceSubrange(lower.upperBound..<upper.lowerBound, with: "\n" + lines.joined(separator: "\n") + "\n")
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try ReportFile.write(lines, name: "projections", command: command, into: path)
     }
 }

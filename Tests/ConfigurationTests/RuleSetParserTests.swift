@@ -316,6 +316,12 @@ import Workforce
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
+    @Test func theDemoRulesParse() throws {
+        let rules = try RuleSetParser.load(path: Self.repository.appendingPathComponent("docs/examples/demo-rules.yml").path)
+        #expect(rules.groups.map(\.id) == ["departments", "offices"])
+        #expect(rules.triggers.map(\.id) == ["onboarding", "leadership", "nyc-compliance", "benefits"])
+    }
+
     @Test func theSampleInTheDocumentationParses() throws {
         let rules = try RuleSetParser.load(path: Self.repository.appendingPathComponent("docs/examples/rules.yml").path)
         #expect(rules.groups.map(\.id) == ["department-groups", "office-groups", "union-group"])
