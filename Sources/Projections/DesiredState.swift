@@ -241,8 +241,12 @@ public struct DesiredState: Sendable {
         self.clock = clock
     }
 
+    /// The position the store held when this state was loaded or last saved.
+    public private(set) var savedPosition = JournalPosition.start
+
     /// Forgets what changed: it has been written.
     public mutating func markSaved() {
+        savedPosition = position
         for slot in dirtySlots { isDirty[slot] = false }
         dirtySlots.removeAll(keepingCapacity: true)
         dirtyBatches.removeAll(keepingCapacity: true)

@@ -110,7 +110,11 @@ public final class ProjectionStore: Sendable {
         let changed = state.encodeChanged()
         let snapshot: [UInt8]? =
             state.position.rawValue / snapshotInterval > previous.rawValue / snapshotInterval ? try Self.snapshotBytes(of: &state) : nil
-        try environment.write { txn in
+        let saved: Bool = try environment.write { txn in
+            // Another process caught the store up meanwhile: its state is this one's, or later;
+            // writing ours over part of it would mix two checkpoints.
+            let stored = try txn.value(meta, key: Array("position".utf8)).map { JournalPosition(Self.number($0)) } ?? .start
+            guard stored == state.savedPosition else { return false }
             for (key, value) in changed { try txn.put(workers, key: key, value: value) }
             for batch in state.dirtyBatches.sorted() {
                 guard let feed = state.batchFeeds[batch] else { continue }
@@ -122,14 +126,31 @@ public final class ProjectionStore: Sendable {
             try txn.put(meta, key: Array("position".utf8), value: state.position.rawValue.bigEndianBytes)
             try txn.put(meta, key: Array("clock".utf8), value: UInt64(bitPattern: state.clock.rawValue).bigEndianBytes)
             if let snapshot { try txn.put(snapshots, key: state.position.rawValue.bigEndianBytes, value: snapshot) }
+            return true
         }
+        guard saved else { throw StoreError(description: Self.overtaken) }
         state.markSaved()
     }
+
+    static let overtaken = "another process updated the projection store meanwhile; run the command again"
+
 
     /// Folds the journal's events after the checkpoint into the stored state, saving every
     /// `chunk` events, and returns the state (its clock where the journal's last event left it).
     @available(*, noasync, message: "reads and writes synchronously")
     public func catchUp(_ journal: Journal, chunk: Int? = nil) throws -> DesiredState {
+        // Another process catching up at the same time overtakes this one at most a few times.
+        for _ in 0..<3 {
+            do {
+                return try catchUpOnce(journal, chunk: chunk)
+            } catch let error as StoreError where error.description == Self.overtaken {
+                continue
+            }
+        }
+        return try catchUpOnce(journal, chunk: chunk)
+    }
+
+    private func catchUpOnce(_ journal: Journal, chunk: Int?) throws -> DesiredState {
         let chunk = chunk ?? Int(snapshotInterval)
         var state = try load()
         var pending = 0

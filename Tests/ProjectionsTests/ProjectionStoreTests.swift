@@ -94,6 +94,25 @@ import Workforce
         #expect(difference.assignmentsRemoved.isEmpty && difference.dueDatesChanged.isEmpty)
     }
 
+    @Test func aSaveOvertakenByAnotherCatchUpWritesNothing() throws {
+        let scenario = try Scenario()
+        let store = try ProjectionStore(root: scenario.directory.child("store"), rules: scenario.rules)
+        try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")
+        var stale = try store.catchUp(scenario.journal)
+        try scenario.record("E1", .changed(.jobTitle, old: "Data Analyst", new: "Data Manager"), at: "2026-11-05T10:00:00Z")
+        let current = try store.catchUp(scenario.journal)
+        // A state loaded before the other catch-up folds the same event and tries to save.
+        try scenario.journal.read { snapshot in
+            try snapshot.forEachEvent(from: stale.position.next) { event in
+                try stale.apply(event)
+                return true
+            }
+        }
+        #expect(throws: ProjectionStore.StoreError.self) { try store.save(&stale) }
+        #expect(try store.checkpoint == current.position)
+        #expect(try store.load().users == current.users)
+    }
+
     @Test func aStoreRefusesAnotherRuleSetsFolder() throws {
         let scenario = try Scenario()
         let root = scenario.directory.child("stores")
