@@ -9,8 +9,16 @@ extension ProjectionStore {
     /// from (this store's index), folded under the store's rules, with the clock at `instant`.
     /// Bounded by the worker's own history, not the journal's. The store must be caught up.
     public func worker(_ id: EmployeeID, asOf instant: Timestamp, journal: Journal) throws -> WorkerProjection? {
+        try tracedWorker(id, asOf: instant, journal: journal).projection
+    }
+
+    /// ``worker(_:asOf:journal:)`` with every change of the worker's LMS user and its cause.
+    public func tracedWorker(
+        _ id: EmployeeID, asOf instant: Timestamp, journal: Journal
+    ) throws -> (projection: WorkerProjection?, trail: [DesiredState.TraceEntry]) {
         let events = try journal.read { try $0.events(forSubject: id.rawValue) }
         var state = DesiredState(rules: rules)
+        state.tracing = id
         var last = JournalPosition.start
         /// Applied snapshots of the feed the worker is missing from, after `last` and before `limit`.
         func missedSnapshots(before limit: JournalPosition?) throws {
@@ -44,6 +52,6 @@ extension ProjectionStore {
         }
         try missedSnapshots(before: nil)
         state.advance(to: instant)
-        return state[worker: id]
+        return (state[worker: id], state.trail)
     }
 }

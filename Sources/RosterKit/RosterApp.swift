@@ -94,14 +94,25 @@ public struct RosterApp: Sendable {
     /// millisecond; from a full replay otherwise.
     @available(*, noasync, message: "reads the journal synchronously")
     public func worker(_ id: EmployeeID, asOf instant: Timestamp?) throws -> (projection: WorkerProjection?, rules: RulesInForce) {
+        let (projection, _, rules) = try tracedWorker(id, asOf: instant)
+        return (projection, rules)
+    }
+
+    /// ``worker(_:asOf:)`` with every change of the worker's LMS user and the journal event
+    /// that caused it: what `roster history` and `roster why` show.
+    @available(*, noasync, message: "reads the journal synchronously")
+    public func tracedWorker(
+        _ id: EmployeeID, asOf instant: Timestamp?
+    ) throws -> (projection: WorkerProjection?, trail: [DesiredState.TraceEntry], rules: RulesInForce) {
         let rules = try rulesInForce(at: instant)
         guard rules.rules.version == (try rulesInForce()).rules.version else {
-            let state = try Replay(asOf: instant, now: now()).run(journal, rules: rules.rules)
-            return (state[worker: id], rules)
+            let state = try Replay(asOf: instant, now: now(), tracing: id).run(journal, rules: rules.rules)
+            return (state[worker: id], state.trail, rules)
         }
         let store = try store(for: rules.rules)
         _ = try store.catchUp(journal)
-        return (try store.worker(id, asOf: instant ?? now(), journal: journal), rules)
+        let (projection, trail) = try store.tracedWorker(id, asOf: instant ?? now(), journal: journal)
+        return (projection, trail, rules)
     }
 
     /// Fires what is due at `instant`: each first day reached, termination taking effect and grace

@@ -23,7 +23,7 @@ struct HistoryCommand: ParsableCommand {
     func run() throws {
         let app = try options.app()
         let worker = EmployeeID(rawValue: id)
-        let (state, rules) = try failing { try app.desiredState(Replay(now: app.now(), tracing: worker)) }
+        let (projection, trail, rules) = try failing { try app.tracedWorker(worker, asOf: nil) }
         if let notice = rules.notice { warn(notice) }
         var events = try failing { try app.journal.read { try $0.events(forSubject: id) } }
         guard !events.isEmpty else {
@@ -32,11 +32,11 @@ struct HistoryCommand: ParsableCommand {
         }
         // Facts caused by events about something else (a batch that counted an absence) show that event too.
         let own = Set(events.map(\.position))
-        for cause in Set(state.trail.map(\.cause)).subtracting(own) {
+        for cause in Set(trail.map(\.cause)).subtracting(own) {
             if let event = try failing({ try app.journal.event(at: cause) }) { events.append(event) }
         }
         events.sort { $0.position < $1.position }
-        let derived = Dictionary(grouping: state.trail, by: \.cause)
+        let derived = Dictionary(grouping: trail, by: \.cause)
         if json {
             printJSON([
                 "employee_id": id,
@@ -64,7 +64,7 @@ struct HistoryCommand: ParsableCommand {
                 for change in entry.changes { print("    -> \(entry.at)  LMS: \(ChangeText.describe(change))") }
             }
         }
-        if let user = state.users[worker] {
+        if let user = projection?.user {
             print("now: \(user.status.rawValue) [\(user.statusProvenance.rule)], rules \(rules.rules.shortVersion)")
         } else {
             print("now: no LMS user (out of scope, or not started yet)")

@@ -27,10 +27,10 @@ struct WhyCommand: ParsableCommand {
 
     func run() throws {
         let app = try options.app()
-        let replay = Replay(asOf: try asOf.map(parseInstant), now: app.now())
-        let (state, rules) = try failing { try app.desiredState(replay) }
-        guard let user = state.users[EmployeeID(rawValue: id)] else {
-            warn(state[worker: EmployeeID(rawValue: id)] == nil ? "no worker \(id)" : "\(id) has no LMS user (out of scope, or not started yet)")
+        let instant = try asOf.map(parseInstant)
+        let (projection, rules) = try failing { try app.worker(EmployeeID(rawValue: id), asOf: instant) }
+        guard let user = projection?.user else {
+            warn(projection == nil ? "no worker \(id)" : "\(id) has no LMS user (out of scope, or not started yet)")
             throw Exit.failed
         }
         let folded = thing.lowercased()
