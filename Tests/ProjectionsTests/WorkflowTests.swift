@@ -241,3 +241,26 @@ import Workforce
         #expect(user.groups.keys.sorted() == ["London"])
     }
 }
+
+extension WorkflowTests {
+    /// Valid time: what was true in HR on a date, as known now, at the end of that date in each
+    /// worker's own time zone; recorded time (`asOf`) bounds what is known.
+    @Test func effectiveAtAnswersWhatHRHeldOnADateAsKnownNow() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("E1", hired: date(2026, 11, 2)), at: "2026-11-02T09:00:00Z")
+        try scenario.hire(worker("S1", location: "SYD", zone: "Australia/Sydney", hired: date(2026, 12, 1)), at: "2026-11-03T09:00:00Z")
+        // Recorded on the 29th, a termination HR dates back to the 20th.
+        try scenario.terminate("E1", on: date(2026, 11, 20), zone: "Europe/London", at: "2026-11-29T10:00:00Z")
+        func users(on day: LocalDate, asOf: String? = nil) throws -> [EmployeeID: LMSUser] {
+            try Replay(asOf: asOf.map(instant), effectiveAt: day, now: instant("2026-12-31T00:00:00Z")).run(scenario.journal, rules: scenario.rules).users
+        }
+        #expect(try users(on: date(2026, 11, 19))[EmployeeID(rawValue: "E1")]?.status == .active)
+        // As known now, E1 was gone on the 25th, though Roster learned it on the 29th...
+        #expect(try users(on: date(2026, 11, 25))[EmployeeID(rawValue: "E1")]?.status == .deactivated)
+        // ...and as known on the 26th, E1 was still there.
+        #expect(try users(on: date(2026, 11, 25), asOf: "2026-11-26T00:00:00Z")[EmployeeID(rawValue: "E1")]?.status == .active)
+        // Sydney's first day: not on 30 November, yes on 1 December (their own date).
+        #expect(try users(on: date(2026, 11, 30))[EmployeeID(rawValue: "S1")] == nil)
+        #expect(try users(on: date(2026, 12, 1))[EmployeeID(rawValue: "S1")]?.status == .active)
+    }
+}
