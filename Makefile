@@ -86,15 +86,18 @@ demo: deps
 	@echo
 	@echo "== 14. Rules (docs/examples/demo-rules.yml): what the LMS should hold; unmapped departments are reported"
 	@cp docs/examples/demo-rules.yml $(DEMO)/feeds/rules.yml && echo "rules: rules.yml" >> $(DEMO)/feeds/roster.yml
-	@cd $(DEMO)/feeds && $(ROSTER) state | tail -n 6
+	@cd $(DEMO)/feeds && $(ROSTER) state | grep -E "^rules in force|^[0-9]+ users|^unmapped"
 	@echo
 	@echo "== 15. A worker promoted to manager: their user, their history, and why they have the leadership course"
 	@cd $(DEMO)/feeds && id=$$($(ROSTER) state | grep -B2 "Leadership_101" | grep -m1 -o "^E[0-9]*"); \
 		if [ -n "$$id" ]; then $(ROSTER) state --id $$id && $(ROSTER) history $$id | tail -n 8 && $(ROSTER) why $$id Leadership_101; \
 		else echo "(no promotion to manager in these two days)"; fi
 	@echo
-	@echo "== 16. Time passes: tick fires first days and terminations at local midnight in each worker's zone"
-	@cd $(DEMO)/feeds && $(ROSTER) tick --now 2027-06-01T00:00:00Z | tail -n 4
+	@echo "== 16. A hire in Sydney starting on 4 January 2027: tick fires their first day at Sydney's midnight (13:00 UTC the day before)"
+	@cd $(DEMO)/feeds && { head -n 1 day-002.csv; \
+		echo "E900001,Mia,Chen,,mia.chen@northwind-corp.com,Data Analyst,ENG-100,Engineering,SYD,,CC-1000,Full-Time,Active,2027-01-04,"; } > future-hire.csv && \
+		$(ROSTER) ingest --feed bamboohr-changes future-hire.csv && \
+		$(ROSTER) tick --now 2027-01-03T12:59:59Z && $(ROSTER) tick --now 2027-01-03T13:00:00Z && $(ROSTER) state --id E900001
 	@echo
 	@echo "== 17. A candidate rule set (office groups renamed "Site ..."), replayed over the whole journal, then adopted"
 	@cd $(DEMO)/feeds && sed 's/prefix: "Office "/prefix: "Site "/' rules.yml > candidate.yml && \
