@@ -222,6 +222,13 @@ public struct DesiredState: Sendable {
         }
     }
 
+    /// Makes room for `count` workers.
+    mutating func reserveCapacity(_ count: Int) {
+        projections.reserveCapacity(count)
+        slots.reserveCapacity(count)
+        isDirty.reserveCapacity(count)
+    }
+
     /// Puts back a worker read from a store, with its absence and next moment.
     mutating func restore(_ projection: WorkerProjection) {
         let id = projection.worker.id

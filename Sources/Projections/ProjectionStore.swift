@@ -274,6 +274,7 @@ extension ProjectionStore {
                     }
                 }
             }
+            state.reserveCapacity(decoded.count)
             for result in decoded { state.restore(try result!.get()) }
             state.restoreCheckpoint(position: position, clock: clock)
             state.markSaved()

@@ -1,4 +1,5 @@
 import ByteCoding
+import Foundation
 import Journal
 import Workforce
 
@@ -149,7 +150,15 @@ extension ByteReader {
     }
 
     mutating func provenance() throws -> Provenance {
-        Provenance(rule: try string(), ruleSet: try string(), cause: JournalPosition(try u64()), at: Timestamp(rawValue: try i64()))
+        Provenance(rule: try string(), ruleSet: try ruleSetVersion(), cause: JournalPosition(try u64()), at: Timestamp(rawValue: try i64()))
+    }
+
+    /// A rule-set version: nearly every fact of a state names the same one, so the text of the
+    /// last one read is shared instead of made again (64 characters, a heap allocation each).
+    mutating func ruleSetVersion() throws -> String {
+        let count = Int(try varint())
+        let bytes = try self.bytes(count)
+        return LastRuleSet.shared(bytes)
     }
 
     mutating func date() throws -> LocalDate? {
@@ -196,5 +205,31 @@ extension ByteReader {
         return LMSUser(
             employeeID: EmployeeID(rawValue: ""), userName: userName, firstName: firstName, lastName: lastName, email: email, status: status,
             statusProvenance: statusProvenance, groups: groups, assignments: assignments, unmapped: try stringMap())
+    }
+}
+
+/// The last rule-set version text decoded on this thread.
+enum LastRuleSet {
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { pointer in if let pointer { Unmanaged<Box>.fromOpaque(pointer).release() } }
+        return key
+    }()
+
+    final class Box {
+        var text = ""
+    }
+
+    static func shared(_ bytes: UnsafeRawBufferPointer) -> String {
+        let box: Box
+        if let pointer = pthread_getspecific(key) {
+            box = Unmanaged<Box>.fromOpaque(pointer).takeUnretainedValue()
+        } else {
+            box = Box()
+            pthread_setspecific(key, Unmanaged.passRetained(box).toOpaque())
+        }
+        if box.text.utf8.count == bytes.count, box.text.utf8.elementsEqual(bytes) { return box.text }
+        box.text = String(decoding: bytes, as: UTF8.self)
+        return box.text
     }
 }
