@@ -105,37 +105,37 @@ public struct DesiredState: Sendable {
     /// Folds one recorded event. `moment` is when it happens for the fold: its recorded time
     /// unless a valid-time query says otherwise.
     public mutating func apply(_ event: RecordedEvent, at moment: Timestamp? = nil) throws {
-        let moment = moment ?? event.recordedAt
-        position = event.position
-        let type = event.type.rawValue
-        if type.hasPrefix("worker.") {
-            guard let workerEvent = try WorkerEvent.decode(type: event.type, payload: event.payload) else { return }
+        apply(try FoldInput(event), at: moment)
+    }
+
+    /// Folds one decoded event (see ``apply(_:at:)``).
+    public mutating func apply(_ input: FoldInput, at moment: Timestamp? = nil) {
+        let moment = moment ?? input.recordedAt
+        position = input.position
+        switch input.kind {
+        case .worker(let id, let event, let effectiveAt):
             advance(to: moment)
-            apply(workerEvent, to: EmployeeID(rawValue: event.subject), effectiveAt: event.effectiveAt, cause: event.position, moment: moment)
-        } else if type.hasPrefix("batch.") {
-            guard let batchEvent = try BatchEvent.decode(type: event.type, payload: event.payload) else { return }
+            apply(event, to: id, effectiveAt: effectiveAt, cause: input.position, moment: moment)
+        case .batchReceived(let batch, let feed):
             advance(to: moment)
-            let batch = String(event.subject.dropFirst("batch:".count))
-            switch batchEvent {
-            case .received(let receipt):
-                batchFeeds[batch] = receipt.feed
-                dirtyBatches.insert(batch)
-            case .applied:
-                guard let feed = batchFeeds[batch] else { return }
-                appliedSnapshots.append((feed, event.position, moment))
-                snapshotApplied(feed: feed, cause: event.position, moment: moment)
-            default: break
-            }
-        } else if type.hasPrefix("admin.") {
-            guard case .restored = try AdminEvent.decode(type: event.type, payload: event.payload) else { return }
+            batchFeeds[batch] = feed
+            dirtyBatches.insert(batch)
+        case .batchApplied(let batch):
             advance(to: moment)
-            let step = WorkerProjection.Step(rules: rules, cause: event.position, moment: moment)
-            update(EmployeeID(rawValue: event.subject), cause: event.position, moment: moment) { $0.restore(step: step) }
-        } else if type.hasPrefix("schedule.") {
-            guard case .fired(let effect) = try ScheduleEvent.decode(type: event.type, payload: event.payload) else { return }
-            advance(to: max(moment, effect.now))
+            guard let feed = batchFeeds[batch] else { return }
+            appliedSnapshots.append((feed, input.position, moment))
+            snapshotApplied(feed: feed, cause: input.position, moment: moment)
+        case .restored(let id):
+            advance(to: moment)
+            let step = WorkerProjection.Step(rules: rules, cause: input.position, moment: moment)
+            update(id, cause: input.position, moment: moment) { $0.restore(step: step) }
+        case .scheduleFired(let now):
+            advance(to: max(moment, now))
+        case .other:
+            break
         }
     }
+
 
     /// An applied batch of `feed`: every worker missing from it counts one more snapshot missed.
     public mutating func snapshotApplied(feed: String, cause: JournalPosition, moment: Timestamp) {

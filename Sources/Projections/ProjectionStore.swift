@@ -154,16 +154,14 @@ public final class ProjectionStore: Sendable {
         let chunk = chunk ?? Int(snapshotInterval)
         var state = try load()
         var pending = 0
-        try journal.read { snapshot in
-            try snapshot.forEachEvent(from: state.position.next) { event in
-                try state.apply(event)
-                pending += 1
-                if pending >= chunk {
-                    try save(&state)
-                    pending = 0
-                }
-                return true
+        try FoldInputs.forEach(in: journal, from: state.position.next) { input in
+            state.apply(input)
+            pending += 1
+            if pending >= chunk {
+                try save(&state)
+                pending = 0
             }
+            return true
         }
         let stored = try checkpoint
         if pending > 0 || state.position != stored { try save(&state) }

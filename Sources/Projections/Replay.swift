@@ -32,6 +32,15 @@ public struct Replay: Sendable {
         let validCutoff = effectiveAt.map(Self.earliestEnd(of:))
         // Each worker's zone as known at the end, for valid-time cut-offs.
         var zones: [EmployeeID: TimeZone] = [:]
+        if effectiveAt == nil {
+            try FoldInputs.forEach(in: journal, from: JournalPosition(1)) { input in
+                if let limit, input.recordedAt > limit { return false }
+                state.apply(input)
+                return true
+            }
+            if let until = asOf ?? now { state.advance(to: until) }
+            return state
+        }
         try journal.read { snapshot in
             try snapshot.forEachEvent { event in
                 if let limit, event.recordedAt > limit { return false }

@@ -113,6 +113,19 @@ import Workforce
         #expect(try store.load().users == current.users)
     }
 
+    @Test func aDamagedPayloadStopsTheReplayWithAnErrorAndNothingIsSaved() throws {
+        let scenario = try Scenario()
+        let store = try ProjectionStore(root: scenario.directory.child("store"), rules: scenario.rules, snapshotInterval: 2)
+        // More than one chunk of the reading thread, in one append.
+        try scenario.journal.append(try (1...5000).map { index in
+            ProposedEvent(subject: "E\(index)", type: "worker.hired.v1", payload: try WorkerEvent.hired(worker("E\(index)")).payload())
+        })
+        try scenario.journal.append([ProposedEvent(subject: "E1", type: "worker.changed.v1", payload: Array(#"{"field":"job_title","#.utf8))])
+        #expect(throws: (any Error).self) { try Replay(now: nil).run(scenario.journal, rules: scenario.rules) }
+        #expect(throws: (any Error).self) { try store.catchUp(scenario.journal, chunk: 1_000_000) }
+        #expect(try store.checkpoint == .start)
+    }
+
     @Test func aStoreRefusesAnotherRuleSetsFolder() throws {
         let scenario = try Scenario()
         let root = scenario.directory.child("stores")

@@ -1,0 +1,96 @@
+import Foundation
+import Journal
+
+/// The journal's events, read and decoded on a thread of their own while the caller folds them:
+/// on two cores, reading and decoding cost about as much as folding.
+public enum FoldInputs {
+    /// Calls `body` on this thread with each event from `first` through `last`, decoded on another
+    /// thread, in order, until it returns false.
+    public static func forEach(
+        in journal: Journal, from first: JournalPosition, through last: JournalPosition? = nil, _ body: (FoldInput) throws -> Bool
+    ) throws {
+        let channel = Channel()
+        let reader = Thread {
+            var chunk: [FoldInput] = []
+            chunk.reserveCapacity(Channel.chunkSize)
+            do {
+                try journal.read { snapshot in
+                    try snapshot.forEachEvent(from: first, through: last) { event in
+                        chunk.append(try FoldInput(event))
+                        guard chunk.count == Channel.chunkSize else { return true }
+                        defer { chunk.removeAll(keepingCapacity: true) }
+                        return channel.put(chunk)
+                    }
+                }
+                if !chunk.isEmpty { _ = channel.put(chunk) }
+                channel.finish(nil)
+            } catch {
+                channel.finish(error)
+            }
+        }
+        reader.stackSize = 4 << 20
+        reader.start()
+        defer {
+            channel.cancel()
+            channel.waitUntilFinished()
+        }
+        while let chunk = channel.take() {
+            for input in chunk where try !body(input) { return }
+        }
+        if let failure = channel.failure { throw failure }
+    }
+
+    /// Chunks of decoded events between the reading thread and the folding one, at most a few
+    /// ahead so memory stays bounded.
+    final class Channel: @unchecked Sendable {
+        static let chunkSize = 2048
+        static let capacity = 8
+        private let condition = NSCondition()
+        private var chunks: [[FoldInput]] = []
+        private var finished = false
+        private var cancelled = false
+        private(set) var failure: (any Error)?
+
+        /// Hands `chunk` over; false when the folding side stopped.
+        func put(_ chunk: [FoldInput]) -> Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            while chunks.count >= Self.capacity, !cancelled { condition.wait() }
+            guard !cancelled else { return false }
+            chunks.append(chunk)
+            condition.broadcast()
+            return true
+        }
+
+        /// The next chunk; nil once the reader finished and every chunk was taken.
+        func take() -> [FoldInput]? {
+            condition.lock()
+            defer { condition.unlock() }
+            while chunks.isEmpty, !finished { condition.wait() }
+            guard !chunks.isEmpty else { return nil }
+            condition.broadcast()
+            return chunks.removeFirst()
+        }
+
+        func finish(_ error: (any Error)?) {
+            condition.lock()
+            failure = error
+            finished = true
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        func cancel() {
+            condition.lock()
+            cancelled = true
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        func waitUntilFinished() {
+            condition.lock()
+            while !finished { condition.wait() }
+            condition.unlock()
+        }
+    }
+}
