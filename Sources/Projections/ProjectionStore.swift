@@ -211,11 +211,9 @@ extension ProjectionStore {
         let position = try journal.read { try $0.position(recordedAtOrBefore: instant) }
         guard position < live.position else { return live }
         var state = try snapshot(atOrBefore: position) ?? DesiredState(rules: rules)
-        try journal.read { snapshot in
-            try snapshot.forEachEvent(from: state.position.next, through: position) { event in
-                try state.apply(event)
-                return true
-            }
+        try FoldInputs.forEach(in: journal, from: state.position.next, through: position) { input in
+            state.apply(input)
+            return true
         }
         return state
     }
