@@ -1,3 +1,4 @@
+import Foundation
 import Journal
 import Rules
 import Workforce

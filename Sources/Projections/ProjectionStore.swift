@@ -234,7 +234,8 @@ extension ProjectionStore {
         result.u8(formatVersion)
         result.u64(UInt64(writer.bytes.count))
         // Level 1: snapshots are written as often as the journal grows; its ratio is close to 3's here.
-        result.raw(try Compressor(level: 1).compress(writer.bytes, dictionary: nil))
+        let workers = Int32(max(0, ProcessInfo.processInfo.activeProcessorCount - 1))
+        result.raw(try Compressor(level: 1, workers: workers > 0 ? workers + 1 : 0).compress(writer.bytes, dictionary: nil))
         return result.bytes
     }
 

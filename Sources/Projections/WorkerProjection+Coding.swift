@@ -11,7 +11,7 @@ extension WorkerProjection {
     static let codingVersion: UInt8 = 1
 
     func encoded() -> [UInt8] {
-        var writer = ByteWriter(capacity: 256)
+        var writer = ByteWriter(capacity: 640)
         writer.u8(Self.codingVersion)
         writer.worker(worker)
         var flags: UInt8 = 0

@@ -12,8 +12,9 @@ public final class Compressor {
     private var currentDictionary: CompressionDictionary?
     private var dictionarySet = false
 
-    /// Creates a compressor at `level` (zstd's 1...19; 3 is its default).
-    public init(level: Int32 = 3) throws {
+    /// Creates a compressor at `level` (zstd's 1...19; 3 is its default). With `workers` above
+    /// zero, large inputs are compressed by that many threads (one frame all the same).
+    public init(level: Int32 = 3, workers: Int32 = 0) throws {
         guard let context = ZSTD_createCCtx() else {
             throw CompressionError(operation: "create context", message: "out of memory")
         }
@@ -28,6 +29,7 @@ public final class Compressor {
             _ = try checkZstd(ZSTD_CCtx_setParameter(context, ZSTD_c_contentSizeFlag, 0), "set content size flag")
             _ = try checkZstd(ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 0), "set checksum flag")
             _ = try checkZstd(ZSTD_CCtx_setParameter(context, ZSTD_c_dictIDFlag, 0), "set dictionary id flag")
+            if workers > 0 { _ = try checkZstd(ZSTD_CCtx_setParameter(context, ZSTD_c_nbWorkers, workers), "set worker threads") }
         } catch {
             ZSTD_freeCCtx(context)
             throw error
