@@ -1,7 +1,8 @@
 import Foundation
 
-/// A fresh directory under the system's temporary folder, removed by ``remove()``.
-public struct TestDirectory: Sendable {
+/// A fresh directory under the system's temporary folder, removed by ``remove()`` or when the
+/// last reference to it goes (a suite's instance ends with its test).
+public final class TestDirectory: Sendable {
     /// The directory's path.
     public let path: String
 
@@ -13,6 +14,8 @@ public struct TestDirectory: Sendable {
             .appendingPathComponent("\(safe)-\(UInt64.random(in: 0...UInt64.max))").path
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
+
+    deinit { remove() }
 
     /// A path inside the directory.
     public func child(_ name: String) -> String { path + "/" + name }
