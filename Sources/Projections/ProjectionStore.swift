@@ -106,30 +106,53 @@ public final class ProjectionStore: Sendable {
     /// one transaction; a snapshot too when an interval boundary was crossed.
     @available(*, noasync, message: "writes synchronously")
     public func save(_ state: inout DesiredState) throws {
-        let previous = try checkpoint
-        let changed = state.encodeChanged()
-        let snapshot: [UInt8]? =
-            state.position.rawValue / snapshotInterval > previous.rawValue / snapshotInterval ? try Self.snapshotBytes(of: &state) : nil
+        try write(try prepare(&state))
+    }
+
+    /// What a save writes, taken from a state (which then counts as saved).
+    struct PendingWrite: Sendable {
+        var expected: JournalPosition
+        var position: JournalPosition
+        var clock: Timestamp
+        var records: [(key: [UInt8], value: [UInt8])]
+        var batches: [(batch: String, feed: String)]
+        var applied: [(feed: String, position: JournalPosition, at: Timestamp)]
+        /// The uncompressed snapshot, when this save crosses an interval boundary.
+        var snapshot: [UInt8]?
+    }
+
+    /// Takes what changed out of `state`, on the caller's thread (the state is read).
+    func prepare(_ state: inout DesiredState) throws -> PendingWrite {
+        let expected = state.savedPosition
+        let records = state.encodeChanged()
+        let crosses = state.position.rawValue / snapshotInterval > expected.rawValue / snapshotInterval
+        let pending = PendingWrite(
+            expected: expected, position: state.position, clock: state.clock, records: records,
+            batches: state.dirtyBatches.sorted().compactMap { batch in state.batchFeeds[batch].map { (batch, $0) } },
+            applied: state.appliedSnapshots, snapshot: crosses ? Self.snapshotPlain(of: &state) : nil)
+        state.markSaved()
+        return pending
+    }
+
+    /// Writes `pending` in one transaction, unless another process moved the store meanwhile.
+    func write(_ pending: PendingWrite) throws {
+        let snapshot = try pending.snapshot.map(Self.compressSnapshot)
         let saved: Bool = try environment.write { txn in
             // Another process caught the store up meanwhile: its state is this one's, or later;
             // writing ours over part of it would mix two checkpoints.
             let stored = try txn.value(meta, key: Array("position".utf8)).map { JournalPosition(Self.number($0)) } ?? .start
-            guard stored == state.savedPosition else { return false }
-            for (key, value) in changed { try txn.put(workers, key: key, value: value) }
-            for batch in state.dirtyBatches.sorted() {
-                guard let feed = state.batchFeeds[batch] else { continue }
-                try txn.put(batches, key: Array(batch.utf8), value: Array(feed.utf8))
-            }
-            for (feed, position, at) in state.appliedSnapshots {
+            guard stored == pending.expected else { return false }
+            for (key, value) in pending.records { try txn.put(workers, key: key, value: value) }
+            for (batch, feed) in pending.batches { try txn.put(batches, key: Array(batch.utf8), value: Array(feed.utf8)) }
+            for (feed, position, at) in pending.applied {
                 try txn.put(applied, key: Self.appliedKey(feed, position), value: UInt64(bitPattern: at.rawValue).bigEndianBytes)
             }
-            try txn.put(meta, key: Array("position".utf8), value: state.position.rawValue.bigEndianBytes)
-            try txn.put(meta, key: Array("clock".utf8), value: UInt64(bitPattern: state.clock.rawValue).bigEndianBytes)
-            if let snapshot { try txn.put(snapshots, key: state.position.rawValue.bigEndianBytes, value: snapshot) }
+            try txn.put(meta, key: Array("position".utf8), value: pending.position.rawValue.bigEndianBytes)
+            try txn.put(meta, key: Array("clock".utf8), value: UInt64(bitPattern: pending.clock.rawValue).bigEndianBytes)
+            if let snapshot { try txn.put(snapshots, key: pending.position.rawValue.bigEndianBytes, value: snapshot) }
             return true
         }
         guard saved else { throw StoreError(description: Self.overtaken) }
-        state.markSaved()
     }
 
     static let overtaken = "another process updated the projection store meanwhile; run the command again"
@@ -154,19 +177,29 @@ public final class ProjectionStore: Sendable {
         let chunk = chunk ?? Int(snapshotInterval)
         var state = try load()
         var pending = 0
-        try FoldInputs.forEach(in: journal, from: state.position.next) { input in
-            state.apply(input)
-            pending += 1
-            if pending >= chunk {
-                try save(&state)
-                pending = 0
+        // Saves are written on another thread while the fold goes on, in order, two at most ahead.
+        let writer = BackgroundWriter(store: self)
+        do {
+            try FoldInputs.forEach(in: journal, from: state.position.next) { input in
+                state.apply(input)
+                pending += 1
+                if pending >= chunk {
+                    try writer.enqueue(try prepare(&state))
+                    pending = 0
+                }
+                return true
             }
-            return true
+            if pending > 0 || state.position != state.savedPosition {
+                try writer.enqueue(try prepare(&state))
+            }
+        } catch {
+            _ = try? writer.finish()
+            throw error
         }
-        let stored = try checkpoint
-        if pending > 0 || state.position != stored { try save(&state) }
+        try writer.finish()
         return state
     }
+
 
     static func appliedKey(_ feed: String, _ position: JournalPosition) -> [UInt8] {
         Array(feed.utf8) + [0] + position.rawValue.bigEndianBytes
@@ -218,8 +251,8 @@ extension ProjectionStore {
         return state
     }
 
-    /// A snapshot: the state's position and clock, its batches and every worker, zstd-compressed.
-    static func snapshotBytes(of state: inout DesiredState) throws -> [UInt8] {
+    /// A snapshot, uncompressed: the state's position and clock, its batches and every worker.
+    static func snapshotPlain(of state: inout DesiredState) -> [UInt8] {
         let records = state.allEncodings()
         var writer = ByteWriter(capacity: records.reduce(64) { $0 + $1.count + 3 })
         writer.u64(state.position.rawValue)
@@ -230,12 +263,16 @@ extension ProjectionStore {
             writer.varint(UInt64(record.count))
             writer.raw(record)
         }
-        var result = ByteWriter(capacity: writer.bytes.count / 4)
+        return writer.bytes
+    }
+
+    /// A snapshot as stored: its format, its size and the zstd frame (level 1: snapshots are
+    /// written as often as the journal grows, and its ratio is close to level 3's here).
+    static func compressSnapshot(_ plain: [UInt8]) throws -> [UInt8] {
+        var result = ByteWriter(capacity: plain.count / 4)
         result.u8(formatVersion)
-        result.u64(UInt64(writer.bytes.count))
-        // Level 1: snapshots are written as often as the journal grows; its ratio is close to 3's here.
-        let workers = Int32(max(0, ProcessInfo.processInfo.activeProcessorCount - 1))
-        result.raw(try Compressor(level: 1, workers: workers > 0 ? workers + 1 : 0).compress(writer.bytes, dictionary: nil))
+        result.u64(UInt64(plain.count))
+        result.raw(try Compressor(level: 1).compress(plain, dictionary: nil))
         return result.bytes
     }
 
