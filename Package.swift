@@ -114,7 +114,7 @@ let package = Package(
         .testTarget(name: "CSVTests", dependencies: ["CSV"]),
         .testTarget(name: "WorkforceTests", dependencies: ["Workforce", "Journal"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Workforce"]),
-        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Rules", "Workforce", "Journal", "JournalTestSupport"]),
+        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Rules", "Workforce", "Journal", "LMDBKit", "JournalTestSupport"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Ingestion", "Rules", "Workforce"]),
         .testTarget(name: "FeedGeneratorTests", dependencies: ["FeedGenerator", "Ingestion", "Workforce", "CSV"]),
         .testTarget(name: "RosterTests", dependencies: ["roster", "Journal", "Workforce", "JournalTestSupport"]),

@@ -121,10 +121,10 @@ public struct Ingestor: Sendable {
     static func effectiveTime(of event: WorkerEvent, current: Worker?, feed: FeedConfiguration) -> Timestamp? {
         switch event {
         case .hired(let worker), .rehired(let worker):
-            guard let date = worker.hireDate, let zone = TimeZone(identifier: worker.timeZone) else { return nil }
+            guard let date = worker.hireDate, let zone = Zones.named(worker.timeZone) else { return nil }
             return date.start(in: zone, cutoff: feed.hireCutoff)
         case .terminated(let date, _):
-            guard let date, let current, let zone = TimeZone(identifier: current.timeZone) else { return nil }
+            guard let date, let current, let zone = Zones.named(current.timeZone) else { return nil }
             return date.start(in: zone, cutoff: feed.terminationCutoff)
         default:
             return nil

@@ -64,9 +64,6 @@ public struct DesiredState: Sendable {
     /// Every worker's projection, in the order first seen.
     public var allProjections: [WorkerProjection] { projections }
 
-    /// How many workers changed since the state was loaded or saved.
-    public var changedCount: Int { dirtySlots.count }
-
     /// The stored form of every worker changed since the state was loaded or saved, keyed by
     /// employee ID, in key order; kept too for the next snapshot.
     mutating func encodeChanged() -> [(key: [UInt8], value: [UInt8])] {
@@ -151,9 +148,9 @@ public struct DesiredState: Sendable {
     public mutating func advance(to instant: Timestamp) -> [(id: EmployeeID, effect: ScheduledEffect)] {
         if instant > clock { clock = instant }
         var fired: [(id: EmployeeID, effect: ScheduledEffect)] = []
+        let rules = self.rules
         while let earliest = timers.earliest, earliest <= instant, let (_, id) = timers.popEarliest() {
-            guard let slot = slots[id], let due = projections.withUnsafeBufferPointer({ $0[slot].nextDue }), due.at <= instant else { continue }
-            let rules = self.rules
+            guard let slot = slots[id], let due = projections.withUnsafeBufferPointer({ $0[slot].nextDue(rules) }), due.at <= instant else { continue }
             var effects: [ScheduledEffect] = []
             update(id, cause: nil, moment: due.at) { effects = $0.fireDue(upTo: instant, rules: rules) }
             fired += effects.map { (id, $0) }
@@ -184,7 +181,7 @@ public struct DesiredState: Sendable {
             slots[id] = projections.count
             projections.append(WorkerProjection(hired: worker, effectiveAt: effectiveAt, step: step))
             isDirty.append(false)
-            if let due = projections[projections.count - 1].nextDue?.at { timers.insert(due, id) }
+            if let due = projections[projections.count - 1].nextDue(rules)?.at { timers.insert(due, id) }
             update(id, cause: cause, moment: moment) { $0.settle(step, rule: "hire") }
             return
         }
@@ -203,9 +200,9 @@ public struct DesiredState: Sendable {
         // property copies the whole element, and a copy makes every nested map copy itself.
         func step(_ projection: inout WorkerProjection) {
             if traced { before = projection.user }
-            dueBefore = projection.nextDue?.at
+            dueBefore = projection.nextDue(rules)?.at
             body(&projection)
-            dueAfter = projection.nextDue?.at
+            dueAfter = projection.nextDue(rules)?.at
             if traced { after = projection.user }
         }
         step(&projections[slot])
@@ -241,7 +238,7 @@ public struct DesiredState: Sendable {
             isDirty.append(false)
         }
         if let absence = projection.absence, projection.archived == nil { absentees[absence.feed, default: []].insert(id) }
-        if let due = projection.nextDue { timers.insert(due.at, id) }
+        if let due = projection.nextDue(rules) { timers.insert(due.at, id) }
     }
 
     mutating func restoreCheckpoint(position: JournalPosition, clock: Timestamp) {

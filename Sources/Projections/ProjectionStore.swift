@@ -31,7 +31,7 @@ public final class ProjectionStore: Sendable {
     /// Applied batches by feed: `feed 0x00 position` to the recorded time.
     let applied: Database
 
-    static let formatVersion: UInt8 = 1
+    static let formatVersion: UInt8 = 2
 
     /// Why a store cannot be used.
     public struct StoreError: Error, CustomStringConvertible, Sendable {
@@ -53,13 +53,19 @@ public final class ProjectionStore: Sendable {
         batches = environment.database("batches")
         snapshots = environment.database("snapshots")
         applied = environment.database("applied")
-        let stored = try environment.read { txn in try txn.value(meta, key: Array("rules".utf8)) }
+        let (stored, format) = try environment.read { txn in
+            (try txn.value(meta, key: Array("rules".utf8)), try txn.value(meta, key: Array("format".utf8)))
+        }
         if let stored {
             guard String(decoding: stored, as: UTF8.self) == rules.version else {
                 throw StoreError(description: "\(path) holds a projection under other rules; remove the folder and it is rebuilt from the journal")
             }
-        } else {
+        }
+        if stored == nil || format != [Self.formatVersion] {
+            // New, or written by another version of Roster: the store is derived, so it starts
+            // again and the next catch-up rebuilds it from the journal.
             try environment.write { txn in
+                for database in [meta, workers, batches, snapshots, applied] { try txn.clear(database) }
                 try txn.put(meta, key: Array("rules".utf8), value: Array(rules.version.utf8))
                 try txn.put(meta, key: Array("format".utf8), value: [Self.formatVersion])
             }
@@ -82,7 +88,7 @@ public final class ProjectionStore: Sendable {
             try txn.withCursor(workers) { cursor in
                 var entry = try cursor.first()
                 while let current = entry {
-                    state.restore(try WorkerProjection(decoding: current.value))
+                    state.restore(try WorkerProjection(decoding: current.value, ruleSet: rules.version))
                     entry = try cursor.next()
                 }
             }
@@ -304,7 +310,7 @@ extension ProjectionStore {
                 let size = (found.count + parts - 1) / parts
                 DispatchQueue.concurrentPerform(iterations: parts) { part in
                     for index in (part * size)..<min(found.count, (part + 1) * size) {
-                        output[index] = Result { try WorkerProjection(decoding: UnsafeRawBufferPointer(rebasing: raw[found[index]])) }
+                        output[index] = Result { try WorkerProjection(decoding: UnsafeRawBufferPointer(rebasing: raw[found[index]]), ruleSet: rules.version) }
                     }
                 }
             }

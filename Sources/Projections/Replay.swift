@@ -29,10 +29,7 @@ public struct Replay: Sendable {
         var state = DesiredState(rules: rules)
         state.tracing = tracing
         let limit = asOf
-        let validCutoff = effectiveAt.map(Self.earliestEnd(of:))
-        // Each worker's zone as known at the end, for valid-time cut-offs.
-        var zones: [EmployeeID: TimeZone] = [:]
-        if effectiveAt == nil {
+        guard let date = effectiveAt else {
             try FoldInputs.forEach(in: journal, from: JournalPosition(1)) { input in
                 if let limit, input.recordedAt > limit { return false }
                 state.apply(input)
@@ -41,42 +38,25 @@ public struct Replay: Sendable {
             if let until = asOf ?? now { state.advance(to: until) }
             return state
         }
-        try journal.read { snapshot in
-            try snapshot.forEachEvent { event in
-                if let limit, event.recordedAt > limit { return false }
-                guard let date = effectiveAt, let validCutoff else {
-                    try state.apply(event)
-                    return true
+        // Valid time: events effective after the end of `date` in their worker's zone are left
+        // out, and no moment passes the earliest end of that date anywhere until the last step.
+        let validCutoff = Self.earliestEnd(of: date)
+        var zones: [EmployeeID: TimeZone] = [:]
+        try FoldInputs.forEach(in: journal, from: JournalPosition(1)) { input in
+            if let limit, input.recordedAt > limit { return false }
+            if case .worker(let id, let event, let effectiveAt) = input.kind {
+                switch event {
+                case .hired(let worker), .rehired(let worker): zones[id] = Zones.named(worker.timeZone)
+                case .changed(.timeZone, _, let new?): zones[id] = Zones.named(new)
+                default: break
                 }
-                if event.type.rawValue.hasPrefix("worker.") {
-                    let id = EmployeeID(rawValue: event.subject)
-                    let zone = try Self.zone(of: event, id: id, state: state, known: &zones)
-                    if (event.effectiveAt ?? event.recordedAt) >= Self.end(of: date, in: zone) { return true }
-                }
-                try state.apply(event, at: min(event.recordedAt, validCutoff))
-                return true
+                if (effectiveAt ?? input.recordedAt) >= Self.end(of: date, in: zones[id] ?? .gmt) { return true }
             }
+            state.apply(input, at: min(input.recordedAt, validCutoff))
+            return true
         }
-        if let date = effectiveAt {
-            state.advance { projection in Self.end(of: date, in: Zones.named(projection.worker.timeZone) ?? .gmt) }
-        } else if let until = asOf ?? now {
-            state.advance(to: until)
-        }
+        state.advance { projection in Self.end(of: date, in: Zones.named(projection.worker.timeZone) ?? .gmt) }
         return state
-    }
-
-    /// The zone of the worker an event is about: a hire's own record, else what the fold knows.
-    static func zone(of event: RecordedEvent, id: EmployeeID, state: DesiredState, known: inout [EmployeeID: TimeZone]) throws -> TimeZone {
-        if event.type.rawValue == "worker.hired.v1" || event.type.rawValue == "worker.rehired.v1" || event.type.rawValue == "worker.changed.v1",
-            let decoded = try WorkerEvent.decode(type: event.type, payload: event.payload)
-        {
-            switch decoded {
-            case .hired(let worker), .rehired(let worker): known[id] = Zones.named(worker.timeZone)
-            case .changed(.timeZone, _, let new): if let new { known[id] = Zones.named(new) }
-            default: break
-            }
-        }
-        return known[id] ?? state[worker: id].flatMap { Zones.named($0.worker.timeZone) } ?? .gmt
     }
 
     /// The end of `date` in `zone`: the start of the next day.

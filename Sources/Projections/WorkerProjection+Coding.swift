@@ -1,5 +1,4 @@
 import ByteCoding
-import Foundation
 import Journal
 import Workforce
 
@@ -8,7 +7,7 @@ import Workforce
 /// compared with the live store byte for byte).
 extension WorkerProjection {
     /// The encoding's version, first byte of every record.
-    static let codingVersion: UInt8 = 1
+    static let codingVersion: UInt8 = 2
 
     func encoded() -> [UInt8] {
         var writer = ByteWriter(capacity: 640)
@@ -27,12 +26,13 @@ extension WorkerProjection {
             writer.u64(absence.cause.rawValue)
         }
         writer.optional(archived) { $0.provenance($1) }
-        writer.optional(absenceDays) { $0.varint(UInt64($1)) }
         writer.optional(user) { $0.user($1) }
         return writer.bytes
     }
 
-    init(decoding buffer: UnsafeRawBufferPointer) throws {
+    /// Decodes a record of a store whose rule set is `ruleSet`: the version text every fact
+    /// names is then shared rather than made again (64 characters, a heap allocation each).
+    init(decoding buffer: UnsafeRawBufferPointer, ruleSet: String) throws {
         var reader = ByteReader(buffer)
         guard try reader.u8() == Self.codingVersion else { throw ByteReader.Truncated() }
         worker = try reader.worker()
@@ -45,9 +45,8 @@ extension WorkerProjection {
             Absence(feed: try reader.string(), since: Timestamp(rawValue: try reader.i64()), snapshots: Int(try reader.varint()),
                 cause: JournalPosition(try reader.u64()))
         }
-        archived = try reader.optional { try $0.provenance() }
-        absenceDays = try reader.optional { Int(try $0.varint()) }
-        user = try reader.optional { try $0.user() }
+        archived = try reader.optional { try $0.provenance(sharing: ruleSet) }
+        user = try reader.optional { try $0.user(sharing: ruleSet) }
         user?.employeeID = worker.id
     }
 }
@@ -149,16 +148,13 @@ extension ByteReader {
         WorkerProjection.Pending(at: Timestamp(rawValue: try i64()), cause: JournalPosition(try u64()))
     }
 
-    mutating func provenance() throws -> Provenance {
-        Provenance(rule: try string(), ruleSet: try ruleSetVersion(), cause: JournalPosition(try u64()), at: Timestamp(rawValue: try i64()))
-    }
-
-    /// A rule-set version: nearly every fact of a state names the same one, so the text of the
-    /// last one read is shared instead of made again (64 characters, a heap allocation each).
-    mutating func ruleSetVersion() throws -> String {
+    /// A provenance; its rule-set version is `ruleSet` itself (not a copy) when the bytes match.
+    mutating func provenance(sharing ruleSet: String) throws -> Provenance {
+        let rule = try string()
         let count = Int(try varint())
         let bytes = try self.bytes(count)
-        return LastRuleSet.shared(bytes)
+        let version = ruleSet.utf8.elementsEqual(bytes) ? ruleSet : String(decoding: bytes, as: UTF8.self)
+        return Provenance(rule: rule, ruleSet: version, cause: JournalPosition(try u64()), at: Timestamp(rawValue: try i64()))
     }
 
     mutating func date() throws -> LocalDate? {
@@ -188,48 +184,22 @@ extension ByteReader {
             status: try enumeration(WorkerStatus.self), hireDate: try date(), terminationDate: try date(), custom: try stringMap())
     }
 
-    mutating func user() throws -> LMSUser {
+    mutating func user(sharing ruleSet: String) throws -> LMSUser {
         let userName = try string()
         let firstName = try string()
         let lastName = try string()
         let email = try optionalString()
         let status = try enumeration(LMSUser.Status.self)
-        let statusProvenance = try provenance()
+        let statusProvenance = try provenance(sharing: ruleSet)
         var groups: [String: Provenance] = [:]
-        for _ in 0..<Int(try varint()) { groups[try string()] = try provenance() }
+        for _ in 0..<Int(try varint()) { groups[try string()] = try provenance(sharing: ruleSet) }
         var assignments: [String: Assignment] = [:]
         for _ in 0..<Int(try varint()) {
             let course = try string()
-            assignments[course] = Assignment(course: course, due: try date(), provenance: try provenance())
+            assignments[course] = Assignment(course: course, due: try date(), provenance: try provenance(sharing: ruleSet))
         }
         return LMSUser(
             employeeID: EmployeeID(rawValue: ""), userName: userName, firstName: firstName, lastName: lastName, email: email, status: status,
             statusProvenance: statusProvenance, groups: groups, assignments: assignments, unmapped: try stringMap())
-    }
-}
-
-/// The last rule-set version text decoded on this thread.
-enum LastRuleSet {
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key) { pointer in if let pointer { Unmanaged<Box>.fromOpaque(pointer).release() } }
-        return key
-    }()
-
-    final class Box {
-        var text = ""
-    }
-
-    static func shared(_ bytes: UnsafeRawBufferPointer) -> String {
-        let box: Box
-        if let pointer = pthread_getspecific(key) {
-            box = Unmanaged<Box>.fromOpaque(pointer).takeUnretainedValue()
-        } else {
-            box = Box()
-            pthread_setspecific(key, Unmanaged.passRetained(box).toOpaque())
-        }
-        if box.text.utf8.count == bytes.count, box.text.utf8.elementsEqual(bytes) { return box.text }
-        box.text = String(decoding: bytes, as: UTF8.self)
-        return box.text
     }
 }

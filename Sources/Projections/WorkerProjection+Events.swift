@@ -6,49 +6,33 @@ import Workforce
 extension WorkerProjection {
     /// Applies a worker event recorded after this worker was first seen.
     mutating func apply(_ event: WorkerEvent, effectiveAt: Timestamp?, step: Step) {
+        let rehire = worker.status == .terminated || user?.status == .deactivated
+        worker.apply(event)
+        // What the event means for the LMS user's moments to come.
         switch event {
         case .hired(let record), .rehired(let record):
-            let rehire = worker.status == .terminated || user?.status == .deactivated
-            worker = record
             termination = nil
             absence = nil
             archived = nil
             started = false
             activation = Pending(at: Self.activationMoment(of: record, effectiveAt: effectiveAt, step: step), cause: step.cause)
             if case .rehired = event, rehire { rehirePending = true }
-        case .changed(let field, _, let new):
-            field.set(new, in: &worker)
-            if field == .hireDate, !started {
-                activation = Pending(at: Self.activationMoment(of: worker, effectiveAt: nil, step: step), cause: step.cause)
-            }
-            if field == .terminationDate, worker.status == .terminated, termination != nil, let date = worker.terminationDate,
-                let zone = Zones.named(worker.timeZone)
-            {
+        case .changed(.hireDate, _, _):
+            if !started { activation = Pending(at: Self.activationMoment(of: worker, effectiveAt: nil, step: step), cause: step.cause) }
+        case .changed(.terminationDate, _, _):
+            if worker.status == .terminated, termination != nil, let date = worker.terminationDate, let zone = Zones.named(worker.timeZone) {
                 termination = Pending(at: date.start(in: zone), cause: step.cause)
             }
-        case .attributeChanged(let name, _, let new):
-            worker.custom[name] = new
-        case .terminated(let date, _):
-            worker.status = .terminated
-            if let date { worker.terminationDate = date }
+        case .terminated:
             absence = nil
             let at = effectiveAt ?? step.moment
-            if at > step.moment { termination = Pending(at: at, cause: step.cause) } else { termination = nil }
-        case .converted(_, let to):
-            worker.employmentType = to
-        case .emailChanged(_, let new):
-            worker.email = new
-        case .nameChanged(_, let new):
-            worker.legalFirstName = new.legalFirst
-            worker.legalLastName = new.legalLast
-            worker.preferredFirstName = new.preferredFirst
-            worker.preferredLastName = new.preferredLast
+            termination = at > step.moment ? Pending(at: at, cause: step.cause) : nil
         case .absent(let feed, _):
             absence = Absence(feed: feed, since: step.moment, snapshots: 0, cause: step.cause)
         case .returned:
             absence = nil
             archived = nil
-        case .emailConflict:
+        case .changed, .attributeChanged, .converted, .emailChanged, .nameChanged, .emailConflict:
             break
         }
         let rule: String
@@ -96,7 +80,6 @@ extension WorkerProjection {
     /// Brings the LMS user in line with the worker, the rules and the moment: creates it on the
     /// first day, sets its status, names and groups. `rule` names a status change's cause.
     mutating func settle(_ step: Step, rule: String = "scope", profile: Bool = true) {
-        absenceDays = step.rules.absence.days
         if !started {
             guard let activation, activation.at <= step.moment else { return }
             started = true

@@ -65,7 +65,7 @@ public struct WorkerProjection: Sendable, Equatable {
     }
 
     /// The next moment something is due, and what.
-    var nextDue: (at: Timestamp, kind: ScheduledEffect.Kind)? {
+    func nextDue(_ rules: RuleSet) -> (at: Timestamp, kind: ScheduledEffect.Kind)? {
         var due: (at: Timestamp, kind: ScheduledEffect.Kind)?
         func consider(_ at: Timestamp?, _ kind: ScheduledEffect.Kind) {
             guard let at else { return }
@@ -73,19 +73,17 @@ public struct WorkerProjection: Sendable, Equatable {
         }
         if !started { consider(activation?.at, .activate) }
         consider(termination?.at, .deactivate)
-        if archived == nil, let absence, let days = absenceDays {
+        if archived == nil, let absence, let days = rules.absence.days {
             consider(absence.since.adding(microseconds: Int64(days) * 86_400_000_000), .archive)
         }
         return due
     }
 
-    /// The absence grace in days under the rules of the last step (kept so `nextDue` needs none).
-    var absenceDays: Int?
 
     /// Fires everything due at or before `instant`, each at its own moment, in order.
     mutating func fireDue(upTo instant: Timestamp, rules: RuleSet) -> [ScheduledEffect] {
         var fired: [ScheduledEffect] = []
-        while let due = nextDue, due.at <= instant {
+        while let due = nextDue(rules), due.at <= instant {
             switch due.kind {
             case .activate:
                 let cause = activation?.cause ?? .start

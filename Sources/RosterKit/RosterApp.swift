@@ -32,6 +32,8 @@ public struct RosterApp: Sendable {
         public var adopted: AdoptedRules
         /// Set when roster.yml's rules are not the ones in force.
         public var notice: String?
+        /// True when these are the rules in force now (the live projection store's).
+        public var isCurrent: Bool
         public var rules: RuleSet { adopted.rules }
     }
 
@@ -57,7 +59,7 @@ public struct RosterApp: Sendable {
                 + "(adopted \(adopted.recordedAt) by \(adopted.adoption.adoptedBy)); "
                 + "preview with `roster rebuild --rules \(file) --plan`, adopt with `--apply`"
         }
-        return RulesInForce(adopted: adopted, notice: notice)
+        return RulesInForce(adopted: adopted, notice: notice, isCurrent: adopted.position == adoptions.last!.position)
     }
 
     /// Where the projection stores live, one per rule-set version.
@@ -76,8 +78,7 @@ public struct RosterApp: Sendable {
     @available(*, noasync, message: "reads the journal synchronously")
     public func desiredState(_ replay: Replay) throws -> (state: DesiredState, rules: RulesInForce) {
         let rules = try rulesInForce(at: replay.asOf)
-        let current = try rulesInForce()
-        guard replay.effectiveAt == nil, replay.tracing == nil, rules.rules.version == current.rules.version else {
+        guard replay.effectiveAt == nil, replay.tracing == nil, rules.isCurrent else {
             return (try replay.run(journal, rules: rules.rules), rules)
         }
         let store = try store(for: rules.rules)
@@ -105,7 +106,7 @@ public struct RosterApp: Sendable {
         _ id: EmployeeID, asOf instant: Timestamp?
     ) throws -> (projection: WorkerProjection?, trail: [DesiredState.TraceEntry], rules: RulesInForce) {
         let rules = try rulesInForce(at: instant)
-        guard rules.rules.version == (try rulesInForce()).rules.version else {
+        guard rules.isCurrent else {
             let state = try Replay(asOf: instant, now: now(), tracing: id).run(journal, rules: rules.rules)
             return (state[worker: id], state.trail, rules)
         }
@@ -136,10 +137,10 @@ public struct RosterApp: Sendable {
     /// Restores the archived LMS user of `id`, with its history, groups and assignments.
     @available(*, noasync, message: "appends to the journal synchronously")
     public func restore(_ id: EmployeeID, by person: String, reason: String?) throws -> LMSUser {
-        let (state, _) = try desiredState(Replay(now: now()))
-        guard let user = state.users[id] else {
-            let known = state[worker: id] != nil
-            throw Failure(known ? "\(id) has no LMS user to restore (never provisioned)" : "there is no worker \(id); `roster workers` lists them")
+        let (projection, _) = try worker(id, asOf: nil)
+        guard let user = projection?.user else {
+            throw Failure(
+                projection != nil ? "\(id) has no LMS user to restore (never provisioned)" : "there is no worker \(id); `roster workers` lists them")
         }
         guard user.status == .archived else {
             throw Failure("\(id)'s LMS user is \(user.status.rawValue), not archived; only archived users are restored")
@@ -148,7 +149,6 @@ public struct RosterApp: Sendable {
         try journal.append([
             ProposedEvent(subject: id.rawValue, type: event.type, payload: try event.payload(), metadata: EventMetadata(source: "admin", origin: person))
         ])
-        let (after, _) = try desiredState(Replay(now: now()))
-        return after.users[id] ?? user
+        return try worker(id, asOf: nil).projection?.user ?? user
     }
 }

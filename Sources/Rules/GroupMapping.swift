@@ -1,4 +1,3 @@
-import Synchronization
 import Workforce
 
 /// A mapping table from an HR code to an LMS group: department "Information Technology" to
@@ -15,12 +14,12 @@ public struct GroupMapping: Sendable, Equatable {
 
     /// The rule's id, named by every membership it makes.
     public var id: String
-    public var attribute: WorkerAttribute { didSet { answers = Answers() } }
+    public var attribute: WorkerAttribute { didSet { answers = Memo() } }
     /// HR value (compared case-insensitively, spaces trimmed) to LMS group name.
-    public var table: [String: String] { didSet { answers = Answers() } }
-    public var unmapped: Unmapped { didSet { answers = Answers() } }
+    public var table: [String: String] { didSet { answers = Memo() } }
+    public var unmapped: Unmapped { didSet { answers = Memo() } }
     /// Put before a group named after its value (`use-value`), e.g. `Location: `.
-    public var prefix: String { didSet { answers = Answers() } }
+    public var prefix: String { didSet { answers = Memo() } }
 
     public init(id: String, attribute: WorkerAttribute, table: [String: String], unmapped: Unmapped = .report, prefix: String = "") {
         self.id = id
@@ -41,41 +40,20 @@ public struct GroupMapping: Sendable, Equatable {
 
     public func outcome(for worker: Worker) -> Outcome {
         guard let value = attribute.value(in: worker), !value.isEmpty else { return .none }
-        if let known = answers.outcome(of: value) { return known }
-        let outcome: Outcome
-        if let group = table[WorkerCondition.fold(value)] {
-            outcome = .group(group)
-        } else {
+        return answers.answer(for: value) {
+            if let group = table[WorkerCondition.fold(value)] { return .group(group) }
             switch unmapped {
-            case .report: outcome = .unmapped(value)
-            case .useValue: outcome = .group(prefix + value)
+            case .report: return .unmapped(value)
+            case .useValue: return .group(prefix + value)
             }
         }
-        answers.remember(outcome, for: value)
-        return outcome
     }
 
-    /// Outcomes already worked out: HR values repeat across a whole workforce.
-    private var answers = Answers()
+    /// Outcomes already worked out, shared by copies of the mapping; made anew when it changes.
+    private var answers = Memo<Outcome>()
 
     public static func == (lhs: GroupMapping, rhs: GroupMapping) -> Bool {
         lhs.id == rhs.id && lhs.attribute == rhs.attribute && lhs.table == rhs.table && lhs.unmapped == rhs.unmapped && lhs.prefix == rhs.prefix
-    }
-
-    /// A bounded memo of value to outcome, shared by copies of the mapping.
-    final class Answers: Sendable {
-        private let known = Mutex<[String: Outcome]>([:])
-
-        func outcome(of value: String) -> Outcome? {
-            known.withLock { $0[value] }
-        }
-
-        func remember(_ outcome: Outcome, for value: String) {
-            known.withLock { known in
-                if known.count >= 100_000 { known.removeAll(keepingCapacity: true) }
-                known[value] = outcome
-            }
-        }
     }
 }
 

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Workforce
 
 /// A test of one attribute of a worker: its value is one of a list, or matches a pattern.
@@ -77,9 +76,7 @@ public struct WorkerCondition: Sendable, Equatable, CustomStringConvertible {
 public final class ValuePattern: @unchecked Sendable, Equatable {
     public let source: String
     private let expression: NSRegularExpression
-    /// Answers already given: HR values (titles, codes) repeat across a whole workforce, and a
-    /// replay asks about the same few hundred millions of times.
-    private let answers = Mutex<[String: Bool]>([:])
+    private let answers = Memo<Bool>()
 
     /// Compiles `source`; throws when it is not a valid regular expression.
     public init(_ source: String) throws {
@@ -88,14 +85,9 @@ public final class ValuePattern: @unchecked Sendable, Equatable {
     }
 
     public func matches(_ text: String) -> Bool {
-        if let known = answers.withLock({ $0[text] }) { return known }
-        let answer = expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
-        answers.withLock { answers in
-            if answers.count >= 100_000 { answers.removeAll(keepingCapacity: true) }
-            answers[text] = answer
-        }
-        return answer
+        answers.answer(for: text) { expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil }
     }
+
 
     public static func == (lhs: ValuePattern, rhs: ValuePattern) -> Bool { lhs.source == rhs.source }
 }

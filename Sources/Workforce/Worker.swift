@@ -98,3 +98,27 @@ public struct Worker: Hashable, Sendable, Codable {
     public var displayFirstName: String { preferredFirstName ?? legalFirstName }
     public var displayLastName: String { preferredLastName ?? legalLastName }
 }
+
+extension Worker {
+    /// The record after `event`: the one place a worker event changes a worker's fields (the
+    /// workforce state and the LMS projections both fold through it). Events that do not change
+    /// the record (absence, conflicts) leave it as it is.
+    public mutating func apply(_ event: WorkerEvent) {
+        switch event {
+        case .hired(let record), .rehired(let record): self = record
+        case .changed(let field, _, let new): field.set(new, in: &self)
+        case .attributeChanged(let name, _, let new): custom[name] = new
+        case .terminated(let date, _):
+            status = .terminated
+            if let date { terminationDate = date }
+        case .converted(_, let to): employmentType = to
+        case .emailChanged(_, let new): email = new
+        case .nameChanged(_, let new):
+            legalFirstName = new.legalFirst
+            legalLastName = new.legalLast
+            preferredFirstName = new.preferredFirst
+            preferredLastName = new.preferredLast
+        case .absent, .returned, .emailConflict: break
+        }
+    }
+}

@@ -19,8 +19,8 @@ public struct WorkforceState: Sendable, Equatable {
     /// Applies `event` about `id`, reported by `feed`.
     public mutating func apply(_ event: WorkerEvent, to id: EmployeeID, feed: String? = nil) {
         // Most events change one field of a worker the same feed reported: no count moves.
-        if case .changed(let field, _, let new) = event, field != .status, feed == nil || feeds[id] == feed {
-            if workers[id] != nil { field.set(new, in: &workers[id]!) }
+        if case .changed(let field, _, _) = event, field != .status, feed == nil || feeds[id] == feed {
+            workers[id]?.apply(event)
             return
         }
         let counted = counts(id)
@@ -36,31 +36,16 @@ public struct WorkforceState: Sendable, Equatable {
         case .hired(let worker), .rehired(let worker):
             setEmail(of: id, from: workers[id]?.email, to: worker.email)
             workers[id] = worker
-        case .changed(let field, _, let new):
-            guard workers[id] != nil else { return }
-            field.set(new, in: &workers[id]!)
-        case .attributeChanged(let name, _, let new):
-            workers[id]?.custom[name] = new
-        case .terminated(let date, _):
-            workers[id]?.status = .terminated
-            if let date { workers[id]?.terminationDate = date }
-        case .converted(_, let to):
-            workers[id]?.employmentType = to
         case .emailChanged(let old, let new):
             guard workers[id] != nil else { return }
             setEmail(of: id, from: old, to: new)
-            workers[id]?.email = new
-        case .nameChanged(_, let new):
-            workers[id]?.legalFirstName = new.legalFirst
-            workers[id]?.legalLastName = new.legalLast
-            workers[id]?.preferredFirstName = new.preferredFirst
-            workers[id]?.preferredLastName = new.preferredLast
+            workers[id]?.apply(event)
         case .absent(let feed, _):
             absent[id] = feed
         case .returned:
             absent[id] = nil
-        case .emailConflict:
-            break
+        case .changed, .attributeChanged, .terminated, .converted, .nameChanged, .emailConflict:
+            workers[id]?.apply(event)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Journal
+import LMDBKit
 import JournalTestSupport
 import Projections
 import Rules
@@ -124,6 +125,23 @@ import Workforce
         #expect(throws: (any Error).self) { try Replay(now: nil).run(scenario.journal, rules: scenario.rules) }
         #expect(throws: (any Error).self) { try store.catchUp(scenario.journal, chunk: 1_000_000) }
         #expect(try store.checkpoint == .start)
+    }
+
+    @Test func aStoreWrittenInAnotherFormatStartsAgainFromTheJournal() throws {
+        let scenario = try Scenario()
+        let root = scenario.directory.child("stores")
+        try story(scenario)
+        let live = try ProjectionStore(root: root, rules: scenario.rules).catchUp(scenario.journal)
+        // An older Roster's store: another format number.
+        do {
+            var configuration = Environment.Configuration(path: root + "/" + scenario.rules.version.prefix(16))
+            configuration.databases = ["meta"]
+            let environment = try Environment(configuration)
+            try environment.write { txn in try txn.put(environment.database("meta"), key: Array("format".utf8), value: [1]) }
+        }
+        let reopened = try ProjectionStore(root: root, rules: scenario.rules)
+        #expect(try reopened.checkpoint == .start)
+        #expect(try reopened.catchUp(scenario.journal).users == live.users)
     }
 
     @Test func aStoreRefusesAnotherRuleSetsFolder() throws {

@@ -1,0 +1,24 @@
+import Synchronization
+
+/// Answers already worked out, by the value asked about: HR values (titles, department names,
+/// codes) repeat across a whole workforce, and a replay asks about the same few hundred millions
+/// of times. Bounded: past `limit` entries it starts again. Shared by copies of its owner.
+final class Memo<Answer: Sendable>: Sendable {
+    private let known = Mutex<[String: Answer]>([:])
+    private let limit: Int
+
+    init(limit: Int = 100_000) {
+        self.limit = limit
+    }
+
+    /// The answer for `value`, worked out by `work` the first time.
+    func answer(for value: String, _ work: () -> Answer) -> Answer {
+        if let answer = known.withLock({ $0[value] }) { return answer }
+        let answer = work()
+        known.withLock { known in
+            if known.count >= limit { known.removeAll(keepingCapacity: true) }
+            known[value] = answer
+        }
+        return answer
+    }
+}
