@@ -107,13 +107,28 @@ public struct Ingestor: Sendable {
         _ changes: FeedChanges, lines: [EmployeeID: Int], file: String, metadata: EventMetadata, state: WorkforceState,
         feed: FeedConfiguration
     ) throws -> [ProposedEvent] {
-        try changes.events.map { id, event in
+        @Sendable func proposed(_ id: EmployeeID, _ event: WorkerEvent) throws -> ProposedEvent {
             var eventMetadata = metadata
             eventMetadata.origin = lines[id].map { "\(file) line \($0)" } ?? file
             return ProposedEvent(
                 subject: id.rawValue, type: event.type, payload: try event.payload(),
                 effectiveAt: Self.effectiveTime(of: event, current: state.workers[id], feed: feed), metadata: eventMetadata)
         }
+        let events = changes.events
+        let parts = events.count >= 2_000 ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
+        guard parts > 1 else { return try events.map(proposed) }
+        // Each event's payload stands alone: a night's thousands are written on every core.
+        let size = (events.count + parts - 1) / parts
+        var results = [Result<ProposedEvent, any Error>?](repeating: nil, count: events.count)
+        results.withUnsafeMutableBufferPointer { output in
+            nonisolated(unsafe) let output = output
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                for index in (part * size)..<min(events.count, (part + 1) * size) {
+                    output[index] = Result { try proposed(events[index].id, events[index].event) }
+                }
+            }
+        }
+        return try results.map { try $0!.get() }
     }
 
     /// When an event is true in HR: a hire at the start of its hire date, a termination at the
