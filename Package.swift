@@ -54,15 +54,17 @@ let package = Package(
         .target(name: "Rules", dependencies: ["Workforce"]),
         // Projections: the LMS desired state folded from the journal under a rule set.
         .target(name: "Projections", dependencies: ["Rules", "Workforce", "Journal", "LMDBKit", "ZstdKit", "ByteCoding"]),
+        // Provisioning: the outbox delivered to an LMS (CSV export, SCIM), every answer journaled.
+        .target(name: "Provisioning", dependencies: ["Projections", "Workforce", "Journal", "CSV"]),
         // The composition root: the journal, the configuration and the workflows the CLI and the daemon run.
-        .target(name: "RosterKit", dependencies: ["Configuration", "Projections", "Rules", "Ingestion", "Workforce", "Journal"]),
+        .target(name: "RosterKit", dependencies: ["Configuration", "Projections", "Provisioning", "Rules", "Ingestion", "Workforce", "Journal"]),
         .target(name: "Configuration", dependencies: ["Ingestion", "Rules", "Workforce", "CSV", "Digest", "Yams"]),
 
         // The `roster` command line: ingest, batches, approve, reject, workers, audit.
         .executableTarget(
             name: "roster",
             dependencies: [
-                "RosterKit", "Projections", "Rules", "Configuration", "Ingestion", "Workforce", "Journal",
+                "RosterKit", "Projections", "Provisioning", "Rules", "Configuration", "Ingestion", "Workforce", "Journal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -44,6 +44,8 @@ public struct RosterConfiguration: Sendable {
     public var rules: RuleSet?
     /// The rules file, absolute; nil when the rules are inline or absent.
     public var rulesPath: String?
+    /// The LMS to provision (`lms:`); by default, a CSV export under the data directory.
+    public var lms: LMSConfiguration
 
     /// The journal directory.
     public var journalPath: String { dataDirectory + "/journal" }
@@ -82,7 +84,7 @@ public struct RosterConfiguration: Sendable {
         }
         let reader = NodeReader(file: path)
         let top = try reader.mapping(
-            root, at: "", keys: ["data", "default_time_zone", "locations", "safety", "feeds", "rules"])
+            root, at: "", keys: ["data", "default_time_zone", "locations", "safety", "feeds", "rules", "lms"])
         let base = URL(fileURLWithPath: path).deletingLastPathComponent()
         let data = try top["data"].map { try reader.string($0, at: "data") } ?? "./data"
         let dataDirectory = data.hasPrefix("/") ? data : base.appendingPathComponent(data).standardizedFileURL.path
@@ -120,9 +122,13 @@ public struct RosterConfiguration: Sendable {
             }
             feeds.append(feed)
         }
-        var configuration = RosterConfiguration(path: path, dataDirectory: dataDirectory, feeds: feeds, safety: safety)
+        var configuration = RosterConfiguration(
+            path: path, dataDirectory: dataDirectory, feeds: feeds, safety: safety, lms: .csvExport(dataDirectory: dataDirectory))
         if let node = top["rules"] {
             (configuration.rules, configuration.rulesPath) = try RuleSetParser.configured(node, reader: reader, base: base)
+        }
+        if let node = top["lms"] {
+            configuration.lms = try reader.lms(node, base: base, dataDirectory: dataDirectory)
         }
         return configuration
     }

@@ -81,6 +81,22 @@ public struct DesiredState: Sendable {
         return records
     }
 
+    /// The outbox entries of every worker changed since the state was loaded or saved, keyed by
+    /// employee ID: their commands, or nil when the LMS holds what it should for them.
+    func changedOutbox() -> [(key: [UInt8], commands: [LMSCommand]?)] {
+        projections.withUnsafeBufferPointer { projections in
+            dirtySlots.map { slot in
+                let commands = projections[slot].commands
+                return (Array(projections[slot].worker.id.rawValue.utf8), commands.isEmpty ? nil : commands)
+            }
+        }
+    }
+
+    /// Every worker's outbox commands, workers in the order first seen.
+    public var outbox: [LMSCommand] {
+        projections.withUnsafeBufferPointer { projections in projections.flatMap(\.commands) }
+    }
+
     /// The stored form of every worker, in the order first seen (deterministic for a journal):
     /// from the encodings kept by ``encodeChanged()``, which must have run since the last change,
     /// made for any worker without one.
@@ -129,6 +145,9 @@ public struct DesiredState: Sendable {
             update(id, cause: input.position, moment: moment) { $0.restore(step: step) }
         case .scheduleFired(let now):
             advance(to: max(moment, now))
+        case .lms(let id, let answer):
+            advance(to: moment)
+            update(id, cause: input.position, moment: moment) { $0.acknowledge(answer, position: input.position) }
         case .other:
             break
         }

@@ -10,6 +10,8 @@ public struct FoldInput: Sendable {
         case batchApplied(batch: String)
         case restored(EmployeeID)
         case scheduleFired(now: Timestamp)
+        /// An answer of the LMS about a worker's account.
+        case lms(EmployeeID, LMSEvent)
         /// Nothing the fold acts on (a rule adoption, a quarantined row, a future event type).
         case other
     }
@@ -36,6 +38,8 @@ public struct FoldInput: Sendable {
             }
         } else if type.hasPrefix("admin."), case .restored = try AdminEvent.decode(type: event.type, payload: event.payload) {
             kind = .restored(EmployeeID(rawValue: event.subject))
+        } else if type.hasPrefix("lms."), let answer = try LMSEvent.decode(type: event.type, payload: event.payload) {
+            kind = .lms(EmployeeID(rawValue: event.subject), answer)
         } else if type.hasPrefix("schedule."), case .fired(let effect) = try ScheduleEvent.decode(type: event.type, payload: event.payload) {
             kind = .scheduleFired(now: effect.now)
         } else {

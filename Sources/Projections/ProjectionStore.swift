@@ -30,8 +30,11 @@ public final class ProjectionStore: Sendable {
     let snapshots: Database
     /// Applied batches by feed: `feed 0x00 position` to the recorded time.
     let applied: Database
+    /// The transactional outbox: employee ID to the LMS commands that worker's user still needs,
+    /// written with the projection change that caused them.
+    let outboxDatabase: Database
 
-    static let formatVersion: UInt8 = 2
+    static let formatVersion: UInt8 = 3
 
     /// Why a store cannot be used.
     public struct StoreError: Error, CustomStringConvertible, Sendable {
@@ -45,7 +48,7 @@ public final class ProjectionStore: Sendable {
         path = root + "/" + rules.version.prefix(16)
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var configuration = Environment.Configuration(path: path)
-        configuration.databases = ["meta", "workers", "batches", "snapshots", "applied"]
+        configuration.databases = ["meta", "workers", "batches", "snapshots", "applied", "outbox"]
         configuration.initialMapSize = 64 << 20
         environment = try Environment(configuration)
         meta = environment.database("meta")
@@ -53,6 +56,7 @@ public final class ProjectionStore: Sendable {
         batches = environment.database("batches")
         snapshots = environment.database("snapshots")
         applied = environment.database("applied")
+        outboxDatabase = environment.database("outbox")
         let (stored, format) = try environment.read { txn in
             (try txn.value(meta, key: Array("rules".utf8)), try txn.value(meta, key: Array("format".utf8)))
         }
@@ -65,7 +69,7 @@ public final class ProjectionStore: Sendable {
             // New, or written by another version of Roster: the store is derived, so it starts
             // again and the next catch-up rebuilds it from the journal.
             try environment.write { txn in
-                for database in [meta, workers, batches, snapshots, applied] { try txn.clear(database) }
+                for database in [meta, workers, batches, snapshots, applied, outboxDatabase] { try txn.clear(database) }
                 try txn.put(meta, key: Array("rules".utf8), value: Array(rules.version.utf8))
                 try txn.put(meta, key: Array("format".utf8), value: [Self.formatVersion])
             }
@@ -123,6 +127,8 @@ public final class ProjectionStore: Sendable {
         var records: [(key: [UInt8], value: [UInt8])]
         var batches: [(batch: String, feed: String)]
         var applied: [(feed: String, position: JournalPosition, at: Timestamp)]
+        /// Outbox entries to write (nil: the worker's user needs nothing more).
+        var outbox: [(key: [UInt8], value: [UInt8]?)]
         /// The uncompressed snapshot, when this save crosses an interval boundary.
         var snapshot: [UInt8]?
     }
@@ -131,11 +137,12 @@ public final class ProjectionStore: Sendable {
     func prepare(_ state: inout DesiredState) throws -> PendingWrite {
         let expected = state.savedPosition
         let records = state.encodeChanged()
+        let outbox = state.changedOutbox().map { key, commands in (key, commands.map(Self.encode)) }
         let crosses = state.position.rawValue / snapshotInterval > expected.rawValue / snapshotInterval
         let pending = PendingWrite(
             expected: expected, position: state.position, clock: state.clock, records: records,
             batches: state.dirtyBatches.sorted().compactMap { batch in state.batchFeeds[batch].map { (batch, $0) } },
-            applied: state.appliedSnapshots, snapshot: crosses ? Self.snapshotPlain(of: &state) : nil)
+            applied: state.appliedSnapshots, outbox: outbox, snapshot: crosses ? Self.snapshotPlain(of: &state) : nil)
         state.markSaved()
         return pending
     }
@@ -149,6 +156,9 @@ public final class ProjectionStore: Sendable {
             let stored = try txn.value(meta, key: Array("position".utf8)).map { JournalPosition(Self.number($0)) } ?? .start
             guard stored == pending.expected else { return false }
             for (key, value) in pending.records { try txn.put(workers, key: key, value: value) }
+            for (key, value) in pending.outbox {
+                if let value { try txn.put(outboxDatabase, key: key, value: value) } else { try key.withUnsafeBytes { _ = try txn.delete(outboxDatabase, key: $0) } }
+            }
             for (batch, feed) in pending.batches { try txn.put(batches, key: Array(batch.utf8), value: Array(feed.utf8)) }
             for (feed, position, at) in pending.applied {
                 try txn.put(applied, key: Self.appliedKey(feed, position), value: UInt64(bitPattern: at.rawValue).bigEndianBytes)

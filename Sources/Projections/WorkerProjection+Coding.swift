@@ -7,7 +7,7 @@ import Workforce
 /// compared with the live store byte for byte).
 extension WorkerProjection {
     /// The encoding's version, first byte of every record.
-    static let codingVersion: UInt8 = 2
+    static let codingVersion: UInt8 = 3
 
     func encoded() -> [UInt8] {
         var writer = ByteWriter(capacity: 640)
@@ -27,6 +27,13 @@ extension WorkerProjection {
         }
         writer.optional(archived) { $0.provenance($1) }
         writer.optional(user) { $0.user($1) }
+        writer.u64(changedBy.rawValue)
+        writer.optional(lms) { $0.account($1) }
+        writer.varint(UInt64(deliveries.count))
+        for (command, failure) in deliveries.sorted(by: { $0.key < $1.key }) {
+            writer.string(command)
+            writer.failure(failure)
+        }
         return writer.bytes
     }
 
@@ -48,6 +55,10 @@ extension WorkerProjection {
         archived = try reader.optional { try $0.provenance(sharing: ruleSet) }
         user = try reader.optional { try $0.user(sharing: ruleSet) }
         user?.employeeID = worker.id
+        changedBy = JournalPosition(try reader.u64())
+        lms = try reader.optional { try $0.account() }
+        let failures = Int(try reader.varint())
+        for _ in 0..<failures { deliveries[try reader.string()] = try reader.failure() }
     }
 }
 
@@ -107,6 +118,43 @@ extension ByteWriter {
         date(worker.hireDate)
         date(worker.terminationDate)
         stringMap(worker.custom)
+    }
+
+    mutating func profile(_ profile: LMSProfile) {
+        string(profile.userName)
+        string(profile.givenName)
+        string(profile.familyName)
+        optionalString(profile.email)
+        optionalString(profile.title)
+        optionalString(profile.department)
+        optionalString(profile.costCenter)
+        optionalString(profile.manager?.rawValue)
+    }
+
+    mutating func membership(_ membership: LMSMembership) {
+        u8(membership.kind == .group ? 0 : 1)
+        string(membership.name)
+    }
+
+    mutating func account(_ account: LMSAccount) {
+        string(account.target)
+        optionalString(account.lmsID)
+        profile(account.profile)
+        u8(account.active ? 1 : 0)
+        u64(account.createdBy.rawValue)
+        varint(UInt64(account.memberships.count))
+        for (membership, position) in account.memberships.sorted(by: { $0.key < $1.key }) {
+            self.membership(membership)
+            u64(position.rawValue)
+        }
+    }
+
+    mutating func failure(_ failure: DeliveryFailure) {
+        varint(UInt64(failure.attempt))
+        varint(UInt64(failure.status))
+        string(failure.error)
+        optional(failure.retryAt) { $0.i64($1.rawValue) }
+        u8(failure.dead ? 1 : 0)
     }
 
     mutating func user(_ user: LMSUser) {
@@ -182,6 +230,36 @@ extension ByteReader {
             location: try optionalString(), timeZone: try string(), managerID: try optionalString().map(EmployeeID.init(rawValue:)),
             managerEmail: try optionalString(), costCenter: try optionalString(), employmentType: try enumeration(EmploymentType.self),
             status: try enumeration(WorkerStatus.self), hireDate: try date(), terminationDate: try date(), custom: try stringMap())
+    }
+
+    mutating func profile() throws -> LMSProfile {
+        LMSProfile(
+            userName: try string(), givenName: try string(), familyName: try string(), email: try optionalString(), title: try optionalString(),
+            department: try optionalString(), costCenter: try optionalString(), manager: try optionalString().map(EmployeeID.init(rawValue:)))
+    }
+
+    mutating func membership() throws -> LMSMembership {
+        let kind: LMSMembership.Kind
+        switch try u8() {
+        case 0: kind = .group
+        case 1: kind = .course
+        default: throw Truncated()
+        }
+        return LMSMembership(kind, try string())
+    }
+
+    mutating func account() throws -> LMSAccount {
+        var account = LMSAccount(
+            target: try string(), lmsID: try optionalString(), profile: try profile(), active: try u8() == 1, createdBy: JournalPosition(try u64()))
+        let count = Int(try varint())
+        for _ in 0..<count { account.memberships[try membership()] = JournalPosition(try u64()) }
+        return account
+    }
+
+    mutating func failure() throws -> DeliveryFailure {
+        DeliveryFailure(
+            attempt: Int(try varint()), status: Int(try varint()), error: try string(), retryAt: try optional { Timestamp(rawValue: try $0.i64()) },
+            dead: try u8() == 1)
     }
 
     mutating func user(sharing ruleSet: String) throws -> LMSUser {

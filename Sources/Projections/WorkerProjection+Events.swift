@@ -7,6 +7,7 @@ extension WorkerProjection {
     /// Applies a worker event recorded after this worker was first seen.
     mutating func apply(_ event: WorkerEvent, effectiveAt: Timestamp?, step: Step) {
         let rehire = worker.status == .terminated || user?.status == .deactivated
+        changedBy = step.cause
         worker.apply(event)
         // What the event means for the LMS user's moments to come.
         switch event {

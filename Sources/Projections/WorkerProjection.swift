@@ -33,6 +33,12 @@ public struct WorkerProjection: Sendable, Equatable {
     public internal(set) var absence: Absence?
     /// Set while the LMS user is archived.
     public internal(set) var archived: Provenance?
+    /// The worker's account as the LMS acknowledged it (nil: the LMS has none we know of).
+    public internal(set) var lms: LMSAccount?
+    /// The last failed delivery of each outbox command still waiting, by command ID.
+    public internal(set) var deliveries: [String: DeliveryFailure] = [:]
+    /// The last HR or admin event about the worker: the cause of an update or a removal.
+    public internal(set) var changedBy = JournalPosition.start
     /// The first day has come: the worker may have an LMS user.
     var started = false
     /// A rehire waits for the user's reactivation to fire its triggers.
@@ -51,6 +57,7 @@ public struct WorkerProjection: Sendable, Equatable {
 
     init(hired worker: Worker, effectiveAt: Timestamp?, step: Step) {
         self.worker = worker
+        self.changedBy = step.cause
         self.activation = Pending(at: Self.activationMoment(of: worker, effectiveAt: effectiveAt, step: step), cause: step.cause)
     }
 

@@ -1,6 +1,7 @@
 import Journal
 
-/// Every event Roster's domain writes (HR feeds, batches, rules, admin decisions, the scheduler):
+/// Every event Roster's domain writes (HR feeds, batches, rules, admin decisions, the scheduler,
+/// the LMS's answers):
 /// wire name, subject, meaning and an example payload.
 /// `docs/event-catalogue.md` is rendered from this table, and a golden test holds both to it.
 public enum EventCatalogue {
@@ -24,6 +25,12 @@ public enum EventCatalogue {
         let worker = "employee ID"
         let batch = "batch ID"
         let name = PersonName(of: exampleWorker)
+        let profile = LMSProfile(
+            userName: "maria.gonzalez@example.com", givenName: "Mia", familyName: "González", email: "maria.gonzalez@example.com",
+            title: "Data Analyst", department: "Information Technology", costCenter: "CC-4120", manager: EmployeeID(rawValue: "E0042"))
+        func lms(_ command: String, _ kind: LMSEvent.Kind) -> LMSEvent {
+            LMSEvent(target: "scim", command: command, cause: JournalPosition(4127), kind: kind)
+        }
         var married = name
         married.legalLast = "Okafor"
         let rows: [(String, String, Example)] = [
@@ -72,6 +79,22 @@ public enum EventCatalogue {
                 .schedule(.fired(ScheduledEffect(
                     kind: .activate, dueAt: Timestamp(iso8601: "2027-01-04T00:00:00Z")!, now: Timestamp(iso8601: "2027-01-04T00:01:00Z")!,
                     rule: "hire", ruleSet: "5e2b8c0a1f3d4e6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c")))),
+            ("the LMS created the user (or an account it already had was adopted by external ID or user name); its LMS ID and "
+                + "the profile it now holds", worker, .lms(lms("E1001 create", .userCreated(lmsID: "2819c223-7f76-453a-919d-413861904646", profile: profile, adopted: false)))),
+            ("the LMS now holds this profile (a name, email, title, department, cost center or manager changed)", worker,
+                .lms(lms("E1001 update 3f1a", .userUpdated(profile: profile)))),
+            ("the LMS user may no longer sign in (SCIM `active: false`, a suspended row in a CSV export); never deleted", worker,
+                .lms(lms("E1001 deactivate", .userDeactivated))),
+            ("the LMS user may sign in again (a rehire, a restore, back in scope)", worker, .lms(lms("E1001 reactivate", .userReactivated))),
+            ("the LMS added the user to a group, or to a course's assignment group", worker,
+                .lms(lms("E1001 add course:Leadership_101", .membershipAdded(LMSMembership(.course, "Leadership_101"))))),
+            ("the LMS removed the user from a group or a course's assignment group", worker,
+                .lms(lms("E1001 remove group:London", .membershipRemoved(LMSMembership(.group, "London"))))),
+            ("a delivery failed: the LMS's status (0 when it did not answer), its error, when the next attempt may go; "
+                + "`dead` after the last attempt or a permanent refusal", worker,
+                .lms(lms("E1001 create", .deliveryFailed(DeliveryFailure(
+                    attempt: 3, status: 503, error: "Service Unavailable", retryAt: Timestamp(iso8601: "2027-01-04T00:05:00Z")!, dead: false))))),
+            ("an admin asked for a dead letter to be delivered again", worker, .lms(lms("E1001 create", .retryRequested(by: "admin@example.com")))),
         ]
         return rows.map { meaning, subject, example in
             Entry(type: example.type, subject: subject, meaning: meaning, example: (try? example.payload()) ?? [])
@@ -83,6 +106,7 @@ public enum EventCatalogue {
         case batch(BatchEvent)
         case admin(AdminEvent)
         case schedule(ScheduleEvent)
+        case lms(LMSEvent)
 
         var type: EventType {
             switch self {
@@ -90,6 +114,7 @@ public enum EventCatalogue {
             case .batch(let event): event.type
             case .admin(let event): event.type
             case .schedule(let event): event.type
+            case .lms(let event): event.type
             }
         }
 
@@ -99,6 +124,7 @@ public enum EventCatalogue {
             case .batch(let event): try event.payload()
             case .admin(let event): try event.payload()
             case .schedule(let event): try event.payload()
+            case .lms(let event): try event.payload()
             }
         }
     }

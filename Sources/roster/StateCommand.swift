@@ -31,9 +31,16 @@ struct StateCommand: ParsableCommand {
     @Option(help: "Only this employee ID.")
     var id: String?
 
+    @Flag(help: "What the LMS acknowledged (with --as-of: what it believed then), instead of what it should hold.")
+    var believed = false
+
     func run() throws {
         let app = try options.app()
         let replay = Replay(asOf: try asOf.map(parseInstant), effectiveAt: try effectiveAt.map(parseDate), now: app.now())
+        if believed {
+            try showBelieved(app: app, replay: replay)
+            return
+        }
         if let id, replay.effectiveAt == nil {
             try one(EmployeeID(rawValue: id), app: app, asOf: replay.asOf)
             return
@@ -150,4 +157,43 @@ func parseDate(_ text: String) throws -> LocalDate {
 
 func warn(_ message: String) {
     FileHandle.standardError.write(Data("roster: \(message)\n".utf8))
+}
+
+extension StateCommand {
+    /// `--believed`: the accounts as the LMS's journaled answers tell them.
+    func showBelieved(app: RosterApp, replay: Replay) throws {
+        let (state, _) = try failing { try app.desiredState(replay) }
+        var projections = state.allProjections.filter { $0.lms != nil }.sorted { $0.worker.id < $1.worker.id }
+        if let id { projections = projections.filter { $0.worker.id.rawValue == id } }
+        if json {
+            printJSON([
+                "as_of": replay.asOf?.iso8601 as Any,
+                "users": projections.map { projection -> [String: Any] in
+                    let account = projection.lms!
+                    return [
+                        "employee_id": projection.worker.id.rawValue, "target": account.target, "lms_id": account.lmsID as Any,
+                        "active": account.active, "user_name": account.profile.userName, "given_name": account.profile.givenName,
+                        "family_name": account.profile.familyName, "email": account.profile.email as Any,
+                        "groups": account.memberships.keys.filter { $0.kind == .group }.map(\.name).sorted(),
+                        "courses": account.memberships.keys.filter { $0.kind == .course }.map(\.name).sorted(),
+                        "created_by": account.createdBy.rawValue,
+                    ]
+                },
+            ])
+            return
+        }
+        print(replay.asOf.map { "what the LMS believed as of \($0) (its answers recorded by then)" } ?? "what the LMS believes (its answers journaled so far)")
+        for projection in projections {
+            let account = projection.lms!
+            let groups = account.memberships.keys.filter { $0.kind == .group }.map(\.name).sorted()
+            let courses = account.memberships.keys.filter { $0.kind == .course }.map(\.name).sorted()
+            print(
+                "\(projection.worker.id) \(account.profile.userName) (\(account.profile.givenName) \(account.profile.familyName)): "
+                    + (account.active ? "active" : "inactive") + (account.lmsID.map { ", LMS id \($0)" } ?? "") + " [\(account.target)]")
+            if !groups.isEmpty { print("    groups: \(groups.joined(separator: ", "))") }
+            if !courses.isEmpty { print("    courses: \(courses.joined(separator: ", "))") }
+        }
+        let active = projections.count { $0.lms!.active }
+        print("\(projections.count) LMS accounts: \(active) active, \(projections.count - active) inactive")
+    }
 }

@@ -1,0 +1,46 @@
+import Configuration
+import Foundation
+import Journal
+import Projections
+import Provisioning
+import Workforce
+
+extension RosterApp {
+    /// The configured LMS connector.
+    public func connector() throws -> any LMSConnector {
+        switch configuration.lms.connector {
+        case .csvExport(let directory, let formats):
+            return CSVExportConnector(directory: directory, formats: formats.map { CSVExportConnector.Format(rawValue: $0.rawValue)! }, now: now)
+        case .scim:
+            throw Failure("\(configuration.path): the scim connector is not built yet in this version; use connector: csv-export")
+        }
+    }
+
+    /// Delivers the live projection store's outbox to the configured LMS.
+    @available(*, noasync, message: "the first use adopts rules, appending to the journal synchronously")
+    public func provisioner() throws -> Provisioner {
+        let rules = try rulesInForce()
+        let delivery = configuration.lms.delivery
+        return Provisioner(
+            journal: journal, store: try store(for: rules.rules), connector: try connector(),
+            policy: DeliveryPolicy(
+                maxAttempts: delivery.maxAttempts, backoffSeconds: Double(delivery.backoffSeconds), maxBackoffSeconds: Double(delivery.maxBackoffSeconds)),
+            now: now)
+    }
+
+    /// The exact LMS operations a sync would send now, and those waiting (a backoff, a dead letter).
+    @available(*, noasync, message: "reads and writes the projection store synchronously")
+    public func plan() throws -> [LMSCommand] {
+        try provisioner().outbox()
+    }
+
+    /// Delivers what is due once and returns what happened.
+    public func sync() async throws -> Provisioner.Summary {
+        try await makeProvisioner().sync()
+    }
+
+    /// ``provisioner()`` from async code (it may adopt rules, which appends synchronously).
+    private func makeProvisioner() throws -> Provisioner {
+        try provisioner()
+    }
+}

@@ -1,3 +1,0 @@
-import ArgumentParser
-
-RosterCommand.main()
