@@ -20,6 +20,9 @@ import Testing
             } else if let event = try ScheduleEvent.decode(type: entry.type, payload: entry.example) {
                 #expect(try event.payload() == entry.example, "\(entry.type)")
                 #expect(event.type == entry.type)
+            } else if let event = try LMSEvent.decode(type: entry.type, payload: entry.example) {
+                #expect(try event.payload() == entry.example, "\(entry.type)")
+                #expect(event.type == entry.type)
             } else {
                 Issue.record("\(entry.type) decodes as no known event")
             }
@@ -34,6 +37,19 @@ import Testing
             rule: "termination", ruleSet: "abc")
         #expect(String(decoding: try ScheduleEvent.fired(effect).payload(), as: UTF8.self)
             == #"{"due_at":"2026-11-30T00:00:00.000000Z","kind":"deactivate","now":"2026-11-30T00:00:05.000000Z","rule":"termination","rule_set":"abc"}"#)
+    }
+
+    @Test func lmsAnswersStayAsPublished() throws {
+        let failed = LMSEvent(
+            target: "scim", command: "E7 deactivate", cause: JournalPosition(12),
+            kind: .deliveryFailed(DeliveryFailure(attempt: 2, status: 429, error: "Too Many Requests", retryAt: nil, dead: true)))
+        #expect(String(decoding: try failed.payload(), as: UTF8.self)
+            == #"{"cause":12,"command":"E7 deactivate","failure":{"attempt":2,"dead":true,"error":"Too Many Requests","status":429},"target":"scim"}"#)
+        let added = LMSEvent(target: "csv-export", command: "E7 add course:Safety", cause: JournalPosition(3), kind: .membershipAdded(LMSMembership(.course, "Safety")))
+        #expect(String(decoding: try added.payload(), as: UTF8.self)
+            == #"{"cause":3,"command":"E7 add course:Safety","membership":{"kind":"course","name":"Safety"},"target":"csv-export"}"#)
+        #expect(try LMSEvent.decode(type: added.type, payload: try added.payload()) == added)
+        #expect(throws: DecodingError.self) { try LMSEvent.decode(type: "lms.user-updated.v1", payload: Array(#"{"cause":1,"command":"x","target":"t"}"#.utf8)) }
     }
 
     @Test func wireFormatsStayAsPublished() throws {
