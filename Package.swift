@@ -117,6 +117,7 @@ let package = Package(
         .testTarget(name: "WorkforceTests", dependencies: ["Workforce", "Journal"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Workforce"]),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Rules", "Workforce", "Journal", "LMDBKit", "JournalTestSupport"]),
+        .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning", "Projections", "Rules", "Workforce", "Journal", "CSV", "JournalTestSupport"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Ingestion", "Rules", "Workforce"]),
         .testTarget(name: "FeedGeneratorTests", dependencies: ["FeedGenerator", "Ingestion", "Workforce", "CSV"]),
         .testTarget(name: "RosterTests", dependencies: ["roster", "Journal", "Workforce", "JournalTestSupport"]),

@@ -7,7 +7,8 @@ import Workforce
 /// state and what the LMS acknowledged becomes calls, and each call's outcome becomes the
 /// LMS-believed state.
 ///
-/// A round takes every command that is due from the caught-up store, delivers them, and
+/// A round journals what time made due (as `roster tick` does), takes every command that is due
+/// from the caught-up store, delivers them, and
 /// journals the answers in one append; the answers change the projections, which take the
 /// answered commands out of the outbox in the same transaction as they are folded. Nothing is
 /// kept in memory between rounds, so a crash at any point loses nothing: an unanswered command
@@ -48,10 +49,12 @@ public struct Provisioner: Sendable {
         public var failed: Int { deliveries.count { if case .failed = $0.outcome { true } else { false } } }
     }
 
-    /// Every command in the outbox now, due or not, sending nothing.
+    /// Every command in the outbox now, due or not, sending nothing. What time made due is
+    /// counted in, but not journaled: a plan changes nothing.
     @available(*, noasync, message: "reads and writes the projection store synchronously")
     public func outbox() throws -> [LMSCommand] {
-        _ = try store.catchUp(journal)
+        var state = try store.catchUp(journal)
+        guard state.advance(to: now()).isEmpty else { return state.outbox }
         return try store.outbox()
     }
 
@@ -78,8 +81,10 @@ public struct Provisioner: Sendable {
         return summary
     }
 
+    /// The commands due at `instant`, once what time made due (a first day, a termination
+    /// taking effect, a grace period's end) is journaled.
     func dueCommands(at instant: Timestamp) throws -> [LMSCommand] {
-        _ = try store.catchUp(journal)
+        if try !store.tick(journal, at: instant, origin: "roster sync").isEmpty { _ = try store.catchUp(journal) }
         return try store.outbox().filter { $0.isDue(at: instant) }
     }
 

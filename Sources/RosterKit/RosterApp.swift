@@ -120,18 +120,7 @@ public struct RosterApp: Sendable {
     /// period ended becomes a `schedule.fired.v1` event. Returns what fired.
     @available(*, noasync, message: "appends to the journal synchronously")
     public func tick(at instant: Timestamp) throws -> [(id: EmployeeID, effect: ScheduledEffect)] {
-        let rules = try rulesInForce()
-        var state = try store(for: rules.rules).catchUp(journal)
-        let fired = state.advance(to: instant)
-        guard !fired.isEmpty else { return [] }
-        let metadata = EventMetadata(source: "scheduler", origin: "roster tick")
-        let events = try fired.map { id, effect in
-            ProposedEvent(
-                subject: id.rawValue, type: ScheduleEvent.fired(effect).type, payload: try ScheduleEvent.fired(effect).payload(),
-                effectiveAt: effect.dueAt, metadata: metadata)
-        }
-        try journal.append(events)
-        return fired
+        try store(for: try rulesInForce().rules).tick(journal, at: instant, origin: "roster tick")
     }
 
     /// Restores the archived LMS user of `id`, with its history, groups and assignments.
