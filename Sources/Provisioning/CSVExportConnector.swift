@@ -40,8 +40,9 @@ public struct CSVExportConnector: LMSConnector {
 
     public func deliver(_ commands: [LMSCommand]) async -> [DeliveryOutcome] {
         do {
-            _ = try write(commands)
-            return commands.map { _ in .acknowledged(lmsID: nil, adopted: false) }
+            let run = try write(commands)
+            let call = "export " + (run.path as NSString).lastPathComponent
+            return commands.map { _ in .acknowledged(lmsID: nil, adopted: false, call: call) }
         } catch {
             let failure = DeliveryError(status: 0, message: "the export could not be written in \(directory): \(error)")
             return commands.map { _ in .failed(failure) }

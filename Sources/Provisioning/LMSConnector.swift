@@ -16,8 +16,9 @@ public protocol LMSConnector: Sendable {
 /// What became of one command.
 public enum DeliveryOutcome: Sendable, Equatable {
     /// The LMS did it. `lmsID` is the user's ID in the LMS when it has one; `adopted` when an
-    /// account the LMS already had (by external ID or user name) was taken over instead of created.
-    case acknowledged(lmsID: String?, adopted: Bool)
+    /// account the LMS already had (by external ID or user name) was taken over instead of created;
+    /// `call` names what was sent, for the audit trail (`POST /Users 201`, `export 20270104T000100Z`).
+    case acknowledged(lmsID: String?, adopted: Bool, call: String)
     case failed(DeliveryError)
     /// Not sent: an earlier command for the same user failed.
     case skipped

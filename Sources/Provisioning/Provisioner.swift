@@ -100,13 +100,15 @@ public struct Provisioner: Sendable {
         let run = "sync-\(instant.rawValue)"
         for (command, outcome) in zip(commands, outcomes) {
             var failure: DeliveryFailure?
+            var origin = "roster sync"
             let kind: LMSEvent.Kind
             switch outcome {
             case .skipped:
                 deliveries.append(Delivery(command: command, outcome: outcome))
                 continue
-            case .acknowledged(let lmsID, let adopted):
+            case .acknowledged(let lmsID, let adopted, let call):
                 kind = Self.answer(to: command, lmsID: lmsID, adopted: adopted)
+                origin = call
             case .failed(let error):
                 failure = policy.failure(of: command.id, attempt: (command.lastFailure?.attempt ?? 0) + 1, error: error, at: instant)
                 kind = .deliveryFailed(failure!)
@@ -116,7 +118,7 @@ public struct Provisioner: Sendable {
                 ProposedEvent(
                     subject: command.employeeID.rawValue, type: event.type, payload: try event.payload(),
                     metadata: EventMetadata(
-                        source: "lms:\(connector.target)", origin: "roster sync", causationID: String(command.cause.rawValue), correlationID: run)))
+                        source: "lms:\(connector.target)", origin: origin, causationID: String(command.cause.rawValue), correlationID: run)))
             deliveries.append(Delivery(command: command, outcome: outcome, failure: failure))
         }
         if !events.isEmpty { try journal.append(events) }

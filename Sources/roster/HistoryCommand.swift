@@ -105,6 +105,7 @@ enum EventText {
     }
 
     static func summary(_ event: RecordedEvent) -> String {
+        if let answer = try? LMSEvent.decode(type: event.type, payload: event.payload) { return summary(answer) }
         guard let decoded = try? WorkerEvent.decode(type: event.type, payload: event.payload) else {
             return String(decoding: event.payload.prefix(300), as: UTF8.self)
         }
@@ -125,5 +126,24 @@ enum EventText {
         case .returned(let feed, let batch): return "back in \(feed)'s snapshot (batch \(batch))"
         case .emailConflict(let email, let holder): return "claims \(email), which \(holder) holds; a person must resolve it"
         }
+    }
+
+    /// What the LMS answered, in a line.
+    static func summary(_ answer: LMSEvent) -> String {
+        let what: String
+        switch answer.kind {
+        case .userCreated(let lmsID, let profile, let adopted):
+            what = (adopted ? "adopted the LMS's account " : "created user ") + profile.userName + (lmsID.map { " (LMS id \($0))" } ?? "")
+        case .userUpdated(let profile): what = "profile now \(profile.givenName) \(profile.familyName) <\(profile.email ?? "no email")>"
+        case .userDeactivated: what = "user deactivated"
+        case .userReactivated: what = "user reactivated"
+        case .membershipAdded(let membership): what = "added to \(membership)"
+        case .membershipRemoved(let membership): what = "removed from \(membership)"
+        case .deliveryFailed(let failure):
+            what = "attempt \(failure.attempt) failed: " + (failure.status == 0 ? "" : "\(failure.status) ") + failure.error
+                + (failure.dead ? " (dead letter)" : failure.retryAt.map { " (retry at \($0))" } ?? "")
+        case .retryRequested(let by): what = "\(by) asked for the dead letter to go again"
+        }
+        return "LMS \(answer.target): \(what) [command \"\(answer.command)\", cause #\(answer.cause.rawValue)]"
     }
 }

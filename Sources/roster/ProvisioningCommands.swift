@@ -165,7 +165,7 @@ enum CommandText {
     static func describe(_ delivery: Provisioner.Delivery) -> String {
         let base = "\(delivery.command.employeeID): \(action(delivery.command))"
         switch delivery.outcome {
-        case .acknowledged(let lmsID, let adopted):
+        case .acknowledged(let lmsID, let adopted, _):
             return base + (adopted ? " (adopted the LMS's account)" : "") + (lmsID.map { " -> LMS id \($0)" } ?? "") + ": done"
         case .skipped:
             return base + ": not sent (an earlier command for this user failed)"
@@ -178,7 +178,8 @@ enum CommandText {
 
     static func outcome(_ delivery: Provisioner.Delivery) -> [String: Any] {
         switch delivery.outcome {
-        case .acknowledged(let lmsID, let adopted): return ["result": "acknowledged", "lms_id": lmsID as Any, "adopted": adopted]
+        case .acknowledged(let lmsID, let adopted, let call):
+            return ["result": "acknowledged", "lms_id": lmsID as Any, "adopted": adopted, "call": call]
         case .skipped: return ["result": "skipped"]
         case .failed(let error):
             return [

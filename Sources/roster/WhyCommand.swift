@@ -36,15 +36,20 @@ struct WhyCommand: ParsableCommand {
         let folded = thing.lowercased()
         let fact: String
         let provenance: Provenance
+        /// The outbox commands that carry this fact to the LMS.
+        let commands: (String) -> Bool
         if let assignment = user.assignments.values.first(where: { $0.course.lowercased() == folded }) {
             fact = "course \(assignment.course) assigned" + (assignment.due.map { ", due \($0)" } ?? "")
             provenance = assignment.provenance
+            commands = { $0.hasSuffix(" add \(LMSMembership(.course, assignment.course))") }
         } else if let (group, why) = user.groups.first(where: { $0.key.lowercased() == folded }) {
             fact = "member of group \(group)"
             provenance = why
+            commands = { $0.hasSuffix(" add \(LMSMembership(.group, group))") }
         } else if folded == "status" {
             fact = "user \(user.status.rawValue)"
             provenance = user.statusProvenance
+            commands = { command in [" create", " deactivate", " reactivate"].contains { command.hasSuffix($0) } }
         } else {
             let known = user.assignments.keys.sorted() + user.groups.keys.sorted()
             warn("\(id) has no course or group \"\(thing)\"; it has: \(known.isEmpty ? "none" : known.joined(separator: ", ")), and `status`")
@@ -61,6 +66,32 @@ struct WhyCommand: ParsableCommand {
         print("  by rule  \(Self.describe(rule: provenance.rule, in: rules.rules))")
         print("  in rules \(provenance.ruleSet.prefix(12)), adopted \(rules.adopted.recordedAt) by \(rules.adopted.adoption.adoptedBy) from \(rules.adopted.adoption.source)")
         print("  so       \(fact), at \(provenance.at)")
+        try printDelivery(app: app, cause: provenance.cause, asOf: instant, matching: commands)
+    }
+
+    /// The LMS calls that carried the fact, and what the LMS answered, from the journal.
+    func printDelivery(app: RosterApp, cause: JournalPosition, asOf instant: Timestamp?, matching: (String) -> Bool) throws {
+        let events = try failing { try app.journal.read { try $0.events(forSubject: id) } }
+        var acknowledged = false
+        for event in events where event.type.rawValue.hasPrefix("lms.") && instant.map({ event.recordedAt <= $0 }) ?? true {
+            guard let answer = try? LMSEvent.decode(type: event.type, payload: event.payload), answer.cause == cause, matching(answer.command) else {
+                continue
+            }
+            switch answer.kind {
+            case .deliveryFailed(let failure):
+                let next = failure.dead ? "dead letter" : "retry at \(failure.retryAt.map { $0.description } ?? "now")"
+                let status = failure.status == 0 ? "" : "\(failure.status) "
+                print("  sent     \"\(answer.command)\" to \(answer.target): attempt \(failure.attempt) failed, \(status)\(failure.error) (\(next)), #\(event.position) at \(event.recordedAt)")
+            case .retryRequested(let by):
+                print("  retried  \"\(answer.command)\" on request of \(by), #\(event.position) at \(event.recordedAt)")
+            default:
+                acknowledged = true
+                let call = event.metadata.origin.map { " (\($0))" } ?? ""
+                print("  sent     \"\(answer.command)\" to \(answer.target)\(call)")
+                print("  answer   #\(event.position) \(event.type), recorded \(event.recordedAt)")
+            }
+        }
+        if !acknowledged { print("  pending  the LMS has not acknowledged it yet; `roster plan` shows the call to come") }
     }
 
     static func describe(rule id: String, in rules: RuleSet) -> String {

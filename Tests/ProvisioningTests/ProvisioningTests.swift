@@ -226,7 +226,7 @@ struct FirstOnly: LMSConnector {
     func deliver(_ commands: [LMSCommand]) async -> [DeliveryOutcome] {
         commands.map { command in
             let number = Int(command.employeeID.rawValue.dropFirst()) ?? 0
-            return number % 2 == 1 ? .acknowledged(lmsID: "lms-\(command.employeeID)", adopted: false) : .skipped
+            return number % 2 == 1 ? .acknowledged(lmsID: "lms-\(command.employeeID)", adopted: false, call: "test") : .skipped
         }
     }
 }
