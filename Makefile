@@ -103,6 +103,30 @@ demo: deps
 	@cd $(DEMO)/feeds && sed 's/prefix: "Office "/prefix: "Site "/' rules.yml > candidate.yml && \
 		$(ROSTER) rebuild --rules candidate.yml --plan && $(ROSTER) rebuild --rules candidate.yml --apply --confirm | tail -n 1
 
+	@echo
+	@echo "== 18. The LMS story (docs/examples/lms-story): day 1, a small company's first export; the LMS is provisioned"
+	@echo "       (CSV export for Moodle and Canvas). Mia starts in Sydney in 2030; Noah is a contractor, out of scope."
+	@rm -rf $(DEMO)/story && cp -r docs/examples/lms-story $(DEMO)/story
+	@cd $(DEMO)/story && $(ROSTER) ingest --feed bamboohr day-1.csv && $(ROSTER) sync
+	@cd $(DEMO)/story && $(ROSTER) plan
+	@echo
+	@echo "== 19. Day 2: Jim promoted to manager, Sofia moves from London to New York, Priya's name changes, Lucas leaves"
+	@cd $(DEMO)/story && $(ROSTER) ingest --feed bamboohr day-2.csv && $(ROSTER) sync
+	@date -u +%Y-%m-%dT%H:%M:%S.%6NZ > $(DEMO)/story/end-of-day-2
+	@echo
+	@echo "== 20. Day 3: a truncated export (2 of 8 rows) is held; the LMS is not touched"
+	@cd $(DEMO)/story && { $(ROSTER) ingest --feed bamboohr day-3.csv || echo "(ingest exited $$?: held)"; } && $(ROSTER) sync
+	@echo
+	@echo "== 21. What the LMS believed at the end of day 2, from its journaled answers"
+	@cd $(DEMO)/story && $(ROSTER) state --believed --as-of $$(cat end-of-day-2)
+	@echo
+	@echo "== 22. Why Jim has the leadership course: HR event, rule, LMS call, LMS answer"
+	@cd $(DEMO)/story && $(ROSTER) why E1002 Leadership_101
+	@echo
+	@echo "== 23. The files the LMS imports, one folder per sync"
+	@cd $(DEMO)/story && for run in exports/*; do echo "$$run: $$(ls $$run/canvas | tr '\n' ' ')"; done && \
+		head -n 3 $$(ls -d exports/* | head -n 1)/moodle/users.csv && cat $$(ls -d exports/* | tail -n 1)/canvas/enrollments.csv
+
 bench: deps
 	$(SWIFT) build -c release --product roster-journal --product roster-bench
 	$$($(SWIFT) build -c release --show-bin-path)/roster-journal bench --events 1000000 --runs 3 --report docs/benchmarks.md

@@ -44,7 +44,7 @@ public struct CSVExportConnector: LMSConnector {
             let call = "export " + (run.path as NSString).lastPathComponent
             return commands.map { _ in .acknowledged(lmsID: nil, adopted: false, call: call) }
         } catch {
-            let failure = DeliveryError(status: 0, message: "the export could not be written in \(directory): \(error)")
+            let failure = DeliveryError(status: 0, message: "the export could not be written in \(directory): \(Self.describe(error))")
             return commands.map { _ in .failed(failure) }
         }
     }
@@ -68,7 +68,7 @@ public struct CSVExportConnector: LMSConnector {
         var rows: [String: Int] = [:]
         for file in files {
             let path = partial + "/" + file.path
-            try manager.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Self.makeDirectory((path as NSString).deletingLastPathComponent)
             try Self.writeSynced(CSVWriter.write([file.header] + file.rows), to: path)
             rows[file.path] = file.rows.count
         }
@@ -84,7 +84,7 @@ public struct CSVExportConnector: LMSConnector {
 
     /// `20270104T000100Z`, with `-2`, `-3`… when a run of the same second exists.
     func freshName() throws -> String {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try Self.makeDirectory(directory)
         let stamp = now().description.replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
         let base = String(stamp.prefix(15)) + "Z"
         var name = base
@@ -194,6 +194,25 @@ public struct CSVExportConnector: LMSConnector {
             "moodle_removals_to_apply_by_hand": removals,
         ]
         return Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data())
+    }
+
+    /// Creates `path` and its parents, with an error that says what is in the way.
+    static func makeDirectory(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw DeliveryError(status: 0, message: "\(path) exists and is not a directory") }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw DeliveryError(status: 0, message: "cannot create \(path): \((error as NSError).localizedDescription)")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DeliveryError { return error.message }
+        return (error as NSError).localizedDescription
     }
 
     static func writeSynced(_ bytes: [UInt8], to path: String) throws {

@@ -71,6 +71,10 @@ struct SyncCommand: AsyncParsableCommand {
             ])
         } else {
             for delivery in summary.deliveries { print(CommandText.describe(delivery)) }
+            if summary.deliveries.isEmpty, summary.waiting == 0, summary.dead == 0 {
+                print("nothing to send: the LMS holds what it should")
+                return
+            }
             print(
                 "\(summary.acknowledged) LMS changes acknowledged, \(summary.failed) failed; "
                     + "\(summary.waiting) waiting for a retry, \(summary.dead) dead letters")
