@@ -81,14 +81,11 @@ public struct DesiredState: Sendable {
         return records
     }
 
-    /// The outbox entries of every worker changed since the state was loaded or saved, keyed by
-    /// employee ID: their commands, or nil when the LMS holds what it should for them.
-    func changedOutbox() -> [(key: [UInt8], commands: [LMSCommand]?)] {
+    /// The outbox index entries of every worker changed since the state was loaded or saved:
+    /// each employee ID, and whether the LMS still lacks something of their desired user.
+    func changedOutbox() -> [(key: [UInt8], pending: Bool)] {
         projections.withUnsafeBufferPointer { projections in
-            dirtySlots.map { slot in
-                let commands = projections[slot].commands
-                return (Array(projections[slot].worker.id.rawValue.utf8), commands.isEmpty ? nil : commands)
-            }
+            dirtySlots.map { slot in (Array(projections[slot].worker.id.rawValue.utf8), projections[slot].needsDelivery) }
         }
     }
 

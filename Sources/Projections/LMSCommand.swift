@@ -87,6 +87,19 @@ extension WorkerProjection {
             department: worker.departmentName, costCenter: worker.costCenter, manager: worker.managerID)
     }
 
+    /// Whether ``commands`` has any: the LMS does not hold this worker's desired user. Cheap
+    /// (nothing is built), so every save can keep the outbox index in step.
+    public var needsDelivery: Bool {
+        guard let user else { return lms?.active == true }
+        guard let lms else { return user.status == .active }
+        guard lms.active == (user.status == .active), lms.memberships.count == user.groups.count + user.assignments.count,
+            lms.profile == desiredProfile
+        else { return true }
+        for group in user.groups.keys where lms.memberships[LMSMembership(.group, group)] == nil { return true }
+        for course in user.assignments.keys where lms.memberships[LMSMembership(.course, course)] == nil { return true }
+        return false
+    }
+
     /// What the LMS must be told so that it holds this worker's desired user, in the order it
     /// must hear it: an account first, access cut before anything else changes, then the profile
     /// and memberships. A user the LMS never had is created only when they should sign in.
@@ -95,7 +108,7 @@ extension WorkerProjection {
         func command(_ action: LMSCommand.Action, _ profile: LMSProfile, active: Bool, cause: JournalPosition) {
             var command = LMSCommand(
                 employeeID: worker.id, action: action, profile: profile, active: active, lmsID: lms?.lmsID, cause: cause, lastFailure: nil)
-            command.lastFailure = deliveries[command.id]
+            if !deliveries.isEmpty { command.lastFailure = deliveries[command.id] }
             commands.append(command)
         }
         guard let user, let profile = desiredProfile else {

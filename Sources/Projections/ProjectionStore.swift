@@ -30,8 +30,9 @@ public final class ProjectionStore: Sendable {
     let snapshots: Database
     /// Applied batches by feed: `feed 0x00 position` to the recorded time.
     let applied: Database
-    /// The transactional outbox: employee ID to the LMS commands that worker's user still needs,
-    /// written with the projection change that caused them.
+    /// The transactional outbox's index: the employee IDs whose LMS user still needs commands,
+    /// written with the projection change that caused them. The commands are worked out from
+    /// the worker's stored record, read in the same transaction.
     let outboxDatabase: Database
 
     static let formatVersion: UInt8 = 3
@@ -127,8 +128,8 @@ public final class ProjectionStore: Sendable {
         var records: [(key: [UInt8], value: [UInt8])]
         var batches: [(batch: String, feed: String)]
         var applied: [(feed: String, position: JournalPosition, at: Timestamp)]
-        /// Outbox entries to write (nil: the worker's user needs nothing more).
-        var outbox: [(key: [UInt8], value: [UInt8]?)]
+        /// Outbox index entries: whether each worker's user still needs commands.
+        var outbox: [(key: [UInt8], pending: Bool)]
         /// The uncompressed snapshot, when this save crosses an interval boundary.
         var snapshot: [UInt8]?
     }
@@ -137,7 +138,7 @@ public final class ProjectionStore: Sendable {
     func prepare(_ state: inout DesiredState) throws -> PendingWrite {
         let expected = state.savedPosition
         let records = state.encodeChanged()
-        let outbox = state.changedOutbox().map { key, commands in (key, commands.map(Self.encode)) }
+        let outbox = state.changedOutbox()
         let crosses = state.position.rawValue / snapshotInterval > expected.rawValue / snapshotInterval
         let pending = PendingWrite(
             expected: expected, position: state.position, clock: state.clock, records: records,
@@ -156,8 +157,8 @@ public final class ProjectionStore: Sendable {
             let stored = try txn.value(meta, key: Array("position".utf8)).map { JournalPosition(Self.number($0)) } ?? .start
             guard stored == pending.expected else { return false }
             for (key, value) in pending.records { try txn.put(workers, key: key, value: value) }
-            for (key, value) in pending.outbox {
-                if let value { try txn.put(outboxDatabase, key: key, value: value) } else { try key.withUnsafeBytes { _ = try txn.delete(outboxDatabase, key: $0) } }
+            for (key, pending) in pending.outbox {
+                if pending { try txn.put(outboxDatabase, key: key, value: []) } else { try key.withUnsafeBytes { _ = try txn.delete(outboxDatabase, key: $0) } }
             }
             for (batch, feed) in pending.batches { try txn.put(batches, key: Array(batch.utf8), value: Array(feed.utf8)) }
             for (feed, position, at) in pending.applied {
