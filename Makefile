@@ -2,11 +2,11 @@
 # Both install the Debian packages they need when they are missing.
 
 SWIFT ?= swift
-APT_PACKAGES := pkg-config liblmdb-dev libzstd-dev libssl-dev
+APT_PACKAGES := pkg-config liblmdb-dev libzstd-dev libssl-dev python3
 DEMO := demo-output
 JOURNAL_TOOL = $$($(SWIFT) build -c release --show-bin-path)/roster-journal
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build test demo bench clean scim-venv
 
 all: build
 
@@ -24,7 +24,11 @@ deps:
 build: deps
 	$(SWIFT) build
 
-test: deps
+# The SCIM tests start a real scim2-server from this Python virtual environment.
+scim-venv:
+	Tests/Support/SCIMTestSupport/setup-venv.sh
+
+test: deps scim-venv
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 

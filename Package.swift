@@ -54,10 +54,12 @@ let package = Package(
         .target(name: "Rules", dependencies: ["Workforce"]),
         // Projections: the LMS desired state folded from the journal under a rule set.
         .target(name: "Projections", dependencies: ["Rules", "Workforce", "Journal", "LMDBKit", "ZstdKit", "ByteCoding"]),
+        // SCIM 2.0 client (RFC 7643/7644) over URLSession. No package dependencies.
+        .target(name: "SCIM"),
         // Provisioning: the outbox delivered to an LMS (CSV export, SCIM), every answer journaled.
-        .target(name: "Provisioning", dependencies: ["Projections", "Workforce", "Journal", "CSV"]),
+        .target(name: "Provisioning", dependencies: ["Projections", "Workforce", "Journal", "CSV", "SCIM"]),
         // The composition root: the journal, the configuration and the workflows the CLI and the daemon run.
-        .target(name: "RosterKit", dependencies: ["Configuration", "Projections", "Provisioning", "Rules", "Ingestion", "Workforce", "Journal"]),
+        .target(name: "RosterKit", dependencies: ["Configuration", "Projections", "Provisioning", "SCIM", "Rules", "Ingestion", "Workforce", "Journal"]),
         .target(name: "Configuration", dependencies: ["Ingestion", "Rules", "Workforce", "CSV", "Digest", "Yams"]),
 
         // The `roster` command line: ingest, batches, approve, reject, workers, audit.
@@ -110,6 +112,12 @@ let package = Package(
         // Helpers the journal's test targets share: temporary directories, child processes, clocks.
         .target(name: "JournalTestSupport", dependencies: ["Journal"], path: "Tests/Support/JournalTestSupport"),
 
+        // A real scim2-server child process and a fault-injecting proxy, for the SCIM tests.
+        .target(
+            name: "SCIMTestSupport", dependencies: ["SCIM"], path: "Tests/Support/SCIMTestSupport",
+            exclude: ["setup-venv.sh"]
+        ),
+        .testTarget(name: "SCIMTests", dependencies: ["SCIM", "SCIMTestSupport"]),
         .testTarget(name: "LMDBKitTests", dependencies: ["LMDBKit"]),
         .testTarget(name: "ZstdKitTests", dependencies: ["ZstdKit"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
@@ -117,7 +125,9 @@ let package = Package(
         .testTarget(name: "WorkforceTests", dependencies: ["Workforce", "Journal"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Workforce"]),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Rules", "Workforce", "Journal", "LMDBKit", "JournalTestSupport"]),
-        .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning", "Projections", "Rules", "Workforce", "Journal", "CSV", "JournalTestSupport"]),
+        .testTarget(
+            name: "ProvisioningTests",
+            dependencies: ["Provisioning", "Projections", "Rules", "Workforce", "Journal", "CSV", "SCIM", "JournalTestSupport", "SCIMTestSupport"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Ingestion", "Rules", "Workforce"]),
         .testTarget(name: "FeedGeneratorTests", dependencies: ["FeedGenerator", "Ingestion", "Workforce", "CSV"]),
         .testTarget(name: "RosterTests", dependencies: ["roster", "Journal", "Workforce", "JournalTestSupport"]),

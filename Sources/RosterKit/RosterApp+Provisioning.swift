@@ -3,6 +3,7 @@ import Foundation
 import Journal
 import Projections
 import Provisioning
+import SCIM
 import Workforce
 
 extension RosterApp {
@@ -11,8 +12,18 @@ extension RosterApp {
         switch configuration.lms.connector {
         case .csvExport(let directory, let formats):
             return CSVExportConnector(directory: directory, formats: formats.map { CSVExportConnector.Format(rawValue: $0.rawValue)! }, now: now)
-        case .scim:
-            throw Failure("\(configuration.path): the scim connector is not built yet in this version; use connector: csv-export")
+        case .scim(let settings):
+            guard let url = URL(string: settings.url) else { throw Failure("\(configuration.path): lms.url \(settings.url) is not a URL") }
+            var token = settings.token
+            if let variable = settings.tokenEnvironmentVariable {
+                guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
+                    throw Failure("\(configuration.path): lms.token_env names \(variable), which is not set; export the LMS's bearer token in it")
+                }
+                token = value
+            }
+            return SCIMConnector(
+                client: SCIMClient(baseURL: url, bearerToken: token, timeout: .seconds(settings.timeoutSeconds)),
+                courseGroupPrefix: settings.courseGroupPrefix, concurrency: settings.concurrency)
         }
     }
 
