@@ -81,7 +81,10 @@ let package = Package(
         // Feed benchmarks: a 100,000-worker snapshot ingested against a 100,000-worker state.
         .executableTarget(
             name: "roster-bench",
-            dependencies: ["FeedGenerator", "Ingestion", "Projections", "Rules", "Workforce", "Journal", "CSV", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "FeedGenerator", "Ingestion", "Projections", "Provisioning", "SCIM", "Rules", "Workforce", "Journal", "CSV",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
 
         // roster-journal: verify, dump, stats, backup, train-dictionary, bench.
