@@ -133,7 +133,7 @@ let package = Package(
             dependencies: ["Provisioning", "Projections", "Rules", "Workforce", "Journal", "CSV", "SCIM", "JournalTestSupport", "SCIMTestSupport"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Ingestion", "Rules", "Workforce"]),
         .testTarget(name: "FeedGeneratorTests", dependencies: ["FeedGenerator", "Ingestion", "Workforce", "CSV"]),
-        .testTarget(name: "RosterTests", dependencies: ["roster", "Journal", "Workforce", "JournalTestSupport"]),
+        .testTarget(name: "RosterTests", dependencies: ["roster", "Journal", "Workforce", "SCIM", "JournalTestSupport", "SCIMTestSupport"]),
         .testTarget(
             name: "IngestionTests",
             dependencies: ["Ingestion", "Workforce", "CSV", "Journal", "JournalTestSupport"],

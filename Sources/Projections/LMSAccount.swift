@@ -45,6 +45,8 @@ extension WorkerProjection {
             lms?.memberships[membership] = position
         case .membershipRemoved(let membership):
             lms?.memberships[membership] = nil
+        case .userMissing:
+            lms = nil
         case .deliveryFailed(let failure):
             deliveries[event.command] = failure
             return

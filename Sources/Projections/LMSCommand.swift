@@ -61,7 +61,7 @@ public struct LMSCommand: Sendable, Equatable {
 
     /// A short, stable digest of a profile: an update for another profile is another command,
     /// with attempts of its own.
-    static func fingerprint(_ profile: LMSProfile) -> String {
+    public static func fingerprint(_ profile: LMSProfile) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         let fields = [
             profile.userName, profile.givenName, profile.familyName, profile.email ?? "", profile.title ?? "", profile.department ?? "",

@@ -264,3 +264,36 @@ actor GroupDirectory {
         return id
     }
 }
+
+extension SCIMConnector: LMSReading {
+    /// Every user and group on the server: accounts by `externalId`, memberships from the groups
+    /// (a group named with the course prefix is a course assignment), managers by their `externalId`.
+    public func readAccounts() async throws -> LMSSnapshot {
+        let users = try await client.listUsers()
+        let groups = try await client.listGroups()
+        var employeeBySCIMID: [String: EmployeeID] = [:]
+        for user in users { if let id = user.id, let external = user.externalId, !external.isEmpty { employeeBySCIMID[id] = EmployeeID(rawValue: external) } }
+        var memberships: [String: Set<LMSMembership>] = [:]
+        for group in groups {
+            let membership = group.displayName.hasPrefix(courseGroupPrefix)
+                ? LMSMembership(.course, String(group.displayName.dropFirst(courseGroupPrefix.count))) : LMSMembership(.group, group.displayName)
+            for member in group.members { memberships[member.value, default: []].insert(membership) }
+        }
+        var accounts: [EmployeeID: LMSSnapshot.Account] = [:]
+        var unmanaged: [String] = []
+        for user in users {
+            guard let external = user.externalId, !external.isEmpty else {
+                unmanaged.append(user.userName)
+                continue
+            }
+            let profile = LMSProfile(
+                userName: user.userName, givenName: user.name?.givenName ?? "", familyName: user.name?.familyName ?? "",
+                email: user.emails.first { $0.primary == true }?.value ?? user.emails.first?.value, title: user.title,
+                department: user.enterprise?.department, costCenter: user.enterprise?.costCenter,
+                manager: user.enterprise?.manager?.value.flatMap { employeeBySCIMID[$0] })
+            accounts[EmployeeID(rawValue: external)] = LMSSnapshot.Account(
+                lmsID: user.id, profile: profile, active: user.active ?? true, memberships: user.id.map { memberships[$0] ?? [] } ?? [])
+        }
+        return LMSSnapshot(accounts: accounts, unmanaged: unmanaged)
+    }
+}

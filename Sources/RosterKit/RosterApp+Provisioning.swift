@@ -50,6 +50,12 @@ extension RosterApp {
         try await makeProvisioner().sync()
     }
 
+    /// Reads the LMS back and reports how it differs from what Roster believes; `fix` journals
+    /// what it really holds, so the next sync corrects it.
+    public func reconcile(fix: Bool) async throws -> (drift: [Drift], unmanaged: [String]) {
+        try await makeProvisioner().reconcile(fix: fix)
+    }
+
     /// ``provisioner()`` from async code (it may adopt rules, which appends synchronously).
     private func makeProvisioner() throws -> Provisioner {
         try provisioner()

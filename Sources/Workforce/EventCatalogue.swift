@@ -95,6 +95,9 @@ public enum EventCatalogue {
                 .lms(lms("E1001 create", .deliveryFailed(DeliveryFailure(
                     attempt: 3, status: 503, error: "Service Unavailable", retryAt: Timestamp(iso8601: "2027-01-04T00:05:00Z")!, dead: false))))),
             ("an admin asked for a dead letter to be delivered again", worker, .lms(lms("E1001 create", .retryRequested(by: "admin@example.com")))),
+            ("`roster reconcile --fix` found the LMS holding something else than it acknowledged: journaled with the answer "
+                + "kinds above (command `reconcile`), or this one when the account is gone; the next sync corrects it", worker,
+                .lms(lms("reconcile", .userMissing))),
         ]
         return rows.map { meaning, subject, example in
             Entry(type: example.type, subject: subject, meaning: meaning, example: (try? example.payload()) ?? [])

@@ -7,7 +7,7 @@ import Journal
 /// Every answer names the connector (`target`), the outbox command it answers (`command`) and the
 /// journal event that made the desired state differ from what the LMS held (`cause`).
 public struct LMSEvent: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+    public enum Kind: Sendable, Hashable {
         /// The LMS created the user (or Roster adopted an account it already had, by external ID
         /// or user name) under `lmsID`, with this profile.
         case userCreated(lmsID: String?, profile: LMSProfile, adopted: Bool)
@@ -24,6 +24,9 @@ public struct LMSEvent: Sendable, Equatable {
         case deliveryFailed(DeliveryFailure)
         /// An admin asked for the dead letter `command` to be tried again.
         case retryRequested(by: String)
+        /// `roster reconcile --fix` found that the LMS has no account for the worker any more
+        /// (deleted by hand): the next sync creates it again.
+        case userMissing
     }
 
     /// The connector that delivered (`csv-export`, `scim`).
@@ -52,6 +55,7 @@ public struct LMSEvent: Sendable, Equatable {
         case .membershipRemoved: "lms.membership-removed.v1"
         case .deliveryFailed: "lms.delivery-failed.v1"
         case .retryRequested: "lms.retry-requested.v1"
+        case .userMissing: "lms.user-missing.v1"
         }
     }
 
@@ -83,6 +87,7 @@ public struct LMSEvent: Sendable, Equatable {
         case "lms.membership-removed.v1": kind = .membershipRemoved(try need(wire.membership, "membership"))
         case "lms.delivery-failed.v1": kind = .deliveryFailed(try need(wire.failure, "failure"))
         case "lms.retry-requested.v1": kind = .retryRequested(by: try need(wire.by, "by"))
+        case "lms.user-missing.v1": kind = .userMissing
         default: return nil
         }
         return LMSEvent(target: wire.target, command: wire.command, cause: JournalPosition(wire.cause), kind: kind)
@@ -115,7 +120,7 @@ public struct LMSEvent: Sendable, Equatable {
                 self.profile = profile
                 self.adopted = adopted
             case .userUpdated(let profile): self.profile = profile
-            case .userDeactivated, .userReactivated: break
+            case .userDeactivated, .userReactivated, .userMissing: break
             case .membershipAdded(let membership), .membershipRemoved(let membership): self.membership = membership
             case .deliveryFailed(let failure): self.failure = failure
             case .retryRequested(let by): self.by = by

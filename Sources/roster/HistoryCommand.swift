@@ -143,6 +143,7 @@ enum EventText {
             what = "attempt \(failure.attempt) failed: " + (failure.status == 0 ? "" : "\(failure.status) ") + failure.error
                 + (failure.dead ? " (dead letter)" : failure.retryAt.map { " (retry at \($0))" } ?? "")
         case .retryRequested(let by): what = "\(by) asked for the dead letter to go again"
+        case .userMissing: what = "reconcile found no account in the LMS (deleted by hand?)"
         }
         return "LMS \(answer.target): \(what) [command \"\(answer.command)\", cause #\(answer.cause.rawValue)]"
     }

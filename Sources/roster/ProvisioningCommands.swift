@@ -224,3 +224,49 @@ enum CommandText {
         return object
     }
 }
+
+/// `roster reconcile`.
+struct ReconcileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Read every user and group back from the LMS and report how it differs from what Roster believes (edits made by hand).",
+        discussion: """
+            --fix journals what the LMS really holds, so the outbox holds the corrections: `roster plan` shows them and the next \
+            `roster sync` sends them. Accounts no employee ID names are listed, never touched. Needs a connector that can read the \
+            LMS (scim). Exit status 0 when nothing drifted; 7 when something did.
+            """
+    )
+
+    @OptionGroup var options: ConfigOption
+
+    @Flag(help: "Journal what the LMS holds so the next sync corrects it.")
+    var fix = false
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() async throws {
+        let app = try options.app()
+        let result: (drift: [Drift], unmanaged: [String])
+        do {
+            result = try await app.reconcile(fix: fix)
+        } catch {
+            FileHandle.standardError.write(Data("roster: \(error)\n".utf8))
+            throw Exit.failed
+        }
+        if json {
+            printJSON([
+                "fixed": fix, "unmanaged": result.unmanaged,
+                "drift": result.drift.map { ["employee_id": $0.employeeID.rawValue, "description": $0.description] },
+            ])
+        } else {
+            for item in result.drift { print(item.description) }
+            for account in result.unmanaged { print("not managed by Roster: \(account)") }
+            print(
+                result.drift.isEmpty
+                    ? "the LMS holds what Roster believes"
+                    : "\(result.drift.count) differences" + (fix ? "; journaled, `roster plan` shows the corrections" : "; `roster reconcile --fix` queues the corrections"))
+        }
+        if !result.drift.isEmpty { throw Exit.drifted }
+    }
+}

@@ -13,12 +13,12 @@ struct RosterCommand: AsyncParsableCommand {
         abstract: "Keep an LMS in step with the HRIS: ingest HR feeds, review held batches, see and explain what the LMS should hold.",
         discussion: """
             Exit codes: 0 success; 2 the command could not run (configuration, arguments, journal); \
-            for ingest, 3 applied with rows quarantined, 4 held by a safety threshold, 5 rejected; for sync, 6 a delivery failed.
+            for ingest, 3 applied with rows quarantined, 4 held by a safety threshold, 5 rejected; for sync, 6 a delivery failed; for reconcile, 7 the LMS drifted.
             """,
         subcommands: [
             IngestCommand.self, BatchesCommand.self, ApproveCommand.self, RejectCommand.self, WorkersCommand.self, AuditCommand.self,
             StateCommand.self, HistoryCommand.self, WhyCommand.self, TickCommand.self, RestoreCommand.self, RebuildCommand.self,
-            PlanCommand.self, SyncCommand.self, OutboxCommand.self,
+            PlanCommand.self, SyncCommand.self, OutboxCommand.self, ReconcileCommand.self,
         ]
     )
 }
@@ -54,6 +54,7 @@ enum Exit {
     static let held = ExitCode(4)
     static let rejected = ExitCode(5)
     static let deliveryFailed = ExitCode(6)
+    static let drifted = ExitCode(7)
 }
 
 /// Runs `body`; an error becomes one line on standard error and exit status 2.

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Journal
 import JournalTestSupport
 import Projections
@@ -79,6 +82,56 @@ import Workforce
         #expect(try await SCIMMirror.read(client).differences(from: try scenario.state()) == [])
     }
 
+    @Test func reconcileFindsHandEditsAndTheNextSyncUndoesThem() async throws {
+        let server = try await SCIMTestServer.start()
+        defer { server.stop() }
+        let client = server.client()
+        let scenario = try ProvisioningScenario()
+        try scenario.hire(worker("E1", first: "Ada", last: "Lovelace"), at: "2026-11-29T09:00:00Z")
+        try scenario.hire(worker("E2", first: "Alan", last: "Turing", location: "NYC"), at: "2026-11-29T09:00:00Z")
+        try scenario.hire(worker("E3", first: "Grace", last: "Hopper"), at: "2026-11-29T09:00:00Z")
+        let provisioner = scenario.provisioner(connector: SCIMConnector(client: client))
+        _ = try await provisioner.sync()
+        var (drift, unmanaged) = try await provisioner.reconcile(fix: false)
+        #expect(drift == [] && unmanaged == [])
+
+        // By hand in the LMS: E1 suspended and renamed, E2 taken out of New York and put in a
+        // group of their own, E3 deleted, and an account Roster never made.
+        let e1 = try #require(try await client.findUser(externalId: "E1")?.id)
+        _ = try await client.patchUser(id: e1, operations: [.replace("active", false), .replace("name", .object(["givenName": "Augusta", "familyName": "King"]))])
+        let e2 = try #require(try await client.findUser(externalId: "E2")?.id)
+        let newYork = try #require(try await client.findGroup(displayName: "New York")?.id)
+        try await client.patchGroupMembers(id: newYork, remove: [e2])
+        let club = try await client.createGroup(displayName: "Chess Club")
+        try await client.patchGroupMembers(id: club.id!, add: [e2])
+        let e3 = try #require(try await client.findUser(externalId: "E3")?.id)
+        try await SCIMMirror.delete(user: e3, on: server)
+        _ = try await client.createUser(SCIMUser(userName: "visitor@example.com", name: .init(givenName: "Vi", familyName: "Sitor")))
+
+        (drift, unmanaged) = try await provisioner.reconcile(fix: false)
+        #expect(Set(drift.map(\.observation)) == [
+            .userDeactivated, .userUpdated(profile: LMSProfile(
+                userName: "ada.lovelace@example.com", givenName: "Augusta", familyName: "King", email: "ada.lovelace@example.com",
+                title: "Data Analyst", department: "Information Technology")),
+            .membershipRemoved(LMSMembership(.group, "New York")), .membershipAdded(LMSMembership(.group, "Chess Club")), .userMissing,
+        ])
+        #expect(unmanaged == ["visitor@example.com"])
+        #expect(try scenario.outbox(provisioner) == [], "a report alone queues nothing")
+
+        _ = try await provisioner.reconcile(fix: true)
+        let plan = try scenario.outbox(provisioner)
+        #expect(Set(plan.map(\.id)) == [
+            "E1 reactivate", "E1 update \(LMSCommand.fingerprint(try #require(try scenario.state()[worker: EmployeeID(rawValue: "E1")]?.desiredProfile)))",
+            "E2 add group:New York", "E2 remove group:Chess Club", "E3 create", "E3 add group:IT Dept", "E3 add group:London",
+        ])
+        let summary = try await provisioner.sync()
+        #expect(summary.failed == 0)
+        #expect(try await SCIMMirror.read(client).differences(from: try scenario.state()) == [])
+        (drift, unmanaged) = try await provisioner.reconcile(fix: false)
+        #expect(drift == [])
+        #expect(try await client.findUser(userName: "visitor@example.com")?.active != false, "an account Roster does not manage is left alone")
+    }
+
     @Test func faultsDelayTheEndStateButNeverChangeIt() async throws {
         let server = try await SCIMTestServer.start()
         defer { server.stop() }
@@ -127,6 +180,15 @@ import Workforce
 struct SCIMMirror {
     var users: [SCIMUser]
     var groupsByMember: [String: [String]]
+
+    /// Deletes a user the way an LMS admin would by hand (Roster itself never deletes).
+    static func delete(user id: String, on server: SCIMTestServer) async throws {
+        var request = URLRequest(url: server.baseURL.appendingPathComponent("Users/\(id)"))
+        request.httpMethod = "DELETE"
+        request.setValue("Bearer \(server.bearerToken)", forHTTPHeaderField: "Authorization")
+        let (_, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 204)
+    }
 
     static func read(_ client: SCIMClient) async throws -> SCIMMirror {
         let users = try await client.listUsers()

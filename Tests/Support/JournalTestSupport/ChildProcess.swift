@@ -30,6 +30,9 @@ public final class ChildProcess: @unchecked Sendable {
     /// The child's process id.
     public var pid: Int32 { process.processIdentifier }
 
+    /// Whether the child has not exited yet.
+    public var isRunning: Bool { process.isRunning }
+
     /// The next line of standard output, waiting at most `timeout`; nil at end of output.
     public func readLine(timeout: Duration = .seconds(30)) throws -> String? {
         let deadline = ContinuousClock.now + timeout
