@@ -69,6 +69,25 @@ final class ProvisioningScenario: @unchecked Sendable {
         try (store ?? self.store).catchUp(journal)
     }
 
+    /// A full snapshot of feed `hris` applied at `time`, from which `absent` were missing.
+    func snapshot(_ batch: String, absent: [String], at time: String) throws {
+        at(time)
+        let metadata = EventMetadata(source: "hris", batch: batch)
+        let receipt = BatchEvent.received(BatchReceipt(feed: "hris", file: "\(batch).csv", sha256: String(repeating: "0", count: 64), bytes: 1, rows: 1))
+        let applied = BatchEvent.applied(BatchCounts(absences: absent.count))
+        try journal.append(
+            [ProposedEvent(subject: "batch:\(batch)", type: receipt.type, payload: try receipt.payload(), metadata: metadata)]
+                + absent.map { ProposedEvent(subject: $0, type: WorkerEvent.absent(feed: "hris", batch: batch).type, payload: try WorkerEvent.absent(feed: "hris", batch: batch).payload(), metadata: metadata) }
+                + [ProposedEvent(subject: "batch:\(batch)", type: applied.type, payload: try applied.payload(), metadata: metadata)])
+    }
+
+    /// An admin brings `id` back from the archive.
+    func restore(_ id: String, at time: String) throws {
+        at(time)
+        let event = AdminEvent.restored(by: "admin@example.com", reason: nil)
+        try journal.append([ProposedEvent(subject: id, type: event.type, payload: try event.payload())])
+    }
+
     /// The caught-up state, its clock moved to now.
     func state() throws -> DesiredState {
         var state = try store.catchUp(journal)

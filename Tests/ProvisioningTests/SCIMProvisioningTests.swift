@@ -60,6 +60,15 @@ import Workforce
         try scenario.record("E3", .rehired(back), at: "2026-12-02T09:00:00Z", effective: date(2026, 12, 2).start(in: TimeZone(identifier: "Europe/London")!))
         try await syncAndCheck("rehire")
         #expect(try await server.client().findUser(externalId: "E3")?.active == true)
+
+        // Missing from three full snapshots: archived (deactivated in the LMS), then restored.
+        for night in 1...3 { try scenario.snapshot("night-\(night)", absent: night == 1 ? ["E2"] : [], at: "2026-12-0\(2 + night)T02:00:00Z") }
+        try await syncAndCheck("archived")
+        #expect(try scenario.state()[worker: EmployeeID(rawValue: "E2")]?.user?.status == .archived)
+        #expect(try await server.client().findUser(externalId: "E2")?.active == false)
+        try scenario.restore("E2", at: "2026-12-06T09:00:00Z")
+        try await syncAndCheck("restored")
+        #expect(try await server.client().findUser(externalId: "E2")?.active == true)
         // The LMS ids the server gave are journaled with each creation.
         let state = try scenario.state()
         #expect(state[worker: EmployeeID(rawValue: "E1")]?.lms?.lmsID == e1.id)
@@ -130,6 +139,26 @@ import Workforce
         (drift, unmanaged) = try await provisioner.reconcile(fix: false)
         #expect(drift == [])
         #expect(try await client.findUser(userName: "visitor@example.com")?.active != false, "an account Roster does not manage is left alone")
+    }
+
+    @Test func aServerThatWantsIfMatchGetsTheUserReadAgainAndThePatchRetried() async throws {
+        let server = try await SCIMTestServer.start()
+        defer { server.stop() }
+        let proxy = try FaultProxy(forwardingTo: server.baseURL)
+        defer { proxy.stop() }
+        let scenario = try ProvisioningScenario()
+        try scenario.hire(worker("E1"), at: "2026-11-29T09:00:00Z")
+        let provisioner = scenario.provisioner(connector: SCIMConnector(client: SCIMClient(baseURL: proxy.baseURL, bearerToken: server.bearerToken)))
+        _ = try await provisioner.sync()
+        let id = try #require(try scenario.state()[worker: EmployeeID(rawValue: "E1")]?.lms?.lmsID)
+
+        try scenario.record("E1", .changed(.jobTitle, old: "Data Analyst", new: "Senior Data Analyst"), at: "2026-11-30T09:00:00Z")
+        proxy.inject(.status(412))
+        let summary = try await provisioner.sync()
+        #expect(summary.acknowledged == 1 && summary.failed == 0)
+        #expect(proxy.count("GET", "/v2/Users/\(id)") == 1, "read again once for its version")
+        #expect(proxy.count("PATCH", "/v2/Users/\(id)") >= 2)
+        #expect(try await server.client().user(id: id).title == "Senior Data Analyst")
     }
 
     @Test func faultsDelayTheEndStateButNeverChangeIt() async throws {

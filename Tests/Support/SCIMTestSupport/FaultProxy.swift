@@ -26,6 +26,9 @@ public final class FaultProxy: @unchecked Sendable {
         case serviceUnavailable(retryAfter: String = "1")
         /// Close the connection after reading the request, without answering or forwarding.
         case dropConnection
+        /// Answer this status with a SCIM error body, without forwarding (412 for a version
+        /// mismatch, 409 for a conflict).
+        case status(Int)
         /// Wait this long, then forward as usual.
         case delay(Duration)
     }

@@ -37,6 +37,8 @@ struct ProxiedConnection {
             forward(request)
         case .dropConnection?:
             return
+        case .status(let status)?:
+            answer(status, "Injected", extraHeaders: [], detail: "injected by the fault proxy: status \(status)")
         case .internalServerError?:
             answer(500, "Internal Server Error", extraHeaders: [], detail: "injected by the fault proxy: server error")
         case .tooManyRequests(let retryAfter)?:
