@@ -67,6 +67,7 @@ public struct Provisioner: Sendable {
             let due = try dueCommands(at: instant)
             guard !due.isEmpty else { break }
             summary.rounds += 1
+            try announce(due)
             let outcomes = await connector.deliver(due)
             guard outcomes.count == due.count else {
                 throw DeliveryError(status: 0, message: "the \(connector.target) connector answered \(outcomes.count) of \(due.count) commands")
@@ -91,6 +92,17 @@ public struct Provisioner: Sendable {
     func outboxAfterSync() throws -> [LMSCommand] {
         _ = try store.catchUp(journal)
         return try store.outbox()
+    }
+
+    /// Journals the commands about to be sent: nothing goes to the LMS that the journal does not
+    /// show first.
+    func announce(_ commands: [LMSCommand]) throws {
+        let round = DeliveryRound(target: connector.target, commands: commands.map(\.id))
+        try journal.append([
+            ProposedEvent(
+                subject: DeliveryRound.subject(of: connector.target), type: DeliveryRound.type, payload: try round.payload(),
+                metadata: EventMetadata(source: "lms:\(connector.target)", origin: "roster sync"))
+        ])
     }
 
     /// Journals the answers to `commands`, in one append.

@@ -94,6 +94,8 @@ public enum EventCatalogue {
                 + "`dead` after the last attempt or a permanent refusal", worker,
                 .lms(lms("E1001 create", .deliveryFailed(DeliveryFailure(
                     attempt: 3, status: 503, error: "Service Unavailable", retryAt: Timestamp(iso8601: "2027-01-04T00:05:00Z")!, dead: false))))),
+            ("a delivery round is starting: the commands about to be sent, journaled before the first request goes", "`lms:` and the connector",
+                .round(DeliveryRound(target: "scim", commands: ["E1001 create", "E1001 add course:Leadership_101"]))),
             ("an admin asked for a dead letter to be delivered again", worker, .lms(lms("E1001 create", .retryRequested(by: "admin@example.com")))),
             ("`roster reconcile --fix` found the LMS holding something else than it acknowledged: journaled with the answer "
                 + "kinds above (command `reconcile`), or this one when the account is gone; the next sync corrects it", worker,
@@ -110,6 +112,7 @@ public enum EventCatalogue {
         case admin(AdminEvent)
         case schedule(ScheduleEvent)
         case lms(LMSEvent)
+        case round(DeliveryRound)
 
         var type: EventType {
             switch self {
@@ -118,6 +121,7 @@ public enum EventCatalogue {
             case .admin(let event): event.type
             case .schedule(let event): event.type
             case .lms(let event): event.type
+            case .round: DeliveryRound.type
             }
         }
 
@@ -128,6 +132,7 @@ public enum EventCatalogue {
             case .admin(let event): try event.payload()
             case .schedule(let event): try event.payload()
             case .lms(let event): try event.payload()
+            case .round(let round): try round.payload()
             }
         }
     }

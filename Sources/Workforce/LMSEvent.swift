@@ -68,7 +68,7 @@ public struct LMSEvent: Sendable, Equatable {
 
     /// Decodes a recorded event; nil when `type` is not an LMS event.
     public static func decode(type: EventType, payload: [UInt8]) throws -> LMSEvent? {
-        guard type.rawValue.hasPrefix("lms.") else { return nil }
+        guard type.rawValue.hasPrefix("lms."), type != DeliveryRound.type else { return nil }
         let wire = try JSONDecoder().decode(Wire.self, from: Data(payload))
         func need<T>(_ value: T?, _ key: String) throws -> T {
             guard let value else {
@@ -210,5 +210,36 @@ public struct DeliveryFailure: Hashable, Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case attempt, status, error, dead
         case retryAt = "retry_at"
+    }
+}
+
+/// A delivery round starting: the commands about to be sent to the LMS, journaled before the
+/// first request goes, so the journal shows every call even when its answer never comes (a crash,
+/// a timeout). Subject: ``DeliveryRound/subject(of:)``.
+public struct DeliveryRound: Hashable, Sendable, Codable {
+    /// The connector (`csv-export`, `scim`).
+    public var target: String
+    /// The commands sent, as `roster outbox` names them.
+    public var commands: [String]
+
+    public init(target: String, commands: [String]) {
+        self.target = target
+        self.commands = commands
+    }
+
+    public static let type: EventType = "lms.delivery-started.v1"
+
+    /// The subject of a connector's rounds: `lms:scim`.
+    public static func subject(of target: String) -> String { "lms:" + target }
+
+    public func payload() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(self))
+    }
+
+    public static func decode(type: EventType, payload: [UInt8]) throws -> DeliveryRound? {
+        guard type == Self.type else { return nil }
+        return try JSONDecoder().decode(DeliveryRound.self, from: Data(payload))
     }
 }

@@ -152,7 +152,10 @@ import Workforce
         // The acknowledgement is a journal event about the worker, recorded after the promotion.
         let acknowledged = try #require(now.memberships[LMSMembership(.course, "Leadership_101")])
         let event = try #require(try scenario.journal.read { try $0.event(at: acknowledged) })
-        #expect(event.type.rawValue == "lms.membership-added.v1" && event.recordedAt == Timestamp(iso8601: "2026-11-30T10:00:00Z")!)
+        #expect(event.type.rawValue == "lms.membership-added.v1" && event.recordedAt >= Timestamp(iso8601: "2026-11-30T10:00:00Z")!)
+        let rounds = try scenario.journal.read { try $0.events(forSubject: DeliveryRound.subject(of: "csv-export")) }
+        let round = try #require(rounds.last { $0.position < acknowledged })
+        #expect(round.type == DeliveryRound.type && String(decoding: round.payload, as: UTF8.self).contains("E1 add course:Leadership_101"), "announced before it was sent")
         // One worker's path says the same as the whole population's.
         let one = try scenario.store.worker(EmployeeID(rawValue: "E1"), asOf: Timestamp(iso8601: "2026-11-29T23:59:59Z")!, journal: scenario.journal)
         #expect(one?.lms == then)
