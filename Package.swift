@@ -16,6 +16,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", exact: "5.0.1"),
+        // The daemon: HTTP (webhooks, admin API), its service group, logs and metrics.
+        .package(url: "https://github.com/swhitty/FlyingFox.git", exact: "0.27.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
     ],
     targets: [
         // C libraries from Debian, reached through pkg-config; only the bindings import them.
@@ -58,6 +64,18 @@ let package = Package(
         .target(name: "SCIM"),
         // Provisioning: the outbox delivered to an LMS (CSV export, SCIM), every answer journaled.
         .target(name: "Provisioning", dependencies: ["Projections", "Workforce", "Journal", "CSV", "SCIM"]),
+        // The daemon: `roster serve`'s service group, admin API, logs and metrics.
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "RosterKit", "Configuration", "Projections", "Provisioning", "Workforce", "Journal",
+                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         // The composition root: the journal, the configuration and the workflows the CLI and the daemon run.
         .target(name: "RosterKit", dependencies: ["Configuration", "Projections", "Provisioning", "SCIM", "Rules", "Ingestion", "Workforce", "Journal"]),
         .target(name: "Configuration", dependencies: ["Ingestion", "Rules", "Workforce", "CSV", "Digest", "Yams"]),
@@ -66,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "roster",
             dependencies: [
-                "RosterKit", "Projections", "Provisioning", "Rules", "Configuration", "Ingestion", "Workforce", "Journal",
+                "RosterKit", "Daemon", "Projections", "Provisioning", "Rules", "Configuration", "Ingestion", "Workforce", "Journal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

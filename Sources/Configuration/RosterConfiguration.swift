@@ -46,6 +46,8 @@ public struct RosterConfiguration: Sendable {
     public var rulesPath: String?
     /// The LMS to provision (`lms:`); by default, a CSV export under the data directory.
     public var lms: LMSConfiguration
+    /// How `roster serve` listens and logs (`serve:`).
+    public var serve = ServeConfiguration()
 
     /// The journal directory.
     public var journalPath: String { dataDirectory + "/journal" }
@@ -84,7 +86,7 @@ public struct RosterConfiguration: Sendable {
         }
         let reader = NodeReader(file: path)
         let top = try reader.mapping(
-            root, at: "", keys: ["data", "default_time_zone", "locations", "safety", "feeds", "rules", "lms"])
+            root, at: "", keys: ["data", "default_time_zone", "locations", "safety", "feeds", "rules", "lms", "serve"])
         let base = URL(fileURLWithPath: path).deletingLastPathComponent()
         let data = try top["data"].map { try reader.string($0, at: "data") } ?? "./data"
         let dataDirectory = data.hasPrefix("/") ? data : base.appendingPathComponent(data).standardizedFileURL.path
@@ -130,6 +132,7 @@ public struct RosterConfiguration: Sendable {
         if let node = top["lms"] {
             configuration.lms = try reader.lms(node, base: base, dataDirectory: dataDirectory)
         }
+        if let node = top["serve"] { configuration.serve = try reader.serve(node) }
         return configuration
     }
 }

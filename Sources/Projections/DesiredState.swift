@@ -53,6 +53,10 @@ public struct DesiredState: Sendable {
         slots[id].map { projections[$0] }
     }
 
+    /// The earliest moment a timer is set for (a first day, a termination, a grace period's end),
+    /// or nil; it may have been moved since, so firing it may find nothing due.
+    public var nextMoment: Timestamp? { timers.earliest }
+
     /// How many workers the journal has told of.
     public var workerCount: Int { projections.count }
 

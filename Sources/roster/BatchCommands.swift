@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ingestion
 import Journal
+import RosterKit
 import Workforce
 
 /// `roster batches`.
@@ -18,21 +19,7 @@ struct BatchesCommand: ParsableCommand {
         let history = try failing { try WorkforceHistory.load(try options.journal(configuration)) }
         let batches = history.order.compactMap { history.batches[$0] }
         if json {
-            printJSON(
-                batches.map { batch -> [String: Any] in
-                    var object: [String: Any] = [
-                        "batch": batch.id, "feed": batch.receipt.feed, "file": batch.receipt.file, "sha256": batch.receipt.sha256,
-                        "rows": batch.receipt.rows, "state": batch.state.rawValue, "received_at": batch.recordedAt.iso8601,
-                        "reasons": batch.reasons,
-                    ]
-                    if let counts = batch.counts {
-                        object["counts"] = [
-                            "creates": counts.creates, "changes": counts.changes, "terminations": counts.terminations,
-                            "absences": counts.absences, "quarantined": counts.quarantined,
-                        ]
-                    }
-                    return object
-                })
+            printJSON(batches.map(JSONView.batch))
             return
         }
         if batches.isEmpty { print("no batches yet") }

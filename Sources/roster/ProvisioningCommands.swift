@@ -193,36 +193,7 @@ enum CommandText {
         }
     }
 
-    static func object(_ command: LMSCommand) -> [String: Any] {
-        var object: [String: Any] = [
-            "id": command.id, "employee_id": command.employeeID.rawValue, "cause": command.cause.rawValue, "active": command.active,
-            "lms_id": command.lmsID as Any,
-            "profile": [
-                "user_name": command.profile.userName, "given_name": command.profile.givenName, "family_name": command.profile.familyName,
-                "email": command.profile.email as Any, "title": command.profile.title as Any, "department": command.profile.department as Any,
-                "cost_center": command.profile.costCenter as Any, "manager": command.profile.manager?.rawValue as Any,
-            ],
-        ]
-        switch command.action {
-        case .create: object["action"] = "create"
-        case .update: object["action"] = "update"
-        case .deactivate: object["action"] = "deactivate"
-        case .reactivate: object["action"] = "reactivate"
-        case .add(let membership):
-            object["action"] = "add"
-            object["membership"] = ["kind": membership.kind.rawValue, "name": membership.name]
-        case .remove(let membership):
-            object["action"] = "remove"
-            object["membership"] = ["kind": membership.kind.rawValue, "name": membership.name]
-        }
-        if let failure = command.lastFailure {
-            object["last_failure"] = [
-                "attempt": failure.attempt, "status": failure.status, "error": failure.error, "dead": failure.dead,
-                "retry_at": failure.retryAt?.iso8601 as Any,
-            ]
-        }
-        return object
-    }
+    static func object(_ command: LMSCommand) -> [String: Any] { JSONView.command(command) }
 }
 
 /// `roster reconcile`.

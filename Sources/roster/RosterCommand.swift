@@ -18,7 +18,7 @@ struct RosterCommand: AsyncParsableCommand {
         subcommands: [
             IngestCommand.self, BatchesCommand.self, ApproveCommand.self, RejectCommand.self, WorkersCommand.self, AuditCommand.self,
             StateCommand.self, HistoryCommand.self, WhyCommand.self, TickCommand.self, RestoreCommand.self, RebuildCommand.self,
-            PlanCommand.self, SyncCommand.self, OutboxCommand.self, ReconcileCommand.self,
+            PlanCommand.self, SyncCommand.self, OutboxCommand.self, ReconcileCommand.self, ServeCommand.self,
         ]
     )
 }

@@ -60,7 +60,7 @@ struct StateCommand: ParsableCommand {
             printJSON([
                 "rules": ["version": rules.rules.version, "adopted_at": rules.adopted.recordedAt.iso8601, "adopted_by": rules.adopted.adoption.adoptedBy],
                 "as_of": replay.asOf?.iso8601 as Any, "effective_at": replay.effectiveAt?.description as Any,
-                "users": users.map(UserJSON.object),
+                "users": users.map(JSONView.user),
             ])
             return
         }
@@ -98,7 +98,7 @@ extension StateCommand {
         if json {
             printJSON([
                 "rules": ["version": rules.rules.version, "adopted_at": rules.adopted.recordedAt.iso8601, "adopted_by": rules.adopted.adoption.adoptedBy],
-                "as_of": asOf?.iso8601 as Any, "effective_at": NSNull(), "users": [UserJSON.object(user)],
+                "as_of": asOf?.iso8601 as Any, "effective_at": NSNull(), "users": [JSONView.user(user)],
             ])
         } else {
             print(UserText.describe(user))
@@ -123,24 +123,6 @@ enum UserText {
 }
 
 /// Users as JSON objects.
-enum UserJSON {
-    static func object(_ user: LMSUser) -> [String: Any] {
-        [
-            "employee_id": user.employeeID.rawValue, "user_name": user.userName, "first_name": user.firstName, "last_name": user.lastName,
-            "email": user.email as Any, "status": user.status.rawValue, "status_reason": provenance(user.statusProvenance),
-            "groups": user.groups.sorted { $0.key < $1.key }.map { ["name": $0.key, "provenance": provenance($0.value)] },
-            "assignments": user.assignments.values.sorted { $0.course < $1.course }.map { assignment in
-                ["course": assignment.course, "due": assignment.due?.description as Any, "provenance": provenance(assignment.provenance)]
-            },
-            "unmapped": user.unmapped,
-        ]
-    }
-
-    static func provenance(_ provenance: Provenance) -> [String: Any] {
-        ["rule": provenance.rule, "rule_set": provenance.ruleSet, "cause": provenance.cause.rawValue, "at": provenance.at.iso8601]
-    }
-}
-
 func parseInstant(_ text: String) throws -> Timestamp {
     guard let instant = Timestamp(iso8601: text) else {
         throw ValidationError("\"\(text)\" is not an instant; write RFC 3339 (2026-11-29T09:00:00Z) or a date (2026-11-29)")
@@ -168,17 +150,7 @@ extension StateCommand {
         if json {
             printJSON([
                 "as_of": replay.asOf?.iso8601 as Any,
-                "users": projections.map { projection -> [String: Any] in
-                    let account = projection.lms!
-                    return [
-                        "employee_id": projection.worker.id.rawValue, "target": account.target, "lms_id": account.lmsID as Any,
-                        "active": account.active, "user_name": account.profile.userName, "given_name": account.profile.givenName,
-                        "family_name": account.profile.familyName, "email": account.profile.email as Any,
-                        "groups": account.memberships.keys.filter { $0.kind == .group }.map(\.name).sorted(),
-                        "courses": account.memberships.keys.filter { $0.kind == .course }.map(\.name).sorted(),
-                        "created_by": account.createdBy.rawValue,
-                    ]
-                },
+                "users": projections.map { JSONView.account($0.worker.id, $0.lms!) },
             ])
             return
         }

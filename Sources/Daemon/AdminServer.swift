@@ -1,0 +1,262 @@
+import FlyingFox
+import FlyingSocks
+import Foundation
+import Journal
+import Logging
+import Projections
+import RosterKit
+import ServiceLifecycle
+import Workforce
+
+/// The admin API and the metrics endpoint, over HTTP on the configured address (loopback by
+/// default). Every endpoint but `/healthz` needs the admin bearer token; docs/openapi.yaml
+/// describes them.
+final class AdminServer: Service, Sendable {
+    let engine: RosterEngine
+    let server: HTTPServer
+    let token: String
+    let logger: Logger
+    let metrics: DaemonMetrics
+    let readiness: Readiness
+    /// Extra routes (the webhooks) another part of the daemon adds.
+    let extraRoutes: [(HTTPRoute, @Sendable (HTTPRequest) async throws -> HTTPResponse)]
+
+    init(
+        engine: RosterEngine, address: some SocketAddress, token: String, logger: Logger, metrics: DaemonMetrics, readiness: Readiness,
+        extraRoutes: [(HTTPRoute, @Sendable (HTTPRequest) async throws -> HTTPResponse)] = []
+    ) {
+        self.engine = engine
+        self.token = token
+        self.logger = logger
+        self.metrics = metrics
+        self.readiness = readiness
+        self.extraRoutes = extraRoutes
+        server = HTTPServer(address: address, timeout: 30, logger: SwiftLogBridge(logger: logger))
+    }
+
+    func run() async throws {
+        await addRoutes()
+        let stopping = Readiness()
+        do {
+            try await withGracefulShutdownHandler {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await self.server.run() }
+                    let address = try await waitUntilListening()
+                    logger.notice("listening", metadata: ["address": "http://\(address)"])
+                    readiness.markReady()
+                    try await group.waitForAll()
+                }
+            } onGracefulShutdown: {
+                stopping.markReady()
+                // Requests in flight get a few seconds to finish; the listener then ends by cancellation.
+                Task { await self.server.stop(timeout: 3) }
+            }
+        } catch is CancellationError where stopping.isReady {
+            logger.notice("http stopped")
+        }
+    }
+
+    /// The address the server listens on, once it does.
+    func waitUntilListening() async throws -> String {
+        try await server.waitUntilListening(timeout: 30)
+        guard let address = await server.listeningAddress else { return "?" }
+        switch address {
+        case .ip4(let host, let port): return "\(host):\(port)"
+        case .ip6(let host, let port): return "[\(host)]:\(port)"
+        default: return "\(address)"
+        }
+    }
+
+    private func addRoutes() async {
+        await route("GET /healthz", authenticated: false) { _ in .text("ok\n") }
+        await route("GET /readyz", authenticated: false) { [readiness] _ in
+            readiness.isReady ? .text("ready\n") : .text("starting\n", status: .serviceUnavailable)
+        }
+        await route("GET /metrics") { [metrics] _ in
+            HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: Data(metrics.exposition()))
+        }
+        await route("GET /v1/workers/:id") { [engine] request in
+            let id = EmployeeID(rawValue: request.routeParameters["id"] ?? "")
+            return try await engine.run { app -> HTTPResponse in
+                let (projection, _) = try app.worker(id, asOf: nil)
+                guard let projection else { return .problem(.notFound, "no worker \(id)") }
+                var object: [String: Any] = [
+                    "employee_id": id.rawValue,
+                    "worker": (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(projection.worker))) as Any,
+                    "user": projection.user.map(JSONView.user) as Any,
+                    "lms": projection.lms.map { JSONView.account(id, $0) } as Any,
+                ]
+                object["outbox"] = projection.commands.map(JSONView.command)
+                return .json(object)
+            }
+        }
+        await route("GET /v1/workers/:id/history") { [engine] request in
+            let id = EmployeeID(rawValue: request.routeParameters["id"] ?? "")
+            return try await engine.run { app in
+                guard let history = try app.history(of: id) else { return .problem(.notFound, "no worker \(id)") }
+                return .json(JSONView.history(history))
+            }
+        }
+        await route("GET /v1/state") { [engine] request in
+            let asOf = try request.query["as_of"].map { try Self.instant($0, "as_of") }
+            let effectiveAt = try request.query["effective_at"].map { try Self.date($0, "effective_at") }
+            return try await engine.run { app in
+                let replay = Replay(asOf: asOf, effectiveAt: effectiveAt, now: app.now())
+                let (state, rules) = try app.desiredState(replay)
+                return .json([
+                    "rules": ["version": rules.rules.version, "adopted_at": rules.adopted.recordedAt.iso8601],
+                    "as_of": asOf?.iso8601 as Any, "effective_at": effectiveAt?.description as Any,
+                    "users": state.users.values.sorted { $0.employeeID < $1.employeeID }.map(JSONView.user),
+                ])
+            }
+        }
+        await route("GET /v1/plan") { [engine] _ in
+            try await engine.run { app in
+                let now = app.now()
+                return .json(["now": now.iso8601, "commands": try app.plan().filter { $0.isDue(at: now) }.map(JSONView.command)])
+            }
+        }
+        await route("GET /v1/outbox") { [engine] _ in
+            try await engine.run { app in .json(["now": app.now().iso8601, "commands": try app.plan().map(JSONView.command)]) }
+        }
+        await route("GET /v1/batches") { [engine] _ in
+            try await engine.run { app in
+                let history = try app.workforceHistory()
+                return .json(["batches": history.order.compactMap { history.batches[$0] }.map(JSONView.batch)])
+            }
+        }
+        await route("POST /v1/batches/:id/approve") { [engine] request in
+            let id = request.routeParameters["id"] ?? ""
+            let by = try await Self.actor(of: request)
+            return try await engine.run { app in .json(["batch": id, "state": "applied", "counts": JSONView.counts(try app.approve(batch: id, by: by))]) }
+        }
+        await route("POST /v1/batches/:id/reject") { [engine] request in
+            let id = request.routeParameters["id"] ?? ""
+            let by = try await Self.actor(of: request)
+            return try await engine.run { app in
+                try app.reject(batch: id, by: by)
+                return .json(["batch": id, "state": "rejected"])
+            }
+        }
+        await route("POST /v1/workers/:id/restore") { [engine] request in
+            let id = EmployeeID(rawValue: request.routeParameters["id"] ?? "")
+            let by = try await Self.actor(of: request)
+            return try await engine.run { app in .json(["restored": JSONView.user(try app.restore(id, by: by, reason: "restored through the admin API"))]) }
+        }
+        for (route, handler) in extraRoutes {
+            await server.appendRoute(route) { request in try await handler(request) }
+        }
+    }
+
+    /// Adds `route`, behind the bearer token unless `authenticated` is false; failures become
+    /// problem answers with the reason, and every answer is counted.
+    private func route(_ route: String, authenticated: Bool = true, _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse) async {
+        let name = route
+        await server.appendRoute(HTTPRoute(stringLiteral: route)) { [token, metrics, logger] request in
+            let response: HTTPResponse
+            if authenticated, !BearerToken.matches(request.headers[.authorization], token: token) {
+                response = HTTPResponse(
+                    statusCode: .unauthorized, headers: [.contentType: "application/problem+json", HTTPHeader("WWW-Authenticate"): "Bearer realm=\"roster\""],
+                    body: JSONView.data(["title": "a bearer token is required", "status": 401], pretty: false))
+            } else {
+                do {
+                    response = try await handler(request)
+                } catch let error as RequestError {
+                    response = .problem(error.status, error.message)
+                } catch {
+                    response = .problem(.unprocessableContent, "\(error)")
+                }
+            }
+            metrics.request(route: name, status: response.statusCode.code)
+            logger.debug("http", metadata: ["route": "\(name)", "path": "\(request.path)", "status": "\(response.statusCode.code)"])
+            return response
+        }
+    }
+
+    /// Who acts, from the JSON body's `by` (default: `admin-api`).
+    static func actor(of request: HTTPRequest) async throws -> String {
+        let body = try await request.bodyData
+        guard !body.isEmpty else { return "admin-api" }
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+            throw RequestError(status: .badRequest, message: "the body must be a JSON object, e.g. {\"by\": \"ops@example.com\"}")
+        }
+        return (object["by"] as? String) ?? "admin-api"
+    }
+
+    static func instant(_ text: String, _ name: String) throws -> Timestamp {
+        guard let instant = Timestamp(iso8601: text) else {
+            throw RequestError(status: .badRequest, message: "\(name)=\(text) is not an instant; write RFC 3339 (2026-11-29T09:00:00Z) or a date")
+        }
+        return instant
+    }
+
+    static func date(_ text: String, _ name: String) throws -> LocalDate {
+        guard let date = LocalDate.parse(text, format: .iso) else {
+            throw RequestError(status: .badRequest, message: "\(name)=\(text) is not a date; write yyyy-MM-dd")
+        }
+        return date
+    }
+}
+
+/// A request the API refuses, and why.
+struct RequestError: Error {
+    var status: HTTPStatusCode
+    var message: String
+}
+
+/// Whether the daemon has caught up and started every service.
+final class Readiness: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ready = false
+    var isReady: Bool { lock.withLock { ready } }
+    func markReady() { lock.withLock { ready = true } }
+}
+
+/// The admin token check, in constant time.
+enum BearerToken {
+    static func matches(_ header: String?, token: String) -> Bool {
+        guard let header, header.hasPrefix("Bearer ") else { return false }
+        let given = Array(header.dropFirst("Bearer ".count).utf8)
+        let expected = Array(token.utf8)
+        var difference = UInt8(given.count == expected.count ? 0 : 1)
+        for index in 0..<max(given.count, expected.count) {
+            difference |= (index < given.count ? given[index] : 0) ^ (index < expected.count ? expected[index] : 0)
+        }
+        return difference == 0
+    }
+}
+
+extension HTTPResponse {
+    static func json(_ object: Any, status: HTTPStatusCode = .ok) -> HTTPResponse {
+        HTTPResponse(statusCode: status, headers: [.contentType: "application/json"], body: JSONView.data(object))
+    }
+
+    static func text(_ text: String, status: HTTPStatusCode = .ok) -> HTTPResponse {
+        HTTPResponse(statusCode: status, headers: [.contentType: "text/plain; charset=utf-8"], body: Data(text.utf8))
+    }
+
+    /// An RFC 9457 problem answer.
+    static func problem(_ status: HTTPStatusCode, _ detail: String) -> HTTPResponse {
+        HTTPResponse(
+            statusCode: status, headers: [.contentType: "application/problem+json"],
+            body: JSONView.data(["title": status.phrase, "status": status.code, "detail": detail], pretty: false))
+    }
+}
+
+extension Array where Element == HTTPRequest.QueryItem {
+    subscript(_ name: String) -> String? { first { $0.name == name }?.value }
+}
+
+/// FlyingFox's own log lines, through swift-log.
+struct SwiftLogBridge: FlyingSocks.Logging {
+    let logger: Logger
+    func logDebug(_ debug: @autoclosure () -> String) { logger.trace("\(debug())") }
+    func logInfo(_ info: @autoclosure () -> String) { logger.debug("\(info())") }
+    func logWarning(_ warning: @autoclosure () -> String) { logger.warning("\(warning())") }
+    func logError(_ error: @autoclosure () -> String) { logger.error("\(error())") }
+    func logCritical(_ critical: @autoclosure () -> String) {
+        // The listener's end at shutdown comes as a cancellation: not worth an alarm.
+        let message = critical()
+        if message.contains("CancellationError") { logger.debug("\(message)") } else { logger.critical("\(message)") }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Journal
+import Logging
+import Projections
+import Provisioning
+import RosterKit
+import ServiceLifecycle
+import Workforce
+
+/// Delivers the outbox to the LMS whenever the journal grows or a retry comes due. On shutdown
+/// the round in flight finishes (its answers journaled) and no new one starts.
+struct DeliveryService: Service {
+    let engine: RosterEngine
+    let logger: Logger
+    let metrics: DaemonMetrics
+    var longestWait: Duration = .seconds(60)
+
+    func run() async throws {
+        let waker = Waker()
+        let provisioner = try await engine.run { try $0.provisioner() }
+        try await withGracefulShutdownHandler {
+            while !waker.isStopped, !Task.isCancelled {
+                let head = engine.app.journal.head
+                do {
+                    let summary = try await provisioner.sync()
+                    record(summary)
+                } catch {
+                    logger.error("delivery round failed", metadata: ["error": "\(error)"])
+                }
+                let (outbox, oldest) = (try? await engine.run { app -> ([LMSCommand], Timestamp?) in
+                    let outbox = try app.plan()
+                    let oldest = try outbox.map(\.cause).min().flatMap { try app.journal.event(at: $0) }?.recordedAt
+                    return (outbox, oldest)
+                }) ?? ([], nil)
+                metrics.outbox(outbox, oldestCauseRecordedAt: oldest, now: engine.app.now())
+                var wait = longestWait
+                let now = engine.app.now()
+                let retries = outbox.compactMap { $0.isDead ? nil : $0.lastFailure?.retryAt }
+                if let soonest = retries.min() { wait = min(wait, .microseconds(max(0, soonest.rawValue - now.rawValue) + 1_000)) }
+                // Beyond the head before this round: an append during it wakes the next one at once.
+                await waker.wait(until: .now + wait, journal: engine.app.journal, beyond: head)
+            }
+        } onGracefulShutdown: {
+            waker.stop()
+        }
+    }
+
+    func record(_ summary: Provisioner.Summary) {
+        for delivery in summary.deliveries {
+            let result: String
+            switch delivery.outcome {
+            case .acknowledged: result = "acknowledged"
+            case .skipped: result = "skipped"
+            case .failed: result = delivery.failure?.dead == true ? "dead" : "failed"
+            }
+            metrics.delivered(result: result)
+            var metadata: Logger.Metadata = ["command": "\(delivery.command.id)", "result": "\(result)", "cause": "\(delivery.command.cause.rawValue)"]
+            if case .failed(let error) = delivery.outcome {
+                metadata["error"] = "\(error)"
+                logger.warning("delivery failed", metadata: metadata)
+            } else {
+                logger.info("delivered", metadata: metadata)
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Ingestion
+import Journal
+import Projections
+import Workforce
+
+/// The JSON shapes Roster answers in, shared by the command line (`--json`) and the admin API,
+/// so a script written against one reads the other.
+public enum JSONView {
+    /// A desired LMS user, with the provenance of each fact.
+    public static func user(_ user: LMSUser) -> [String: Any] {
+        [
+            "employee_id": user.employeeID.rawValue, "user_name": user.userName, "first_name": user.firstName, "last_name": user.lastName,
+            "email": user.email as Any, "status": user.status.rawValue, "status_reason": provenance(user.statusProvenance),
+            "groups": user.groups.sorted { $0.key < $1.key }.map { ["name": $0.key, "provenance": provenance($0.value)] },
+            "assignments": user.assignments.values.sorted { $0.course < $1.course }.map { assignment in
+                ["course": assignment.course, "due": assignment.due?.description as Any, "provenance": provenance(assignment.provenance)]
+            },
+            "unmapped": user.unmapped,
+        ]
+    }
+
+    public static func provenance(_ provenance: Provenance) -> [String: Any] {
+        ["rule": provenance.rule, "rule_set": provenance.ruleSet, "cause": provenance.cause.rawValue, "at": provenance.at.iso8601]
+    }
+
+    /// An account as the LMS acknowledged it.
+    public static func account(_ id: EmployeeID, _ account: LMSAccount) -> [String: Any] {
+        [
+            "employee_id": id.rawValue, "target": account.target, "lms_id": account.lmsID as Any, "active": account.active,
+            "user_name": account.profile.userName, "given_name": account.profile.givenName, "family_name": account.profile.familyName,
+            "email": account.profile.email as Any,
+            "groups": account.memberships.keys.filter { $0.kind == .group }.map(\.name).sorted(),
+            "courses": account.memberships.keys.filter { $0.kind == .course }.map(\.name).sorted(),
+            "created_by": account.createdBy.rawValue,
+        ]
+    }
+
+    /// An outbox command, with its last failure.
+    public static func command(_ command: LMSCommand) -> [String: Any] {
+        var object: [String: Any] = [
+            "id": command.id, "employee_id": command.employeeID.rawValue, "cause": command.cause.rawValue, "active": command.active,
+            "lms_id": command.lmsID as Any,
+            "profile": [
+                "user_name": command.profile.userName, "given_name": command.profile.givenName, "family_name": command.profile.familyName,
+                "email": command.profile.email as Any, "title": command.profile.title as Any, "department": command.profile.department as Any,
+                "cost_center": command.profile.costCenter as Any, "manager": command.profile.manager?.rawValue as Any,
+            ],
+        ]
+        switch command.action {
+        case .create: object["action"] = "create"
+        case .update: object["action"] = "update"
+        case .deactivate: object["action"] = "deactivate"
+        case .reactivate: object["action"] = "reactivate"
+        case .add(let membership):
+            object["action"] = "add"
+            object["membership"] = ["kind": membership.kind.rawValue, "name": membership.name]
+        case .remove(let membership):
+            object["action"] = "remove"
+            object["membership"] = ["kind": membership.kind.rawValue, "name": membership.name]
+        }
+        if let failure = command.lastFailure {
+            object["last_failure"] = [
+                "attempt": failure.attempt, "status": failure.status, "error": failure.error, "dead": failure.dead,
+                "retry_at": failure.retryAt?.iso8601 as Any,
+            ]
+        }
+        return object
+    }
+
+    /// A received batch: its file, counts, state and the reasons it was held or rejected.
+    public static func batch(_ batch: WorkforceHistory.Batch) -> [String: Any] {
+        var object: [String: Any] = [
+            "batch": batch.id, "feed": batch.receipt.feed, "file": batch.receipt.file, "sha256": batch.receipt.sha256,
+            "rows": batch.receipt.rows, "state": batch.state.rawValue, "received_at": batch.recordedAt.iso8601, "reasons": batch.reasons,
+        ]
+        if let counts = batch.counts { object["counts"] = Self.counts(counts) }
+        return object
+    }
+
+    public static func counts(_ counts: BatchCounts) -> [String: Any] {
+        [
+            "creates": counts.creates, "changes": counts.changes, "terminations": counts.terminations, "absences": counts.absences,
+            "quarantined": counts.quarantined,
+        ]
+    }
+
+    /// JSON text of `value`, keys sorted.
+    public static func data(_ value: Any, pretty: Bool = true) -> Data {
+        var options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
+        if pretty { options.insert(.prettyPrinted) }
+        return (try? JSONSerialization.data(withJSONObject: value, options: options)) ?? Data("null".utf8)
+    }
+}
