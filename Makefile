@@ -2,7 +2,7 @@
 # Both install the Debian packages they need when they are missing.
 
 SWIFT ?= swift
-APT_PACKAGES := pkg-config liblmdb-dev libzstd-dev libssl-dev python3
+APT_PACKAGES := pkg-config liblmdb-dev libzstd-dev libssl-dev python3 openssh-server openssh-client
 DEMO := demo-output
 JOURNAL_TOOL = $$($(SWIFT) build -c release --show-bin-path)/roster-journal
 

@@ -64,11 +64,13 @@ let package = Package(
         .target(name: "SCIM"),
         // Provisioning: the outbox delivered to an LMS (CSV export, SCIM), every answer journaled.
         .target(name: "Provisioning", dependencies: ["Projections", "Workforce", "Journal", "CSV", "SCIM"]),
+        // SFTP drop folders: a watched inbox per feed (completion rules, claim, archive, reject). No dependencies.
+        .target(name: "Inbox"),
         // The daemon: `roster serve`'s service group, admin API, logs and metrics.
         .target(
             name: "Daemon",
             dependencies: [
-                "RosterKit", "Configuration", "Projections", "Provisioning", "Workforce", "Journal",
+                "RosterKit", "Configuration", "Projections", "Provisioning", "Inbox", "Ingestion", "Workforce", "Journal",
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -139,6 +141,9 @@ let package = Package(
             exclude: ["setup-venv.sh"]
         ),
         .testTarget(name: "SCIMTests", dependencies: ["SCIM", "SCIMTestSupport"]),
+        // A throwaway OpenSSH sshd with a chrooted internal-sftp drop account, driven by the real sftp client.
+        .target(name: "SFTPTestSupport", path: "Tests/Support/SFTPTestSupport"),
+        .testTarget(name: "InboxTests", dependencies: ["Inbox", "SFTPTestSupport"]),
         .testTarget(name: "LMDBKitTests", dependencies: ["LMDBKit"]),
         .testTarget(name: "ZstdKitTests", dependencies: ["ZstdKit"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
@@ -151,7 +156,7 @@ let package = Package(
             dependencies: ["Provisioning", "Projections", "Rules", "Workforce", "Journal", "CSV", "SCIM", "JournalTestSupport", "SCIMTestSupport"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Ingestion", "Rules", "Workforce"]),
         .testTarget(name: "FeedGeneratorTests", dependencies: ["FeedGenerator", "Ingestion", "Workforce", "CSV"]),
-        .testTarget(name: "RosterTests", dependencies: ["roster", "Journal", "Workforce", "SCIM", "JournalTestSupport", "SCIMTestSupport"]),
+        .testTarget(name: "RosterTests", dependencies: ["roster", "roster-journal", "Journal", "Workforce", "SCIM", "JournalTestSupport", "SCIMTestSupport"]),
         .testTarget(
             name: "IngestionTests",
             dependencies: ["Ingestion", "Workforce", "CSV", "Journal", "JournalTestSupport"],

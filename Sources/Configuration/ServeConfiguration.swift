@@ -5,7 +5,7 @@ import Yams
 ///
 /// ```yaml
 /// serve:
-///   listen: 127.0.0.1:8088         # the admin API and webhooks; loopback unless told otherwise
+///   listen: 127.0.0.1:8088         # the admin API and webhooks; loopback unless told otherwise (port 0: any free one)
 ///   token_env: ROSTER_ADMIN_TOKEN  # the bearer token every endpoint but /healthz requires (or token:)
 ///   log_format: json               # or text
 ///   log_level: info                # trace, debug, info, notice, warning, error, critical
@@ -39,7 +39,7 @@ extension NodeReader {
         var serve = ServeConfiguration()
         if let listen = fields["listen"] {
             let text = try self.text(listen, at: "serve.listen")
-            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
+            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
                 throw error(listen, "serve.listen", "\"\(text)\" is not HOST:PORT, e.g. 127.0.0.1:8088")
             }
             serve.host = String(text[..<colon])

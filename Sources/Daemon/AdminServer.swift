@@ -51,8 +51,9 @@ final class AdminServer: Service, Sendable {
                 // Requests in flight get a few seconds to finish; the listener then ends by cancellation.
                 Task { await self.server.stop(timeout: 3) }
             }
-        } catch is CancellationError where stopping.isReady {
-            logger.notice("http stopped")
+        } catch where stopping.isReady {
+            // The listener ends by cancellation or a closed socket once stopping began: that is the stop.
+            logger.notice("http stopped", metadata: ["by": "\(error)"])
         }
     }
 

@@ -20,6 +20,18 @@ public struct RosterApp: Sendable {
         self.journal = try Journal(path: configuration.journalPath, createIfMissing: true)
     }
 
+    /// Opens the configured journal for reading and writing, or only for reading when another
+    /// process (the daemon) is its writer: commands that only look keep working beside
+    /// `roster serve`, and those that would write say who holds the journal.
+    public init(readingBeside configuration: RosterConfiguration) throws {
+        self.configuration = configuration
+        do {
+            self.journal = try Journal(path: configuration.journalPath, createIfMissing: true)
+        } catch let error as JournalError where error.code == .locked {
+            self.journal = try Journal(Journal.Configuration(path: configuration.journalPath, access: .readOnly))
+        }
+    }
+
     /// Why an app workflow could not run, and what to do.
     public struct Failure: Error, CustomStringConvertible, Sendable {
         public let message: String

@@ -37,10 +37,10 @@ struct ConfigOption: ParsableArguments {
         try failing { try Journal(path: configuration.journalPath, createIfMissing: true) }
     }
 
-    /// The composition root on the configured journal.
+    /// The composition root on the configured journal; read-only beside a running daemon.
     func app() throws -> RosterApp {
         let configuration = try load()
-        return try failing { try RosterApp(configuration: configuration) }
+        return try failing { try RosterApp(readingBeside: configuration) }
     }
 
     func ingestor(_ configuration: RosterConfiguration) throws -> Ingestor {
@@ -63,6 +63,10 @@ func failing<T>(_ body: () throws -> T) throws -> T {
         return try body()
     } catch let error as ExitCode {
         throw error
+    } catch let error as JournalError where error.code == .readOnly {
+        FileHandle.standardError.write(Data(
+            "roster: another process holds the journal for writing (roster serve?); use its admin API, or stop it and run this again (\(error.message))\n".utf8))
+        throw Exit.failed
     } catch {
         FileHandle.standardError.write(Data("roster: \(error)\n".utf8))
         throw Exit.failed

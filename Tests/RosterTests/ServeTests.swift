@@ -1,0 +1,130 @@
+import Foundation
+import JournalTestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `roster serve`, run as the real executable: the admin API behind its token, delivery to the
+/// embedded LMS, held batches decided over HTTP, the CLI reading beside it, and a graceful stop.
+@Suite struct ServeTests {
+    let directory = TestDirectory()
+    let roster = BuiltProducts.executable("roster")
+    let config: String
+    static let token = "test-admin-token-\(UInt32.random(in: 0...UInt32.max))"
+
+    init() throws {
+        config = directory.child("roster.yml")
+        try """
+            data: ./data
+            default_time_zone: Europe/London
+            locations: { LON: Europe/London, NYC: America/New_York, SYD: Australia/Sydney }
+            rules: rules.yml
+            feeds:
+              - name: hr
+                kind: csv-snapshot
+                preset: generic
+            lms:
+              connector: csv-export
+              directory: exports
+            serve:
+              listen: 127.0.0.1:0
+              token: \(Self.token)
+              log_format: json
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        try LMSStateCommandTests.rules.write(toFile: directory.child("rules.yml"), atomically: true, encoding: .utf8)
+    }
+
+    func run(_ arguments: [String]) throws -> CommandResult { try runCommand(roster, arguments + ["--config", config]) }
+
+    func file(_ name: String, _ rows: [String]) throws -> String {
+        let path = directory.child(name)
+        try ([LMSStateCommandTests.header] + rows).joined(separator: "\n").appending("\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// A running daemon and the base URL it said it listens on.
+    struct Running {
+        let child: ChildProcess
+        let base: URL
+
+        func request(_ method: String, _ path: String, token: String? = ServeTests.token, body: String? = nil) async throws -> (Int, Data) {
+            var request = URLRequest(url: URL(string: path, relativeTo: base)!, timeoutInterval: 10)
+            request.httpMethod = method
+            if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+            if let body { request.httpBody = Data(body.utf8) }
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return ((response as! HTTPURLResponse).statusCode, data)
+        }
+
+        func json(_ path: String) async throws -> [String: Any] {
+            let (status, data) = try await request("GET", path)
+            #expect(status == 200, "\(path): \(String(decoding: data, as: UTF8.self))")
+            return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        }
+    }
+
+    func serve() throws -> Running {
+        let child = try ChildProcess(roster, ["serve", "--config", config])
+        let line = try child.readLine(until: { $0.contains("\"message\":\"listening\"") }, timeout: .seconds(60))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let address = try #require(object["address"] as? String)
+        return Running(child: child, base: try #require(URL(string: address + "/")))
+    }
+
+    @Test func theAdminAPIAnswersBehindItsTokenAndTheDaemonStopsCleanly() async throws {
+        #expect(try run(["ingest", "--feed", "hr", try file("day1.csv", LMSStateCommandTests.company())]).status == 0)
+        #expect(try run(["ingest", "--feed", "hr", try file("truncated.csv", Array(LMSStateCommandTests.company().prefix(2)))]).status == 4)
+        let held = try #require(try run(["batches"]).standardOutput.split(separator: "\n").first { $0.contains("HELD") }?.split(separator: " ").first)
+        let daemon = try serve()
+
+        // Only /healthz answers without the token.
+        #expect(try await daemon.request("GET", "healthz", token: nil).0 == 200)
+        #expect(try await daemon.request("GET", "v1/plan", token: nil).0 == 401)
+        #expect(try await daemon.request("GET", "v1/plan", token: "wrong").0 == 401)
+        #expect(try await daemon.request("GET", "metrics", token: nil).0 == 401)
+
+        // The daemon delivers the outbox by itself: poll until it is empty.
+        let deadline = Date().addingTimeInterval(60)
+        var outbox: [Any] = [1]
+        while !outbox.isEmpty, Date() < deadline {
+            outbox = try #require(try await daemon.json("v1/outbox")["commands"] as? [Any])
+        }
+        #expect(outbox.isEmpty)
+        let worker = try await daemon.json("v1/workers/E1")
+        #expect((worker["lms"] as? [String: Any])?["active"] as? Bool == true)
+        #expect(((worker["user"] as? [String: Any])?["groups"] as? [[String: Any]])?.count == 2)
+        let history = try #require(try await daemon.json("v1/workers/E1/history")["events"] as? [[String: Any]])
+        #expect(history.contains { $0["type"] as? String == "lms.user-created.v1" })
+        #expect((try await daemon.json("v1/state")["users"] as? [Any])?.count == 10)
+        #expect(try await daemon.request("GET", "v1/state?as_of=yesterday").0 == 400)
+        #expect(try await daemon.request("GET", "v1/workers/E999").0 == 404)
+
+        // The CLI reads beside the daemon, and says who holds the journal when it would write.
+        #expect(try run(["state", "--id", "E1"]).status == 0)
+        let reject = try run(["reject", String(held)])
+        #expect(reject.status == 2 && reject.standardError.contains("in use by another process"), "\(reject.standardError)")
+
+        // A held batch decided over HTTP.
+        let batches = try #require(try await daemon.json("v1/batches")["batches"] as? [[String: Any]])
+        #expect(batches.contains { $0["batch"] as? String == String(held) && $0["state"] as? String == "held" })
+        let (status, _) = try await daemon.request("POST", "v1/batches/\(held)/reject", body: #"{"by":"ops@example.com"}"#)
+        #expect(status == 200)
+        #expect(try await daemon.request("POST", "v1/batches/\(held)/reject").0 == 422, "no longer held")
+
+        let metrics = String(decoding: try await daemon.request("GET", "metrics").1, as: UTF8.self)
+        #expect(metrics.contains("roster_deliveries_total{result=\"acknowledged\"}"))
+        #expect(metrics.contains("roster_outbox_depth 0"))
+        #expect(metrics.contains("roster_events_journaled_total{type=\"batch.rejected.v1\"} 1"))
+
+        // SIGTERM: it stops taking work, finishes, and exits 0 with the journal consistent.
+        kill(daemon.child.pid, SIGTERM)
+        let exit = daemon.child.wait()
+        #expect(exit == 0, "\(daemon.child.standardError())")
+        #expect(try run(["outbox"]).standardOutput.contains("0 commands"))
+        #expect(try run(["batches"]).standardOutput.contains("REJECTED"))
+        let verify = try runCommand(BuiltProducts.executable("roster-journal"), ["verify", "--journal", directory.child("data/journal")])
+        #expect(verify.status == 0, "\(verify.standardOutput) \(verify.standardError)")
+    }
+}
