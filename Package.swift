@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "RosterKit", "Configuration", "Projections", "Provisioning", "Inbox", "Ingestion", "Workforce", "Journal",
+                "RosterKit", "Configuration", "Projections", "Provisioning", "Inbox", "Ingestion", "HRISClients", "Workforce", "Journal",
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -135,6 +135,15 @@ let package = Package(
         // Helpers the journal's test targets share: temporary directories, child processes, clocks.
         .target(name: "JournalTestSupport", dependencies: ["Journal"], path: "Tests/Support/JournalTestSupport"),
 
+        // HRIS clients: BambooHR's API and webhooks, generic JSON polling, the poll schedule.
+        .target(name: "HRISClients", dependencies: ["Ingestion", "Digest", "Workforce"]),
+        // A recorded-payload HTTP server and independent webhook signatures, for the HRIS tests.
+        .target(name: "HRISTestSupport", path: "Tests/Support/HRISTestSupport"),
+        .testTarget(
+            name: "HRISClientsTests",
+            dependencies: ["HRISClients", "HRISTestSupport", "Ingestion", "Digest", "Workforce", "Journal", "JournalTestSupport"],
+            exclude: ["Fixtures"]
+        ),
         // A real scim2-server child process and a fault-injecting proxy, for the SCIM tests.
         .target(
             name: "SCIMTestSupport", dependencies: ["SCIM"], path: "Tests/Support/SCIMTestSupport",

@@ -26,6 +26,19 @@ import Yams
 ///     date_format: yyyy-MM-dd   # MM/dd/yyyy, dd/MM/yyyy, dd.MM.yyyy, yyyyMMdd
 ///     delimiter: auto           # ",", ";", "|", "\t"
 ///     encoding: auto            # utf-8, utf-16, windows-1252
+///   - name: bamboohr-live
+///     kind: bamboohr-api        # JSON over HTTP, changed employees only (preset bamboohr by default)
+///     poll:                     # changed-since polling; see docs/feeds.md
+///       url: https://api.bamboohr.com/api/gateway.php/acme
+///       credential_env: BAMBOOHR_API_KEY
+///       interval: 15m           # 90s, 15m, 1h; backoff while BambooHR fails, up to max_backoff
+///       max_backoff: 1h
+///       start: "2026-01-01T00:00:00Z"
+///     webhook: { secret_env: BAMBOOHR_WEBHOOK_KEY, max_body_bytes: 1048576 }
+///   - name: people-api
+///     kind: json                # any JSON endpoint: records at records_path, mapped by `columns`
+///     records_path: data.people
+///     poll: { url: "https://hr.example.com/api/people", since_parameter: updated_since, mark_path: meta.latest }
 /// rules: rules.yml              # a rules file (relative to this file), or the rules inline:
 /// # rules:
 /// #   scope: { exclude: { employment_type: [contractor] } }
@@ -48,6 +61,8 @@ public struct RosterConfiguration: Sendable {
     public var lms: LMSConfiguration
     /// How `roster serve` listens and logs (`serve:`).
     public var serve = ServeConfiguration()
+    /// The drop folder of each CSV feed that has one (`inbox:`), by feed name.
+    public var inboxes: [String: InboxConfiguration] = [:]
 
     /// The journal directory.
     public var journalPath: String { dataDirectory + "/journal" }
@@ -117,10 +132,14 @@ public struct RosterConfiguration: Sendable {
                 file: path, line: root.mark.map(\.line), key: "feeds", "no feeds are configured; add at least one under `feeds:`")
         }
         var feeds: [FeedConfiguration] = []
+        var inboxes: [String: InboxConfiguration] = [:]
         for (index, node) in sequence.enumerated() {
             let feed = try reader.feed(node, at: "feeds[\(index)]", locations: locations, defaultZone: defaultZone)
             if feeds.contains(where: { $0.name == feed.name }) {
                 throw reader.error(node, "feeds[\(index)].name", "two feeds are named \"\(feed.name)\"; feed names must differ")
+            }
+            if let inbox = try reader.mapping(node, at: "feeds[\(index)]")["inbox"] {
+                inboxes[feed.name] = try reader.inbox(inbox, at: "feeds[\(index)].inbox", base: base)
             }
             feeds.append(feed)
         }
@@ -133,6 +152,7 @@ public struct RosterConfiguration: Sendable {
             configuration.lms = try reader.lms(node, base: base, dataDirectory: dataDirectory)
         }
         if let node = top["serve"] { configuration.serve = try reader.serve(node) }
+        configuration.inboxes = inboxes
         return configuration
     }
 }
@@ -261,19 +281,25 @@ struct NodeReader {
             node, at: key,
             keys: [
                 "name", "kind", "preset", "columns", "status_codes", "employment_type_codes", "custom_columns", "date_format",
-                "delimiter", "encoding", "default_time_zone", "hire_cutoff", "termination_cutoff",
+                "delimiter", "encoding", "default_time_zone", "hire_cutoff", "termination_cutoff", "records_path", "poll", "webhook", "inbox",
             ])
         guard let nameNode = fields["name"] else { throw error(node, key, "a feed needs a `name`") }
         let name = try string(nameNode, at: "\(key).name")
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
             throw error(nameNode, "\(key).name", "a feed name is letters, digits, '-' and '_'")
         }
-        guard let kindNode = fields["kind"] else { throw error(node, key, "feed \"\(name)\" needs a `kind`: csv-snapshot or csv-delta") }
+        guard let kindNode = fields["kind"] else {
+            throw error(node, key, "feed \"\(name)\" needs a `kind`: csv-snapshot, csv-delta, bamboohr-api or json")
+        }
         let kindText = try string(kindNode, at: "\(key).kind")
         guard let kind = FeedConfiguration.Kind(rawValue: kindText) else {
-            throw error(kindNode, "\(key).kind", "\"\(kindText)\" is not a feed kind; use csv-snapshot (the whole population) or csv-delta (changed rows)")
+            throw error(
+                kindNode, "\(key).kind",
+                "\"\(kindText)\" is not a feed kind; use csv-snapshot (the whole population), csv-delta (changed rows), "
+                    + "bamboohr-api (BambooHR's API and webhooks) or json (another JSON endpoint)")
         }
-        var preset = FeedPreset.generic
+        // Without a preset, the kind's own: a BambooHR API feed speaks BambooHR's field names.
+        var preset: FeedPreset?
         if let presetNode = fields["preset"] {
             let presetName = try string(presetNode, at: "\(key).preset")
             guard let found = FeedPreset.all[presetName] else {
@@ -343,7 +369,85 @@ struct NodeReader {
             }
             feed.format.encoding = encoding
         }
+        try feedSources(fields, into: &feed, at: key)
         return feed
+    }
+
+    /// `records_path`, `poll` and `webhook`: where a JSON feed's records are and how they arrive.
+    func feedSources(_ fields: [String: Node], into feed: inout FeedConfiguration, at key: String) throws {
+        let csvOnly = ["delimiter", "encoding"].filter { fields[$0] != nil }
+        let jsonOnly = ["records_path", "poll", "webhook"].filter { fields[$0] != nil }
+        if feed.kind.isJSON, let name = csvOnly.first {
+            throw error(fields[name]!, "\(key).\(name)", "`\(name)` is for CSV feeds; feed \"\(feed.name)\" is \(feed.kind.rawValue)")
+        }
+        if !feed.kind.isJSON, let name = jsonOnly.first {
+            throw error(
+                fields[name]!, "\(key).\(name)", "`\(name)` is for JSON feeds (bamboohr-api, json); feed \"\(feed.name)\" is \(feed.kind.rawValue)")
+        }
+        if let node = fields["records_path"] { feed.recordsPath = try dottedPath(node, at: "\(key).records_path") }
+        if let node = fields["poll"] {
+            let parts = try mapping(
+                node, at: "\(key).poll",
+                keys: ["url", "credential_env", "interval", "max_backoff", "start", "since_parameter", "mark_path"])
+            guard let urlNode = parts["url"] else { throw error(node, "\(key).poll", "polling needs the HRIS's `url`") }
+            let text = try self.text(urlNode, at: "\(key).poll.url")
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+                throw error(urlNode, "\(key).poll.url", "\"\(text)\" is not an http or https URL")
+            }
+            var polling = FeedConfiguration.Polling(url: url)
+            polling.credentialVariable = try parts["credential_env"].map { try self.text($0, at: "\(key).poll.credential_env") }
+            if let node = parts["interval"] { polling.interval = try pollDuration(node, at: "\(key).poll.interval") }
+            if let node = parts["max_backoff"] { polling.maximumBackoff = try pollDuration(node, at: "\(key).poll.max_backoff") }
+            polling.start = try parts["start"].map { try self.text($0, at: "\(key).poll.start") }
+            if let node = parts["since_parameter"] { polling.sinceParameter = try self.text(node, at: "\(key).poll.since_parameter") }
+            if let node = parts["mark_path"] { polling.markPath = try dottedPath(node, at: "\(key).poll.mark_path") }
+            if feed.kind == .json, polling.markPath.isEmpty {
+                throw error(node, "\(key).poll", "a json feed's poll needs `mark_path`: where in each answer the next `since` value is")
+            }
+            feed.polling = polling
+        }
+        if let node = fields["webhook"] {
+            let parts = try mapping(node, at: "\(key).webhook", keys: ["secret_env", "max_body_bytes", "delivery_id_header"])
+            guard let secret = parts["secret_env"] else {
+                throw error(node, "\(key).webhook", "a webhook needs `secret_env`: the environment variable holding its signing key")
+            }
+            var webhook = FeedConfiguration.Webhook(secretVariable: try text(secret, at: "\(key).webhook.secret_env"))
+            webhook.maxBodyBytes = try parts["max_body_bytes"].map { try integer($0, at: "\(key).webhook.max_body_bytes", minimum: 1) }
+            webhook.deliveryIDHeader = try parts["delivery_id_header"].map { try text($0, at: "\(key).webhook.delivery_id_header") }
+            feed.webhook = webhook
+        }
+    }
+
+    /// `data.people` as its steps.
+    func dottedPath(_ node: Node, at key: String) throws -> [String] {
+        let steps = try text(node, at: key).split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard !steps.contains(where: \.isEmpty) else { throw error(node, key, "write the path as names joined by '.', e.g. data.people") }
+        return steps
+    }
+
+    /// `90s`, `15m`, `1h`, `1h30m`, or whole seconds; at least one second.
+    func pollDuration(_ node: Node, at key: String) throws -> Duration {
+        let text = try self.text(node, at: key).trimmingCharacters(in: .whitespaces)
+        var seconds: Int64 = 0
+        var number: Int64?
+        var valid = !text.isEmpty
+        for character in text where valid {
+            if let digit = character.wholeNumberValue, character.isASCII {
+                number = (number ?? 0) * 10 + Int64(digit)
+                valid = number! < 1_000_000_000
+                continue
+            }
+            let unit: Int64? = ["s": 1, "m": 60, "h": 3600][character]
+            guard let unit, let value = number else { valid = false; break }
+            seconds += value * unit
+            number = nil
+        }
+        if let number {
+            valid = valid && seconds == 0
+            seconds += number
+        }
+        guard valid, seconds >= 1 else { throw error(node, key, "\"\(text)\" is not a duration; write e.g. 90s, 15m, 1h or 1h30m") }
+        return .seconds(seconds)
     }
 
     /// Levenshtein distance, for "did you mean" hints.

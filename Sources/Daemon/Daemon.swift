@@ -2,6 +2,7 @@ import Configuration
 import FlyingFox
 import FlyingSocks
 import Foundation
+import Inbox
 import Journal
 import Logging
 import RosterKit
@@ -49,10 +50,14 @@ public struct Daemon {
         logger.notice("started", metadata: ["journal": "\(configuration.journalPath)", "head": "\(head.rawValue)"])
         let metrics = DaemonMetrics()
         let readiness = Readiness()
+        let inboxes = try configuration.inboxes.sorted { $0.key < $1.key }.map { name, inbox in
+            (feed: try configuration.feed(name), folder: try DropFolder(path: inbox.path, rule: Self.rule(inbox)))
+        }
         let services: [any Service] = [
             JournalWatcher(journal: app.journal, path: configuration.journalPath, logger: logger, metrics: metrics),
             SchedulerService(engine: engine, logger: logger, metrics: metrics),
             DeliveryService(engine: engine, logger: logger, metrics: metrics),
+            InboxService(engine: engine, inboxes: inboxes, logger: logger),
             AdminServer(engine: engine, address: address, token: token, logger: logger, metrics: metrics, readiness: readiness),
         ]
         let group = ServiceGroup(
@@ -61,6 +66,14 @@ public struct Daemon {
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         logger.notice("stopped", metadata: ["head": "\(app.journal.head.rawValue)"])
+    }
+
+    static func rule(_ inbox: InboxConfiguration) -> CompletionRule {
+        switch inbox.completion {
+        case .renamed: .renamedIntoPlace
+        case .marker: .doneMarker
+        case .stable: .sizeStable(.seconds(inbox.stableSeconds))
+        }
     }
 
     /// A logger writing one line per event, as text or JSON.

@@ -4,12 +4,21 @@ import Workforce
 
 /// One feed: where a kind of file comes from and how to read it.
 public struct FeedConfiguration: Sendable {
-    /// Whether a file holds everyone or only changes.
-    public enum Kind: String, Sendable, Codable {
+    /// How a feed's files are written, and whether one holds everyone or only changes.
+    public enum Kind: String, Sendable, Codable, CaseIterable {
         /// The whole population: a worker missing from the file is absent (a suspect).
         case csvSnapshot = "csv-snapshot"
         /// Only changed rows: absence means nothing.
         case csvDelta = "csv-delta"
+        /// BambooHR's JSON: employee records read through its API, or a field-based webhook's
+        /// body. Only changed employees: absence means nothing. See docs/feeds.md.
+        case bamboohrAPI = "bamboohr-api"
+        /// Employee records from any JSON endpoint, found at ``FeedConfiguration/recordsPath``
+        /// and mapped like CSV headers. Only changed employees: absence means nothing.
+        case json
+
+        /// True for the kinds whose files are JSON documents of records rather than CSV.
+        public var isJSON: Bool { self == .bamboohrAPI || self == .json }
     }
 
     public var name: String
@@ -34,11 +43,20 @@ public struct FeedConfiguration: Sendable {
     /// When, in the worker's zone, a termination date takes effect: local midnight by default,
     /// or e.g. 17:00 when the termination date is the last working day.
     public var terminationCutoff = LocalTime.midnight
+    /// For JSON feeds: the member names (or array indices) leading from the document to the
+    /// array of records, such as `["data", "people"]`. Empty: the document is the array, or (for
+    /// `bamboohr-api`) an object whose `employees` member is.
+    public var recordsPath: [String] = []
+    /// How Roster asks the HRIS for changes, for a feed that is polled.
+    public var polling: Polling?
+    /// How deliveries pushed to `POST /hooks/{feed}` are verified, for a feed that takes webhooks.
+    public var webhook: Webhook?
 
-    public init(name: String, kind: Kind, preset: FeedPreset = .generic) {
+    /// A feed with `preset`; without one, `bamboohr` for a `bamboohr-api` feed and `generic` otherwise.
+    public init(name: String, kind: Kind, preset: FeedPreset? = nil) {
         self.name = name
         self.kind = kind
-        self.preset = preset
+        self.preset = preset ?? (kind == .bamboohrAPI ? .bamboohr : .generic)
     }
 
     /// The date format in force.

@@ -8,6 +8,10 @@ public struct FeedFileError: Error, CustomStringConvertible, Sendable, Equatable
         case ambiguousColumns = "ambiguous-columns"
         case empty
         case headerOnly = "header-only"
+        /// A JSON feed's document is not JSON.
+        case malformedJSON = "malformed-json"
+        /// A JSON feed's document has no array of records where the feed looks, or an empty one.
+        case noRecords = "no-records"
     }
 
     public let code: Code

@@ -51,8 +51,10 @@ extension FeedReader {
         }
     }
 
-    /// Reads `bytes`, received as `file`, skipping rows whose fingerprint is in `known`.
+    /// Reads `bytes`, received as `file`, skipping rows whose fingerprint is in `known`. A JSON
+    /// feed's document is read by ``scanJSON(_:file:)`` instead, every record of it.
     public func scan(_ bytes: [UInt8], file: String, known: [UInt64: RowFingerprint]) throws(FeedFileError) -> ScanResult {
+        if feed.kind.isJSON { return try scanJSON(bytes, file: file) }
         let scan: CSVScan
         let feed = self.feed
         do {

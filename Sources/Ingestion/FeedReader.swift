@@ -41,7 +41,9 @@ struct ColumnMap: Sendable {
     var indices: [CanonicalColumn: Int] = [:]
     var custom: [String: Int] = [:]
 
-    init(header: [String], feed: FeedConfiguration, file: String, line: Int) throws(FeedFileError) {
+    /// The columns of `header`. `line` is the header's, for errors; nil for a JSON feed's records,
+    /// whose "header" is the field names they have between them (and errors say so).
+    init(header: [String], feed: FeedConfiguration, file: String, line: Int?) throws(FeedFileError) {
         var byName: [String: [Int]] = [:]
         for (index, name) in header.enumerated() { byName[HeaderName.normalise(name), default: []].append(index) }
         var missing: [String] = []
@@ -60,11 +62,14 @@ struct ColumnMap: Sendable {
             }
         }
         guard missing.isEmpty else {
+            let names = header.map { "\"\($0)\"" }.joined(separator: ", ")
             throw FeedFileError(
                 .missingColumns, file: file, line: line,
-                "required columns are missing: \(missing.joined(separator: "; ")); the header has "
-                    + header.map { "\"\($0)\"" }.joined(separator: ", ")
-                    + ". Fix the export, or map the columns in the feed's `columns` setting")
+                line == nil
+                    ? "required fields are missing from every record: \(missing.joined(separator: "; ")); the records have "
+                        + names + ". Have the HRIS send them, or map them in the feed's `columns` setting"
+                    : "required columns are missing: \(missing.joined(separator: "; ")); the header has "
+                        + names + ". Fix the export, or map the columns in the feed's `columns` setting")
         }
         for (attribute, name) in feed.customColumns {
             if let found = byName[HeaderName.normalise(name)]?.first { custom[attribute] = found }

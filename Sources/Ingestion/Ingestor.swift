@@ -44,6 +44,10 @@ public struct Ingestor: Sendable {
     /// Ingests `bytes` against `history`, kept in memory by a long-running caller and brought up to
     /// date here. Rows unchanged since the feed's last applied file (by fingerprint) are not read
     /// field by field again.
+    ///
+    /// For a JSON feed (`bamboohr-api`, `json`) `bytes` is the document as the HRIS sent it (an
+    /// API read, a poll's answer, a field-based webhook's body): kept byte for byte, and its
+    /// records validated, quarantined, compared and held by thresholds exactly like CSV rows.
     @available(*, noasync, message: "ingest appends to the journal synchronously")
     public func ingest(_ bytes: [UInt8], file: String, feed: FeedConfiguration, history: inout WorkforceHistory) throws -> Outcome {
         // The file is written and synced while it is read; nothing is journaled before it is kept.
@@ -109,7 +113,8 @@ public struct Ingestor: Sendable {
     ) throws -> [ProposedEvent] {
         @Sendable func proposed(_ id: EmployeeID, _ event: WorkerEvent) throws -> ProposedEvent {
             var eventMetadata = metadata
-            eventMetadata.origin = lines[id].map { "\(file) line \($0)" } ?? file
+            // A JSON feed's "line" is the record's position in its array.
+            eventMetadata.origin = lines[id].map { feed.kind.isJSON ? "\(file) record \($0)" : "\(file) line \($0)" } ?? file
             return ProposedEvent(
                 subject: id.rawValue, type: event.type, payload: try event.payload(),
                 effectiveAt: Self.effectiveTime(of: event, current: state.workers[id], feed: feed), metadata: eventMetadata)

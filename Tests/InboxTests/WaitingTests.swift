@@ -14,7 +14,8 @@ struct WaitingTests {
         async let wake = folder.wait(timeout: .seconds(30))
         try FileManager.default.moveItem(atPath: upload, toPath: inbox.path + "/workers.csv")
         #expect(await wake == .landed)
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // Well before the 30 s timeout, even on a machine whose few threads are busy with other tests.
+        #expect(ContinuousClock.now - started < .seconds(25))
     }
 
     @Test func aFileWrittenInTheInboxWakesTheWait() async throws {
@@ -61,6 +62,7 @@ struct WaitingTests {
         let waiting = Task { await folder.wait(timeout: .seconds(30)) }
         waiting.cancel()
         #expect(await waiting.value == .cancelled)
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // Well before the 30 s timeout, even on a machine whose few threads are busy with other tests.
+        #expect(ContinuousClock.now - started < .seconds(25))
     }
 }

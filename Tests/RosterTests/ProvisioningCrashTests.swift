@@ -39,8 +39,10 @@ import Glibc
               delivery: { max_attempts: 100, backoff_seconds: 1, max_backoff_seconds: 1 }
             """.write(toFile: config, atomically: true, encoding: .utf8)
         try LMSStateCommandTests.rules.write(toFile: directory.child("rules.yml"), atomically: true, encoding: .utf8)
-        func run(_ arguments: [String]) throws -> CommandResult { try runCommand(roster, arguments + ["--config", config]) }
-        func company(_ day: Int) throws -> String {
+        let roster = self.roster
+        @Sendable func run(_ arguments: [String]) throws -> CommandResult { try runCommand(roster, arguments + ["--config", config]) }
+        let directory = self.directory
+        @Sendable func company(_ day: Int) throws -> String {
             let rows = (1...120).map { index in
                 let title = index % 7 == day % 7 ? "Team Manager" : "Analyst"
                 let location = (index + day) % 3 == 0 ? "NYC" : "LON"
@@ -51,11 +53,12 @@ import Glibc
             return path
         }
 
+        let (kills, runs) = try await blocking { () -> (Int, Int) in
         var generator = SystemRandomNumberGenerator()
         var kills = 0
         var day = 0
         var runs = 0
-        #expect(try run(["ingest", "--feed", "hr", try company(day)]).status == 0)
+        guard try run(["ingest", "--feed", "hr", try company(day)]).status == 0 else { return (0, 0) }
         while kills < 30, runs < 300 {
             runs += 1
             let before = proxy.counts.values.reduce(0, +)
@@ -65,22 +68,27 @@ import Glibc
             guard child.isRunning else {
                 // It finished first: give it more to do (promotions and transfers move every day).
                 day += 1
-                #expect(try run(["ingest", "--feed", "hr", try company(day)]).status == 0)
+                guard try run(["ingest", "--feed", "hr", try company(day)]).status == 0 else { return (kills, runs) }
                 continue
             }
             child.kill()
             if proxy.counts.values.reduce(0, +) > before { kills += 1 }
         }
+        return (kills, runs)
+        }
         #expect(kills >= 30, "\(kills) kills during delivery in \(runs) runs")
 
         // Restarted: it finishes what the killed ones left, and nothing is twice.
-        let deadline = ContinuousClock.now + .seconds(120)
-        var finished = try run(["sync"])
-        while finished.status != 0, ContinuousClock.now < deadline { finished = try run(["sync"]) }
+        let (finished, plan, reconcile) = try await blocking { () -> (CommandResult, CommandResult, CommandResult) in
+            let deadline = ContinuousClock.now + .seconds(120)
+            var finished = try run(["sync"])
+            while finished.status != 0, ContinuousClock.now < deadline { finished = try run(["sync"]) }
+            let plan = try run(["plan"])
+            proxy.removeFaults()
+            return (finished, plan, try run(["reconcile"]))
+        }
         #expect(finished.status == 0, "\(finished.standardOutput) \(finished.standardError)")
-        #expect(try run(["plan"]).standardOutput.contains("nothing to send"))
-        proxy.removeFaults()
-        let reconcile = try run(["reconcile"])
+        #expect(plan.standardOutput.contains("nothing to send"))
         #expect(reconcile.status == 0, "the LMS holds what Roster believes: \(reconcile.standardOutput)")
 
         let users = try await server.client().listUsers(pageSize: 200)
@@ -88,7 +96,8 @@ import Glibc
         let groups = try await server.client().listGroups()
         #expect(Set(groups.map(\.displayName)).count == groups.count, "each group once")
         // And what the server holds is the desired state, user by user.
-        let desired = try #require(try JSONSerialization.jsonObject(with: Data(try run(["state", "--json"]).standardOutput.utf8)) as? [String: Any])
+        let stateOutput = try await blocking { try run(["state", "--json"]).standardOutput }
+        let desired = try #require(try JSONSerialization.jsonObject(with: Data(stateOutput.utf8)) as? [String: Any])
         var members: [String: Set<String>] = [:]
         for group in groups { for member in group.members { members[member.value, default: []].insert(group.displayName) } }
         for user in try #require(desired["users"] as? [[String: Any]]) {

@@ -36,7 +36,11 @@ import FoundationNetworking
         try LMSStateCommandTests.rules.write(toFile: directory.child("rules.yml"), atomically: true, encoding: .utf8)
     }
 
-    func run(_ arguments: [String]) throws -> CommandResult { try runCommand(roster, arguments + ["--config", config]) }
+    /// Runs the CLI off the concurrency pool (the test is async).
+    func run(_ arguments: [String]) async throws -> CommandResult {
+        let (roster, config) = (self.roster, self.config)
+        return try await blocking { try runCommand(roster, arguments + ["--config", config]) }
+    }
 
     func file(_ name: String, _ rows: [String]) throws -> String {
         let path = directory.child(name)
@@ -65,19 +69,19 @@ import FoundationNetworking
         }
     }
 
-    func serve() throws -> Running {
+    func serve() async throws -> Running {
         let child = try ChildProcess(roster, ["serve", "--config", config])
-        let line = try child.readLine(until: { $0.contains("\"message\":\"listening\"") }, timeout: .seconds(60))
+        let line = try await blocking { try child.readLine(until: { $0.contains("\"message\":\"listening\"") }, timeout: .seconds(60)) }
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         let address = try #require(object["address"] as? String)
         return Running(child: child, base: try #require(URL(string: address + "/")))
     }
 
     @Test func theAdminAPIAnswersBehindItsTokenAndTheDaemonStopsCleanly() async throws {
-        #expect(try run(["ingest", "--feed", "hr", try file("day1.csv", LMSStateCommandTests.company())]).status == 0)
-        #expect(try run(["ingest", "--feed", "hr", try file("truncated.csv", Array(LMSStateCommandTests.company().prefix(2)))]).status == 4)
-        let held = try #require(try run(["batches"]).standardOutput.split(separator: "\n").first { $0.contains("HELD") }?.split(separator: " ").first)
-        let daemon = try serve()
+        #expect(try await run(["ingest", "--feed", "hr", try file("day1.csv", LMSStateCommandTests.company())]).status == 0)
+        #expect(try await run(["ingest", "--feed", "hr", try file("truncated.csv", Array(LMSStateCommandTests.company().prefix(2)))]).status == 4)
+        let held = try #require(try await run(["batches"]).standardOutput.split(separator: "\n").first { $0.contains("HELD") }?.split(separator: " ").first)
+        let daemon = try await serve()
 
         // Only /healthz answers without the token.
         #expect(try await daemon.request("GET", "healthz", token: nil).0 == 200)
@@ -102,8 +106,8 @@ import FoundationNetworking
         #expect(try await daemon.request("GET", "v1/workers/E999").0 == 404)
 
         // The CLI reads beside the daemon, and says who holds the journal when it would write.
-        #expect(try run(["state", "--id", "E1"]).status == 0)
-        let reject = try run(["reject", String(held)])
+        #expect(try await run(["state", "--id", "E1"]).status == 0)
+        let reject = try await run(["reject", String(held)])
         #expect(reject.status == 2 && reject.standardError.contains("in use by another process"), "\(reject.standardError)")
 
         // A held batch decided over HTTP.
@@ -120,11 +124,13 @@ import FoundationNetworking
 
         // SIGTERM: it stops taking work, finishes, and exits 0 with the journal consistent.
         kill(daemon.child.pid, SIGTERM)
-        let exit = daemon.child.wait()
+        let child = daemon.child
+        let exit = try await blocking { child.wait() }
         #expect(exit == 0, "\(daemon.child.standardError())")
-        #expect(try run(["outbox"]).standardOutput.contains("0 commands"))
-        #expect(try run(["batches"]).standardOutput.contains("REJECTED"))
-        let verify = try runCommand(BuiltProducts.executable("roster-journal"), ["verify", "--journal", directory.child("data/journal")])
+        #expect(try await run(["outbox"]).standardOutput.contains("0 commands"))
+        #expect(try await run(["batches"]).standardOutput.contains("REJECTED"))
+        let journalPath = directory.child("data/journal")
+        let verify = try await blocking { try runCommand(BuiltProducts.executable("roster-journal"), ["verify", "--journal", journalPath]) }
         #expect(verify.status == 0, "\(verify.standardOutput) \(verify.standardError)")
     }
 }

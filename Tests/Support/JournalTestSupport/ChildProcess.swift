@@ -141,3 +141,12 @@ public func runCommand(_ executable: String, _ arguments: [String]) throws -> Co
         standardError: String(decoding: errorData, as: UTF8.self)
     )
 }
+
+/// Runs `body` on a thread outside Swift's concurrency pool and returns its result: an async test
+/// that waits for child processes must not hold one of the pool's few threads (two on a two-core
+/// machine) while it does, or every other async test stalls behind it.
+public func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
