@@ -165,7 +165,12 @@ let package = Package(
             dependencies: ["Provisioning", "Projections", "Rules", "Workforce", "Journal", "CSV", "SCIM", "JournalTestSupport", "SCIMTestSupport"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Ingestion", "Rules", "Workforce"]),
         .testTarget(name: "FeedGeneratorTests", dependencies: ["FeedGenerator", "Ingestion", "Workforce", "CSV"]),
-        .testTarget(name: "RosterTests", dependencies: ["roster", "roster-journal", "Journal", "Workforce", "SCIM", "JournalTestSupport", "SCIMTestSupport"]),
+        .testTarget(
+            name: "RosterTests",
+            dependencies: [
+                "roster", "roster-journal", "Journal", "Workforce", "SCIM", "JournalTestSupport", "SCIMTestSupport", "SFTPTestSupport",
+                "HRISTestSupport",
+            ]),
         .testTarget(
             name: "IngestionTests",
             dependencies: ["Ingestion", "Workforce", "CSV", "Journal", "JournalTestSupport"],

@@ -2,6 +2,7 @@ import Configuration
 import FlyingFox
 import FlyingSocks
 import Foundation
+import HRISClients
 import Inbox
 import Journal
 import Logging
@@ -50,6 +51,9 @@ public struct Daemon {
         logger.notice("started", metadata: ["journal": "\(configuration.journalPath)", "head": "\(head.rawValue)"])
         let metrics = DaemonMetrics()
         let readiness = Readiness()
+        let webhooks = try WebhookRoutes.make(
+            configuration: configuration.feeds, defaultMaxBodyBytes: serve.maxBodyBytes, engine: engine, logger: logger, metrics: metrics)
+        let pollers = try configuration.feeds.filter { $0.polling != nil }.map { feed in (feed: feed, poller: try FeedPollers.poller(for: feed)) }
         let inboxes = try configuration.inboxes.sorted { $0.key < $1.key }.map { name, inbox in
             (feed: try configuration.feed(name), folder: try DropFolder(path: inbox.path, rule: Self.rule(inbox)))
         }
@@ -58,7 +62,10 @@ public struct Daemon {
             SchedulerService(engine: engine, logger: logger, metrics: metrics),
             DeliveryService(engine: engine, logger: logger, metrics: metrics),
             InboxService(engine: engine, inboxes: inboxes, logger: logger),
-            AdminServer(engine: engine, address: address, token: token, logger: logger, metrics: metrics, readiness: readiness),
+            PollingService(engine: engine, pollers: pollers, logger: logger),
+            AdminServer(
+                engine: engine, address: address, token: token, logger: logger, metrics: metrics, readiness: readiness,
+                extraRoutes: [webhooks.route]),
         ]
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

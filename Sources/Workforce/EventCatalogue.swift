@@ -94,6 +94,8 @@ public enum EventCatalogue {
                 + "`dead` after the last attempt or a permanent refusal", worker,
                 .lms(lms("E1001 create", .deliveryFailed(DeliveryFailure(
                     attempt: 3, status: 503, error: "Service Unavailable", retryAt: Timestamp(iso8601: "2027-01-04T00:05:00Z")!, dead: false))))),
+            ("a poll of an HRIS's changed-since API finished: the high-water mark the next poll asks from, and the batch it brought",
+                "`poll:` and the feed", .polled(FeedPolled(feed: "bamboohr-live", mark: "2027-01-04T09:15:00+00:00", records: 3, batch: "bamboohr-live-5e2b8c0a1f3d4e6a"))),
             ("a delivery round is starting: the commands about to be sent, journaled before the first request goes", "`lms:` and the connector",
                 .round(DeliveryRound(target: "scim", commands: ["E1001 create", "E1001 add course:Leadership_101"]))),
             ("an admin asked for a dead letter to be delivered again", worker, .lms(lms("E1001 create", .retryRequested(by: "admin@example.com")))),
@@ -113,6 +115,7 @@ public enum EventCatalogue {
         case schedule(ScheduleEvent)
         case lms(LMSEvent)
         case round(DeliveryRound)
+        case polled(FeedPolled)
 
         var type: EventType {
             switch self {
@@ -122,6 +125,7 @@ public enum EventCatalogue {
             case .schedule(let event): event.type
             case .lms(let event): event.type
             case .round: DeliveryRound.type
+            case .polled: FeedPolled.type
             }
         }
 
@@ -133,6 +137,7 @@ public enum EventCatalogue {
             case .schedule(let event): try event.payload()
             case .lms(let event): try event.payload()
             case .round(let round): try round.payload()
+            case .polled(let polled): try polled.payload()
             }
         }
     }

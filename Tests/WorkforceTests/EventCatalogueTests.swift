@@ -20,6 +20,8 @@ import Testing
             } else if let event = try ScheduleEvent.decode(type: entry.type, payload: entry.example) {
                 #expect(try event.payload() == entry.example, "\(entry.type)")
                 #expect(event.type == entry.type)
+            } else if let polled = try FeedPolled.decode(type: entry.type, payload: entry.example) {
+                #expect(try polled.payload() == entry.example)
             } else if let round = try DeliveryRound.decode(type: entry.type, payload: entry.example) {
                 #expect(try round.payload() == entry.example)
             } else if let event = try LMSEvent.decode(type: entry.type, payload: entry.example) {
