@@ -134,11 +134,12 @@ demo: deps
 	@cd $(DEMO)/story && for run in exports/*; do echo "$$run: $$(ls $$run/canvas | tr '\n' ' ')"; done && \
 		head -n 3 $$(ls -d exports/* | head -n 1)/moodle/users.csv && cat $$(ls -d exports/* | tail -n 1)/canvas/enrollments.csv
 
-bench: deps
+bench: deps scim-venv
 	$(SWIFT) build -c release --product roster-journal --product roster-bench
 	$$($(SWIFT) build -c release --show-bin-path)/roster-journal bench --events 1000000 --runs 3 --report docs/benchmarks.md
 	$$($(SWIFT) build -c release --show-bin-path)/roster-bench ingest --workers 100000 --runs 5 --report docs/benchmarks.md
 	$$($(SWIFT) build -c release --show-bin-path)/roster-bench projections --workers 100000 --events 1000000 --runs 3 --report docs/benchmarks.md
+	$$($(SWIFT) build -c release --show-bin-path)/roster-bench provisioning --scim-venv "$${ROSTER_SCIM_VENV:-.venv-scim}" --report docs/benchmarks.md
 
 clean:
 	rm -rf .build $(DEMO)

@@ -28,17 +28,20 @@ struct ProvisioningBench: ParsableCommand {
             by Provisioner.sync(): to the first server one worker at a time, to the second eight at once. The \
             baseline, interleaved round by round on the same servers: the same five requests per hire sent raw by \
             SCIMClient, one hire at a time and eight at once, with no journal, projection or connector. Then, on \
-            the second server, terminations one at a time: each is journaled, then a sync delivers its PATCH \
-            active=false, timed from the append's return to the sync's return with the LMS's answer journaled; a \
-            raw PATCH active=false to the same server, timed just before each, is its baseline.
+            the second server (more hires delivered first, not timed, when there are more terminations than \
+            workers), terminations one at a time: each is journaled, then a sync delivers its PATCH active=false, \
+            timed from the append's return to the sync's return with the LMS's answer journaled; a raw PATCH \
+            active=false to the same server, timed just before each, is its baseline. A sync catches the \
+            projection store up several times, and each catch-up reads every worker's record: a termination's \
+            latency grows with the workforce.
             """
     )
 
-    @Option(help: "Workers hired, and provisioned to each of the two servers.")
-    var workers: Int = 400
+    @Option(help: "Workers hired and provisioned, timed, to each of the two servers.")
+    var workers: Int = 150
 
-    @Option(help: "Terminations a run, each journaled and synced on its own; at most --workers.")
-    var terminations: Int = 400
+    @Option(help: "Terminations a run, each journaled and synced on its own; more than --workers hires the rest first, not timed.")
+    var terminations: Int = 350
 
     @Option(help: "Runs; the report gives each, the median, and the terminations of all runs together.")
     var runs: Int = 3
@@ -50,34 +53,32 @@ struct ProvisioningBench: ParsableCommand {
     var report: String?
 
     func validate() throws {
-        guard workers >= 1, runs >= 1 else { throw ValidationError("--workers and --runs must be at least 1") }
-        guard (1...workers).contains(terminations) else { throw ValidationError("--terminations must be between 1 and --workers (\(workers))") }
-    }
-
-    func run() throws {
-        let executable = scimVenv + "/bin/scim2-server"
+        guard workers >= 1, terminations >= 1, runs >= 1 else { throw ValidationError("--workers, --terminations and --runs must be at least 1") }
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw ValidationError(
                 "scim2-server is not installed at \(executable); create the virtual environment with "
                     + "Tests/Support/SCIMTestSupport/setup-venv.sh (or `make scim-venv`), or name another with --scim-venv")
         }
-        let plan = Plan(executable: executable, hires: Self.hires(workers), terminations: terminations)
+    }
+
+    var executable: String { scimVenv + "/bin/scim2-server" }
+
+    func run() throws {
+        let plan = Plan(executable: executable, workers: workers, hires: Self.hires(max(workers, terminations)), terminations: terminations)
         var results: [Figures] = []
         for run in 1...runs {
             FileHandle.standardError.write(Data("run \(run) of \(runs)\n".utf8))
             results.append(try waitFor { try await plan.measure(run: run) })
         }
-        let throughput = results.sorted { $0.concurrentRatio < $1.concurrentRatio }[results.count / 2]
-        let latency = results.sorted { $0.latency.ratio < $1.latency.ratio }[results.count / 2].latency
+        let throughput = medians(results.map(\.throughputColumns))
         let pooled = Latency.pooled(results.map(\.latency))
         print(String(
-            format: "%d hires: 1 at a time %.0f commands/s (%.2f of raw), 8 at once %.0f commands/s (%.2f of raw); %.0f and %.0f requests/s",
-            workers, throughput.sequential.commandsPerSecond, throughput.sequentialRatio, throughput.concurrent.commandsPerSecond,
-            throughput.concurrentRatio, throughput.sequential.requestsPerSecond, throughput.concurrent.requestsPerSecond))
+            format: "%d hires, medians of %d runs: 1 at a time %.0f commands/s (%.2f of raw), 8 at once %.0f commands/s (%.2f of raw)",
+            workers, results.count, throughput[0], throughput[4], throughput[5], throughput[9]))
         print(String(
-            format: "%d terminations: journaled to acknowledged p50 %.1f ms, p99 %.1f ms, max %.1f ms; raw PATCH p50 %.1f ms (median run p50 %.1f ms)",
-            pooled.total.count, pooled.p50 * 1000, pooled.p99 * 1000, pooled.max * 1000, pooled.rawP50 * 1000, latency.p50 * 1000))
-        if let report { try write(results, throughputMedian: throughput, latencyMedian: latency, into: report) }
+            format: "%d terminations: journaled to acknowledged p50 %.1f ms, p99 %.1f ms, max %.1f ms; raw PATCH p50 %.1f ms",
+            pooled.total.count, pooled.p50 * 1000, pooled.p99 * 1000, pooled.max * 1000, pooled.rawP50 * 1000))
+        if let report { try write(results, into: report) }
     }
 
     /// Deliveries timed together: how long, the commands carried out, the requests the server
@@ -113,6 +114,10 @@ struct ProvisioningBench: ParsableCommand {
         /// Journaling the answer, folding it, and finding the outbox empty.
         var after: [Double]
         var raw: [Double]
+        /// A catch-up of the projection store with nothing new to fold (a termination's sync makes
+        /// three), and the same for a store of ``Plan/largeWorkforce`` workers.
+        var catchUp: [Double]
+        var largeCatchUp: [Double] = []
 
         var p50: Double { percentile(total, 50) }
         var p99: Double { percentile(total, 99) }
@@ -121,10 +126,20 @@ struct ProvisioningBench: ParsableCommand {
         var rawP99: Double { percentile(raw, 99) }
         var ratio: Double { p50 / rawP50 }
 
+        /// The latency table's figures, in its order, in milliseconds but for the count and the ratio.
+        var columns: [Double] {
+            [
+                Double(total.count), p50 * 1000, p99 * 1000, max * 1000, percentile(before, 50) * 1000, percentile(request, 50) * 1000,
+                percentile(after, 50) * 1000, percentile(catchUp, 50) * 1000, percentile(largeCatchUp, 50) * 1000, rawP50 * 1000,
+                rawP99 * 1000, ratio,
+            ]
+        }
+
         static func pooled(_ runs: [Latency]) -> Latency {
             Latency(
                 total: runs.flatMap(\.total).sorted(), before: runs.flatMap(\.before).sorted(), request: runs.flatMap(\.request).sorted(),
-                after: runs.flatMap(\.after).sorted(), raw: runs.flatMap(\.raw).sorted())
+                after: runs.flatMap(\.after).sorted(), raw: runs.flatMap(\.raw).sorted(), catchUp: runs.flatMap(\.catchUp).sorted(),
+                largeCatchUp: runs.flatMap(\.largeCatchUp).sorted())
         }
     }
 
@@ -135,8 +150,20 @@ struct ProvisioningBench: ParsableCommand {
         var rawConcurrent = Delivery()
         var latency: Latency
 
-        var sequentialRatio: Double { sequential.commandsPerSecond / rawSequential.commandsPerSecond }
-        var concurrentRatio: Double { concurrent.commandsPerSecond / rawConcurrent.commandsPerSecond }
+        /// The throughput table's figures, in its order: commands/s and requests/s of the sync
+        /// and the raw requests one at a time, their ratio; the same eight at once; the speed-up;
+        /// CPU ms a request: the server's, one at a time, sync and raw; server and client, for the
+        /// sync and the raw requests eight at once.
+        var throughputColumns: [Double] {
+            let (one, rawOne, eight, rawEight) = (sequential, rawSequential, concurrent, rawConcurrent)
+            return [
+                one.commandsPerSecond, one.requestsPerSecond, rawOne.commandsPerSecond, rawOne.requestsPerSecond,
+                one.commandsPerSecond / rawOne.commandsPerSecond, eight.commandsPerSecond, eight.requestsPerSecond, rawEight.commandsPerSecond,
+                rawEight.requestsPerSecond, eight.commandsPerSecond / rawEight.commandsPerSecond, eight.commandsPerSecond / one.commandsPerSecond,
+                one.serverMilliseconds, rawOne.serverMilliseconds, eight.serverMilliseconds, eight.rosterMilliseconds,
+                rawEight.serverMilliseconds, rawEight.rosterMilliseconds,
+            ]
+        }
     }
 
     /// Employees hired long ago (so active at once), full time, with generated names, titles,
@@ -160,6 +187,15 @@ struct ProvisioningBench: ParsableCommand {
         }
     }
 
+    /// `worker.hired.v1` for each of `hires`, effective on their hire date, as a feed journals them.
+    static func hireEvents(_ hires: [Worker]) throws -> [ProposedEvent] {
+        try hires.map { worker in
+            ProposedEvent(
+                subject: worker.id.rawValue, type: WorkerEvent.hired(worker).type, payload: try WorkerEvent.hired(worker).payload(),
+                effectiveAt: worker.hireDate!.start(in: Zones.namedOrUTC(worker.timeZone)), metadata: EventMetadata(source: "hris"))
+        }
+    }
+
     /// Full timers in scope; each in a department group and an office group; no courses, so a
     /// hire is exactly three commands (create, two memberships).
     static let rules = RuleSet(
@@ -172,49 +208,42 @@ struct ProvisioningBench: ParsableCommand {
             GroupMapping(id: "locations", attribute: .field(.location), table: [:], unmapped: .useValue, prefix: "Office "),
         ])
 
-    func write(_ results: [Figures], throughputMedian: Figures, latencyMedian: Latency, into path: String) throws {
-        func rate(_ delivery: Delivery) -> String {
-            String(format: "%.0f (%.0f)", delivery.commandsPerSecond, delivery.requestsPerSecond)
-        }
-        func throughputRow(_ label: String, _ figures: Figures) -> String {
-            let (one, eight) = (figures.sequential, figures.concurrent)
-            return "| \(label) | \(rate(one)) | \(rate(figures.rawSequential)) | "
-                + String(format: "**%.2f** | ", figures.sequentialRatio) + "\(rate(eight)) | \(rate(figures.rawConcurrent)) | "
-                + String(
-                    format: "**%.2f** | %.2f | %.1f / %.1f | %.1f / %.1f |", figures.concurrentRatio, eight.commandsPerSecond / one.commandsPerSecond,
-                    eight.serverMilliseconds, eight.rosterMilliseconds, figures.rawConcurrent.serverMilliseconds, figures.rawConcurrent.rosterMilliseconds)
-        }
-        func latencyRow(_ label: String, _ latency: Latency) -> String {
+    func write(_ results: [Figures], into path: String) throws {
+        func throughputRow(_ label: String, _ c: [Double]) -> String {
             String(
-                format: "| %@ | %d | %.1f | %.1f | %.1f | %.1f / %.1f / %.1f | %.1f | %.1f | **%.2f** |", label, latency.total.count,
-                latency.p50 * 1000, latency.p99 * 1000, latency.max * 1000, percentile(latency.before, 50) * 1000,
-                percentile(latency.request, 50) * 1000, percentile(latency.after, 50) * 1000, latency.rawP50 * 1000, latency.rawP99 * 1000,
-                latency.ratio)
+                format: "| %@ | %.0f (%.0f) | %.0f (%.0f) | **%.2f** | %.0f (%.0f) | %.0f (%.0f) | **%.2f** | %.2f | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f |",
+                label, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13], c[14], c[15], c[16])
+        }
+        func latencyRow(_ label: String, _ c: [Double]) -> String {
+            String(
+                format: "| %@ | %.0f | %.1f | %.1f | %.1f | %.1f / %.1f / %.1f | %.1f / %.1f | %.1f | %.1f | **%.2f** |", label, c[0], c[1], c[2], c[3],
+                c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11])
         }
         let first = results[0]
         let command = "roster-bench provisioning --workers \(workers) --terminations \(terminations) --runs \(results.count)"
         var lines = [
             "; \(workers) hires, \(first.sequential.commands) commands and \(first.sequential.requests) requests a sync (in rounds of "
-                + "\(Plan.hiresPerRound)); URLSession opens at most \(URLSession.scim.configuration.httpMaximumConnectionsPerHost) connections to a host.",
+                + "\(Plan.hiresPerRound)); \(max(workers, terminations)) workers when the terminations start; URLSession opens at most "
+                + "\(URLSession.scim.configuration.httpMaximumConnectionsPerHost) connections to a host. A median row is each column's median.",
             "",
             "Commands/s (requests/s):",
             "",
-            "| run | sync, 1 worker at a time | raw, 1 hire at a time | sync / raw | sync, 8 workers at once | raw, 8 hires at once | sync / raw | sync 8 / sync 1 | CPU ms a request, server / client: sync 8 | raw 8 |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "| run | sync, 1 worker at a time | raw, 1 hire at a time | sync / raw | sync, 8 workers at once | raw, 8 hires at once | sync / raw | sync 8 / sync 1 | server CPU ms a request: sync 1 / raw 1 | server / client CPU ms a request: sync 8 | raw 8 |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
-        for (index, figures) in results.enumerated() { lines.append(throughputRow("\(index + 1)", figures)) }
-        if results.count > 1 { lines.append(throughputRow("median", throughputMedian)) }
+        for (index, figures) in results.enumerated() { lines.append(throughputRow("\(index + 1)", figures.throughputColumns)) }
+        if results.count > 1 { lines.append(throughputRow("median", medians(results.map(\.throughputColumns)))) }
         lines += [
             "",
             "A termination, from its append's return to the sync's return with the LMS's answer journaled (ms):",
             "",
-            "| run | terminations | p50 | p99 | max | p50 of the parts: before the PATCH / PATCH / after | baseline: raw PATCH p50 | raw PATCH p99 | p50 / raw p50 |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "| run | terminations | p50 | p99 | max | p50 of the parts: before the PATCH / PATCH / after | an idle catch-up, p50: these workers / \(Plan.largeWorkforce.formatted()) | baseline: raw PATCH p50 | raw PATCH p99 | p50 / raw p50 |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
-        for (index, figures) in results.enumerated() { lines.append(latencyRow("\(index + 1)", figures.latency)) }
+        for (index, figures) in results.enumerated() { lines.append(latencyRow("\(index + 1)", figures.latency.columns)) }
         if results.count > 1 {
-            lines.append(latencyRow("median", latencyMedian))
-            lines.append(latencyRow("all runs", Latency.pooled(results.map(\.latency))))
+            lines.append(latencyRow("median", medians(results.map(\.latency.columns))))
+            lines.append(latencyRow("all runs", Latency.pooled(results.map(\.latency)).columns))
         }
         try ReportFile.write(lines, name: "provisioning", command: command, into: path)
     }
@@ -222,11 +251,17 @@ struct ProvisioningBench: ParsableCommand {
 
 /// What one run does, with everything it needs copied out of the command (which is not `Sendable`).
 private struct Plan: Sendable {
+    /// The workforce of a second store, with no LMS, whose idle catch-up shows how a sync's
+    /// fixed cost grows with the workforce.
+    static let largeWorkforce = 10_000
+
     /// Hires delivered per sync; the baseline's blocks alternate with the syncs at this grain, so
     /// that both meet the same machine load.
     static let hiresPerRound = 50
 
     let executable: String
+    /// Hires timed; `hires` may hold more, for the terminations.
+    let workers: Int
     let hires: [Worker]
     let terminations: Int
 
@@ -240,8 +275,8 @@ private struct Plan: Sendable {
         defer { eight.server.stop() }
 
         var figures = ProvisioningBench.Figures(latency: .pooled([]))
-        for (round, start) in stride(from: 0, to: hires.count, by: Self.hiresPerRound).enumerated() {
-            let chunk = Array(hires[start..<min(hires.count, start + Self.hiresPerRound)])
+        for (round, start) in stride(from: 0, to: workers, by: Self.hiresPerRound).enumerated() {
+            let chunk = Array(hires[start..<min(workers, start + Self.hiresPerRound)])
             // Which goes first alternates, so neither always follows the other.
             if round % 2 == 0 {
                 figures.sequential = figures.sequential + (try await one.sync(chunk))
@@ -256,8 +291,28 @@ private struct Plan: Sendable {
             }
         }
         one.server.stop()
+        if hires.count > workers { _ = try await eight.sync(Array(hires[workers...])) }
         figures.latency = try await eight.terminate(Array(hires.prefix(terminations)))
+        figures.latency.largeCatchUp = try await idleCatchUps(workers: Self.largeWorkforce, directory: scratch + "/large")
         return figures
+    }
+}
+
+extension Plan {
+    /// Idle catch-ups of a store that has folded `workers` hires (not timed), each timed.
+    func idleCatchUps(workers: Int, directory: String) async throws -> [Double] {
+        let journal = try Journal(path: directory + "/journal", createIfMissing: true)
+        let store = try ProjectionStore(root: directory + "/projections", rules: ProvisioningBench.rules)
+        try await journal.append(try ProvisioningBench.hireEvents(ProvisioningBench.hires(workers)))
+        try fold(store, journal)
+        let clock = ContinuousClock()
+        var timings: [Double] = []
+        for _ in 0..<5 {
+            let start = clock.now
+            try fold(store, journal)
+            timings.append((clock.now - start).seconds)
+        }
+        return timings
     }
 }
 
@@ -270,19 +325,15 @@ private struct Site: Sendable {
     let provisioner: Provisioner
     let marks: DeliveryMarks
     let concurrency: Int
-    /// The baseline's own groups, by display name, and its own user for raw PATCHes: made before
-    /// any timing, apart from what Roster provisions.
-    let rawGroups: [String: String]
+    /// The baseline's own groups, found or made on first use as the connector does, and its own
+    /// user for raw PATCHes (made before any timing), apart from what Roster provisions.
+    let rawGroups: RawGroups
     let rawUser: String
 
     static func open(executable: String, concurrency: Int, directory: String) async throws -> Site {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let server = try await ScimServer.start(executable, log: directory + "/scim-server.log")
         let client = server.client()
-        var rawGroups: [String: String] = [:]
-        for name in Names.departments.map({ "Raw dept: \($0.name)" }) + Names.locations.map({ "Raw office \($0.code)" }) {
-            rawGroups[name] = try await client.createGroup(displayName: name).id
-        }
         guard let rawUser = try await client.createUser(SCIMUser(externalId: "baseline", userName: "baseline@example.com")).id else {
             throw ValidationError("scim2-server created the baseline's user without an id")
         }
@@ -293,17 +344,12 @@ private struct Site: Sendable {
         return Site(
             server: server, journal: journal, store: store,
             provisioner: Provisioner(journal: journal, store: store, connector: connector, policy: DeliveryPolicy()), marks: marks,
-            concurrency: concurrency, rawGroups: rawGroups, rawUser: rawUser)
+            concurrency: concurrency, rawGroups: RawGroups(), rawUser: rawUser)
     }
 
     /// Journals `hires` and times the one sync that delivers them.
     func sync(_ hires: [Worker]) async throws -> ProvisioningBench.Delivery {
-        let events = try hires.map { worker in
-            ProposedEvent(
-                subject: worker.id.rawValue, type: WorkerEvent.hired(worker).type, payload: try WorkerEvent.hired(worker).payload(),
-                effectiveAt: worker.hireDate!.start(in: Zones.namedOrUTC(worker.timeZone)), metadata: EventMetadata(source: "hris"))
-        }
-        try await journal.append(events)
+        try await journal.append(try ProvisioningBench.hireEvents(hires))
         // Folded before the clock starts, as the daemon folds at ingest: the sync is delivery alone.
         try fold(store, journal)
         let (delivery, summary) = try await server.measure(commands: hires.count * 3) { try await provisioner.sync() }
@@ -317,38 +363,38 @@ private struct Site: Sendable {
 
     /// The baseline for `hires`: for each, the five requests the connector sends (a GET by
     /// `externalId`, a GET by `userName`, a POST, a PATCH of each of two groups), sent by
-    /// SCIMClient alone, `concurrency` hires at once, each hire's requests in order.
+    /// SCIMClient alone, `concurrency` hires at once, each hire's requests in order. A group's
+    /// first use costs a GET and a POST, as in the connector, sent before the hires that need it.
     func rawHires(_ hires: [Worker]) async throws -> ProvisioningBench.Delivery {
         let client = server.client()
-        let (concurrency, rawGroups) = (self.concurrency, self.rawGroups)
+        let concurrency = self.concurrency
+        let directory = self.rawGroups
         let (delivery, _) = try await server.measure(commands: hires.count * 3) {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                func start(_ worker: Worker) {
-                    group.addTask {
-                        let externalID = "raw-" + worker.id.rawValue
-                        let userName = "raw." + (worker.email ?? worker.id.rawValue)
-                        guard try await client.findUser(externalId: externalID) == nil, try await client.findUser(userName: userName) == nil else {
-                            throw ValidationError("the baseline's \(externalID) is on the server already")
-                        }
-                        let created = try await client.createUser(
-                            SCIMUser(
-                                externalId: externalID, userName: userName,
-                                name: SCIMUser.Name(givenName: worker.legalFirstName, familyName: worker.legalLastName),
-                                displayName: "\(worker.legalFirstName) \(worker.legalLastName)", title: worker.jobTitle,
-                                emails: [SCIMUser.Email(value: userName)], active: true,
-                                enterprise: EnterpriseUser(
-                                    employeeNumber: externalID, costCenter: worker.costCenter, department: worker.departmentName)))
-                        for name in ["Raw dept: \(worker.departmentName ?? "")", "Raw office \(worker.location ?? "")"] {
-                            try await client.patchGroupMembers(id: rawGroups[name]!, add: [created.id!])
-                        }
-                    }
+            let newGroups = Set(hires.flatMap(RawGroups.names)).filter { directory[$0] == nil }.sorted()
+            try await forEach(newGroups, atOnce: concurrency) { name in
+                if let found = try await client.findGroup(displayName: name) {
+                    directory[name] = found.id
+                } else {
+                    directory[name] = try await client.createGroup(displayName: name).id
                 }
-                var waiting = hires[...]
-                while let worker = waiting.popFirst() {
-                    start(worker)
-                    if waiting.count + concurrency <= hires.count { _ = try await group.next() }
+            }
+            let rawGroups = directory.all
+            try await forEach(hires, atOnce: concurrency) { worker in
+                let externalID = "raw-" + worker.id.rawValue
+                let userName = "raw." + (worker.email ?? worker.id.rawValue)
+                guard try await client.findUser(externalId: externalID) == nil, try await client.findUser(userName: userName) == nil else {
+                    throw ValidationError("the baseline's \(externalID) is on the server already")
                 }
-                try await group.waitForAll()
+                let created = try await client.createUser(
+                    SCIMUser(
+                        externalId: externalID, userName: userName,
+                        name: SCIMUser.Name(givenName: worker.legalFirstName, familyName: worker.legalLastName),
+                        displayName: "\(worker.legalFirstName) \(worker.legalLastName)", title: worker.jobTitle,
+                        emails: [SCIMUser.Email(value: userName)], active: true,
+                        enterprise: EnterpriseUser(employeeNumber: externalID, costCenter: worker.costCenter, department: worker.departmentName)))
+                for name in RawGroups.names(of: worker) {
+                    try await client.patchGroupMembers(id: rawGroups[name]!, add: [created.id!])
+                }
             }
         }
         return delivery
@@ -382,6 +428,11 @@ private struct Site: Sendable {
             latency.request.append((sent.end - sent.start).seconds)
             latency.after.append((end - sent.end).seconds)
         }
+        for _ in 0..<20 {
+            let start = clock.now
+            try fold(store, journal)
+            latency.catchUp.append((clock.now - start).seconds)
+        }
         // Every terminated worker is inactive on the server, and nobody else but the baseline's user.
         let inactive = Set(try await client.listUsers().filter { $0.active == false }.compactMap(\.externalId))
         let expected = Set(workers.map(\.id.rawValue) + ["baseline"])
@@ -390,6 +441,23 @@ private struct Site: Sendable {
         }
         return .pooled([latency])
     }
+}
+
+/// The baseline's groups' server IDs by display name, kept from one round to the next.
+private final class RawGroups: Sendable {
+    private let ids = Mutex<[String: String]>([:])
+
+    /// The baseline's counterparts of the two groups the rules put `worker` in.
+    static func names(of worker: Worker) -> [String] {
+        ["Raw dept: \(worker.departmentName ?? "")", "Raw office \(worker.location ?? "")"]
+    }
+
+    subscript(name: String) -> String? {
+        get { ids.withLock { $0[name] } }
+        set { ids.withLock { $0[name] = newValue } }
+    }
+
+    var all: [String: String] { ids.withLock { $0 } }
 }
 
 /// Folds the journal into the store: synchronous, so kept out of the async code that calls it.
@@ -421,6 +489,22 @@ private final class DeliveryMarks: Sendable {
     }
 
     var last: (start: ContinuousClock.Instant, end: ContinuousClock.Instant)? { marks.withLock { $0 } }
+}
+
+/// Runs `body` for each of `items`, at most `atOnce` at a time, as the connector delivers workers.
+private func forEach<Item: Sendable>(_ items: [Item], atOnce: Int, _ body: @escaping @Sendable (Item) async throws -> Void) async throws {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for (index, item) in items.enumerated() {
+            if index >= atOnce { _ = try await group.next() }
+            group.addTask { try await body(item) }
+        }
+        try await group.waitForAll()
+    }
+}
+
+/// Each column's median over `rows` (all of one length).
+private func medians(_ rows: [[Double]]) -> [Double] {
+    rows[0].indices.map { column in percentile(rows.map { $0[column] }.sorted(), 50) }
 }
 
 /// The percentile `p` of `sorted` (the nearest rank below), 0 when it is empty.
