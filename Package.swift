@@ -146,12 +146,12 @@ let package = Package(
         ),
         // A real scim2-server child process and a fault-injecting proxy, for the SCIM tests.
         .target(
-            name: "SCIMTestSupport", dependencies: ["SCIM"], path: "Tests/Support/SCIMTestSupport",
+            name: "SCIMTestSupport", dependencies: ["SCIM", "JournalTestSupport"], path: "Tests/Support/SCIMTestSupport",
             exclude: ["setup-venv.sh"]
         ),
         .testTarget(name: "SCIMTests", dependencies: ["SCIM", "SCIMTestSupport"]),
         // A throwaway OpenSSH sshd with a chrooted internal-sftp drop account, driven by the real sftp client.
-        .target(name: "SFTPTestSupport", path: "Tests/Support/SFTPTestSupport"),
+        .target(name: "SFTPTestSupport", dependencies: ["JournalTestSupport"], path: "Tests/Support/SFTPTestSupport"),
         .testTarget(name: "InboxTests", dependencies: ["Inbox", "SFTPTestSupport"]),
         .testTarget(name: "LMDBKitTests", dependencies: ["LMDBKit"]),
         .testTarget(name: "ZstdKitTests", dependencies: ["ZstdKit"]),

@@ -1,4 +1,5 @@
 import Foundation
+import JournalTestSupport
 import SCIM
 
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import Foundation
+import JournalTestSupport
 
 extension SFTPDropServer {
     /// How a sender delivers a file, following the conventions drop folders recognise.

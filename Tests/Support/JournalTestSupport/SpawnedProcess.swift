@@ -8,18 +8,17 @@ import Foundation
 /// their default action.
 ///
 /// Foundation's `Process` hands the child the spawning thread's signal mask, and the threads of
-/// a Swift test runner block almost every signal: an sshd started that way ignores SIGTERM and
-/// can only be killed. (SCIMTestSupport has the same spawner, but internal to that module; this
-/// one adds running a command to completion.)
-final class SpawnedProcess: @unchecked Sendable {
+/// a Swift test runner block almost every signal: a server (scim2-server, sshd) started that way
+/// ignores SIGINT and SIGTERM and can only be killed. This spawner gives the child a clean mask.
+public final class SpawnedProcess: @unchecked Sendable {
     /// The child's process id.
-    let pid: pid_t
+    public let pid: pid_t
     private let lock = NSLock()
     private var exitStatus: Int32?
 
     /// Starts `executable` with `arguments`, standard input from /dev/null and standard output
     /// and error appended to the file at `outputPath`.
-    init(_ executable: String, _ arguments: [String], outputPath: String) throws {
+    public init(_ executable: String, _ arguments: [String], outputPath: String) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -44,14 +43,14 @@ final class SpawnedProcess: @unchecked Sendable {
         var pid: pid_t = 0
         let status = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
         guard status == 0 else {
-            throw DropServerError("could not start \(executable): \(String(cString: strerror(status)))")
+            throw SpawnError("could not start \(executable): \(String(cString: strerror(status)))")
         }
         self.pid = pid
     }
 
     /// Runs `executable` to completion and returns its exit status and combined output. Kills it
     /// and throws if it is still running after `deadline`.
-    static func run(_ executable: String, _ arguments: [String], deadline: Duration = .seconds(30)) throws -> (
+    public static func run(_ executable: String, _ arguments: [String], deadline: Duration = .seconds(30)) throws -> (
         status: Int32, output: String
     ) {
         let outputPath = FileManager.default.temporaryDirectory
@@ -61,7 +60,7 @@ final class SpawnedProcess: @unchecked Sendable {
         let status = child.wait(deadline: deadline)
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         guard let status else {
-            throw DropServerError(
+            throw SpawnError(
                 "\(executable) \(arguments.joined(separator: " ")) did not finish within \(deadline); output:\n\(output)"
             )
         }
@@ -69,10 +68,10 @@ final class SpawnedProcess: @unchecked Sendable {
     }
 
     /// Whether the child has not exited yet. Reaps it once it has.
-    var isRunning: Bool { status == nil }
+    public var isRunning: Bool { status == nil }
 
     /// The child's exit status (or 128 + the signal that ended it), or nil while it runs.
-    var status: Int32? {
+    public var status: Int32? {
         lock.lock()
         defer { lock.unlock() }
         if exitStatus == nil {
@@ -87,7 +86,7 @@ final class SpawnedProcess: @unchecked Sendable {
 
     /// Waits up to `deadline` for the child to exit, polling every millisecond; kills it if it
     /// has not and returns nil.
-    func wait(deadline: Duration) -> Int32? {
+    public func wait(deadline: Duration) -> Int32? {
         let end = ContinuousClock.now + deadline
         while isRunning, ContinuousClock.now < end { usleep(1_000) }
         if let status { return status }
@@ -96,8 +95,13 @@ final class SpawnedProcess: @unchecked Sendable {
         return nil
     }
 
+    /// Sends `signal` to the child unless it has already exited.
+    public func send(_ signal: Int32) {
+        if isRunning { kill(pid, signal) }
+    }
+
     /// Sends `signal`, waits up to `deadline` for the child to exit, then kills it.
-    func stop(_ signal: Int32, deadline: Duration) {
+    public func stop(_ signal: Int32, deadline: Duration) {
         if isRunning { kill(pid, signal) }
         _ = wait(deadline: deadline)
     }
@@ -108,4 +112,10 @@ final class SpawnedProcess: @unchecked Sendable {
             while isRunning { usleep(1_000) }
         }
     }
+}
+
+/// Why a child process could not be started or did not finish.
+public struct SpawnError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
