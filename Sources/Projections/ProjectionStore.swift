@@ -1,6 +1,7 @@
 import ByteCoding
 import Foundation
 import Journal
+import Synchronization
 import LMDBKit
 import Rules
 import Workforce
@@ -36,6 +37,11 @@ public final class ProjectionStore: Sendable {
     let outboxDatabase: Database
 
     static let formatVersion: UInt8 = 3
+
+    /// The state as this process last saved it: a catch-up that finds the checkpoint unmoved
+    /// starts from it instead of reading and decoding every worker again (a daemon catches up
+    /// several times a second). Another process's save moves the checkpoint and so bypasses it.
+    private let lastSaved = Mutex<DesiredState?>(nil)
 
     /// Why a store cannot be used.
     public struct StoreError: Error, CustomStringConvertible, Sendable {
@@ -88,6 +94,7 @@ public final class ProjectionStore: Sendable {
 
     /// The stored state.
     public func load() throws -> DesiredState {
+        if let saved = lastSaved.withLock({ $0 }), try saved.position == checkpoint { return saved }
         var state = DesiredState(rules: rules)
         try environment.read { txn in
             try txn.withCursor(workers) { cursor in
@@ -214,6 +221,7 @@ public final class ProjectionStore: Sendable {
             throw error
         }
         try writer.finish()
+        if state.position == state.savedPosition { lastSaved.withLock { $0 = state } }
         return state
     }
 

@@ -10,10 +10,10 @@ import Synchronization
 import Workforce
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `roster-bench provisioning`: the outbox delivered to a real SCIM server (scim2-server), and a
@@ -21,7 +21,8 @@ import Glibc
 struct ProvisioningBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "provisioning",
-        abstract: "Measure SCIM provisioning throughput and termination latency against scim2-server, beside raw SCIM requests.",
+        abstract:
+            "Measure SCIM provisioning throughput and termination latency against scim2-server, beside raw SCIM requests.",
         discussion: """
             Each run starts two scim2-servers from the virtual environment. N hires (each in scope, in a department \
             group and an office group: three commands, five requests) are journaled and delivered in rounds of 50 \
@@ -40,7 +41,10 @@ struct ProvisioningBench: ParsableCommand {
     @Option(help: "Workers hired and provisioned, timed, to each of the two servers.")
     var workers: Int = 150
 
-    @Option(help: "Terminations a run, each journaled and synced on its own; more than --workers hires the rest first, not timed.")
+    @Option(
+        help:
+            "Terminations a run, each journaled and synced on its own; more than --workers hires the rest first, not timed."
+    )
     var terminations: Int = 350
 
     @Option(help: "Runs; the report gives each, the median, and the terminations of all runs together.")
@@ -49,22 +53,28 @@ struct ProvisioningBench: ParsableCommand {
     @Option(help: ArgumentHelp("The Python virtual environment holding scim2-server.", valueName: "DIR"))
     var scimVenv: String = ".venv-scim"
 
-    @Option(help: ArgumentHelp("Write the figures into this markdown file, between its bench markers.", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp("Write the figures into this markdown file, between its bench markers.", valueName: "FILE"))
     var report: String?
 
     func validate() throws {
-        guard workers >= 1, terminations >= 1, runs >= 1 else { throw ValidationError("--workers, --terminations and --runs must be at least 1") }
+        guard workers >= 1, terminations >= 1, runs >= 1 else {
+            throw ValidationError("--workers, --terminations and --runs must be at least 1")
+        }
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw ValidationError(
                 "scim2-server is not installed at \(executable); create the virtual environment with "
-                    + "Tests/Support/SCIMTestSupport/setup-venv.sh (or `make scim-venv`), or name another with --scim-venv")
+                    + "Tests/Support/SCIMTestSupport/setup-venv.sh (or `make scim-venv`), or name another with --scim-venv"
+            )
         }
     }
 
     var executable: String { scimVenv + "/bin/scim2-server" }
 
     func run() throws {
-        let plan = Plan(executable: executable, workers: workers, hires: Self.hires(max(workers, terminations)), terminations: terminations)
+        let plan = Plan(
+            executable: executable, workers: workers, hires: Self.hires(max(workers, terminations)),
+            terminations: terminations)
         var results: [Figures] = []
         for run in 1...runs {
             FileHandle.standardError.write(Data("run \(run) of \(runs)\n".utf8))
@@ -72,12 +82,16 @@ struct ProvisioningBench: ParsableCommand {
         }
         let throughput = medians(results.map(\.throughputColumns))
         let pooled = Latency.pooled(results.map(\.latency))
-        print(String(
-            format: "%d hires, medians of %d runs: 1 at a time %.0f commands/s (%.2f of raw), 8 at once %.0f commands/s (%.2f of raw)",
-            workers, results.count, throughput[0], throughput[4], throughput[5], throughput[9]))
-        print(String(
-            format: "%d terminations: journaled to acknowledged p50 %.1f ms, p99 %.1f ms, max %.1f ms; raw PATCH p50 %.1f ms",
-            pooled.total.count, pooled.p50 * 1000, pooled.p99 * 1000, pooled.max * 1000, pooled.rawP50 * 1000))
+        print(
+            String(
+                format:
+                    "%d hires, medians of %d runs: 1 at a time %.0f commands/s (%.2f of raw), 8 at once %.0f commands/s (%.2f of raw)",
+                workers, results.count, throughput[0], throughput[4], throughput[5], throughput[9]))
+        print(
+            String(
+                format:
+                    "%d terminations: journaled to acknowledged p50 %.1f ms, p99 %.1f ms, max %.1f ms; raw PATCH p50 %.1f ms",
+                pooled.total.count, pooled.p50 * 1000, pooled.p99 * 1000, pooled.max * 1000, pooled.rawP50 * 1000))
         if let report { try write(results, into: report) }
     }
 
@@ -98,7 +112,8 @@ struct ProvisioningBench: ParsableCommand {
 
         static func + (lhs: Delivery, rhs: Delivery) -> Delivery {
             Delivery(
-                seconds: lhs.seconds + rhs.seconds, commands: lhs.commands + rhs.commands, requests: lhs.requests + rhs.requests,
+                seconds: lhs.seconds + rhs.seconds, commands: lhs.commands + rhs.commands,
+                requests: lhs.requests + rhs.requests,
                 serverCPU: lhs.serverCPU + rhs.serverCPU, rosterCPU: lhs.rosterCPU + rhs.rosterCPU)
         }
     }
@@ -107,7 +122,8 @@ struct ProvisioningBench: ParsableCommand {
     /// raw PATCH timed before it; every list sorted, in seconds.
     struct Latency {
         var total: [Double]
-        /// Catching up with the termination and reading the outbox, until the PATCH was sent.
+        /// Catching up with the termination, reading the outbox and journaling the round about to
+        /// be sent, until the PATCH went.
         var before: [Double]
         /// The PATCH, sent by the connector.
         var request: [Double]
@@ -129,16 +145,20 @@ struct ProvisioningBench: ParsableCommand {
         /// The latency table's figures, in its order, in milliseconds but for the count and the ratio.
         var columns: [Double] {
             [
-                Double(total.count), p50 * 1000, p99 * 1000, max * 1000, percentile(before, 50) * 1000, percentile(request, 50) * 1000,
-                percentile(after, 50) * 1000, percentile(catchUp, 50) * 1000, percentile(largeCatchUp, 50) * 1000, rawP50 * 1000,
+                Double(total.count), p50 * 1000, p99 * 1000, max * 1000, percentile(before, 50) * 1000,
+                percentile(request, 50) * 1000,
+                percentile(after, 50) * 1000, percentile(catchUp, 50) * 1000, percentile(largeCatchUp, 50) * 1000,
+                rawP50 * 1000,
                 rawP99 * 1000, ratio,
             ]
         }
 
         static func pooled(_ runs: [Latency]) -> Latency {
             Latency(
-                total: runs.flatMap(\.total).sorted(), before: runs.flatMap(\.before).sorted(), request: runs.flatMap(\.request).sorted(),
-                after: runs.flatMap(\.after).sorted(), raw: runs.flatMap(\.raw).sorted(), catchUp: runs.flatMap(\.catchUp).sorted(),
+                total: runs.flatMap(\.total).sorted(), before: runs.flatMap(\.before).sorted(),
+                request: runs.flatMap(\.request).sorted(),
+                after: runs.flatMap(\.after).sorted(), raw: runs.flatMap(\.raw).sorted(),
+                catchUp: runs.flatMap(\.catchUp).sorted(),
                 largeCatchUp: runs.flatMap(\.largeCatchUp).sorted())
         }
     }
@@ -158,8 +178,10 @@ struct ProvisioningBench: ParsableCommand {
             let (one, rawOne, eight, rawEight) = (sequential, rawSequential, concurrent, rawConcurrent)
             return [
                 one.commandsPerSecond, one.requestsPerSecond, rawOne.commandsPerSecond, rawOne.requestsPerSecond,
-                one.commandsPerSecond / rawOne.commandsPerSecond, eight.commandsPerSecond, eight.requestsPerSecond, rawEight.commandsPerSecond,
-                rawEight.requestsPerSecond, eight.commandsPerSecond / rawEight.commandsPerSecond, eight.commandsPerSecond / one.commandsPerSecond,
+                one.commandsPerSecond / rawOne.commandsPerSecond, eight.commandsPerSecond, eight.requestsPerSecond,
+                rawEight.commandsPerSecond,
+                rawEight.requestsPerSecond, eight.commandsPerSecond / rawEight.commandsPerSecond,
+                eight.commandsPerSecond / one.commandsPerSecond,
                 one.serverMilliseconds, rawOne.serverMilliseconds, eight.serverMilliseconds, eight.rosterMilliseconds,
                 rawEight.serverMilliseconds, rawEight.rosterMilliseconds,
             ]
@@ -171,7 +193,10 @@ struct ProvisioningBench: ParsableCommand {
     static func hires(_ count: Int) -> [Worker] {
         var random = SplitMix64(seed: 23)
         func ascii(_ text: String) -> String {
-            String(text.folding(options: .diacriticInsensitive, locale: nil).lowercased().unicodeScalars.filter { ("a"..."z").contains($0) })
+            String(
+                text.folding(options: .diacriticInsensitive, locale: nil).lowercased().unicodeScalars.filter {
+                    ("a"..."z").contains($0)
+                })
         }
         return (1...count).map { index in
             let first = Names.first[random.index(Names.first.count)]
@@ -179,9 +204,11 @@ struct ProvisioningBench: ParsableCommand {
             let department = Names.departments[random.index(Names.departments.count)]
             let location = Names.locations[random.index(Names.locations.count)]
             return Worker(
-                id: EmployeeID(rawValue: String(format: "E%06d", index)), email: "\(ascii(first)).\(ascii(last)).\(index)@example.com",
+                id: EmployeeID(rawValue: String(format: "E%06d", index)),
+                email: "\(ascii(first)).\(ascii(last)).\(index)@example.com",
                 legalFirstName: first, legalLastName: last, jobTitle: Names.titles[random.index(Names.titles.count)],
-                departmentCode: department.code, departmentName: department.name, location: location.code, timeZone: location.zone,
+                departmentCode: department.code, departmentName: department.name, location: location.code,
+                timeZone: location.zone,
                 costCenter: "CC-\(1000 + random.index(20))", employmentType: .fullTime, status: .active,
                 hireDate: LocalDate(year: 2020, month: 1, day: 6)!)
         }
@@ -191,8 +218,10 @@ struct ProvisioningBench: ParsableCommand {
     static func hireEvents(_ hires: [Worker]) throws -> [ProposedEvent] {
         try hires.map { worker in
             ProposedEvent(
-                subject: worker.id.rawValue, type: WorkerEvent.hired(worker).type, payload: try WorkerEvent.hired(worker).payload(),
-                effectiveAt: worker.hireDate!.start(in: Zones.namedOrUTC(worker.timeZone)), metadata: EventMetadata(source: "hris"))
+                subject: worker.id.rawValue, type: WorkerEvent.hired(worker).type,
+                payload: try WorkerEvent.hired(worker).payload(),
+                effectiveAt: worker.hireDate!.start(in: Zones.namedOrUTC(worker.timeZone)),
+                metadata: EventMetadata(source: "hris"))
         }
     }
 
@@ -205,22 +234,28 @@ struct ProvisioningBench: ParsableCommand {
             GroupMapping(
                 id: "departments", attribute: .field(.departmentName),
                 table: Dictionary(uniqueKeysWithValues: Names.departments.map { ($0.name, "Dept: \($0.name)") })),
-            GroupMapping(id: "locations", attribute: .field(.location), table: [:], unmapped: .useValue, prefix: "Office "),
+            GroupMapping(
+                id: "locations", attribute: .field(.location), table: [:], unmapped: .useValue, prefix: "Office "),
         ])
 
     func write(_ results: [Figures], into path: String) throws {
         func throughputRow(_ label: String, _ c: [Double]) -> String {
             String(
-                format: "| %@ | %.0f (%.0f) | %.0f (%.0f) | **%.2f** | %.0f (%.0f) | %.0f (%.0f) | **%.2f** | %.2f | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f |",
-                label, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13], c[14], c[15], c[16])
+                format:
+                    "| %@ | %.0f (%.0f) | %.0f (%.0f) | **%.2f** | %.0f (%.0f) | %.0f (%.0f) | **%.2f** | %.2f | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f |",
+                label, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13], c[14],
+                c[15], c[16])
         }
         func latencyRow(_ label: String, _ c: [Double]) -> String {
             String(
-                format: "| %@ | %.0f | %.1f | %.1f | %.1f | %.1f / %.1f / %.1f | %.1f / %.1f | %.1f | %.1f | **%.2f** |", label, c[0], c[1], c[2], c[3],
+                format:
+                    "| %@ | %.0f | %.1f | %.1f | %.1f | %.1f / %.1f / %.1f | %.1f / %.1f | %.1f | %.1f | **%.2f** |",
+                label, c[0], c[1], c[2], c[3],
                 c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11])
         }
         let first = results[0]
-        let command = "roster-bench provisioning --workers \(workers) --terminations \(terminations) --runs \(results.count)"
+        let command =
+            "roster-bench provisioning --workers \(workers) --terminations \(terminations) --runs \(results.count)"
         var lines = [
             "; \(workers) hires, \(first.sequential.commands) commands and \(first.sequential.requests) requests a sync (in rounds of "
                 + "\(Plan.hiresPerRound)); \(max(workers, terminations)) workers when the terminations start; URLSession opens at most "
@@ -231,7 +266,9 @@ struct ProvisioningBench: ParsableCommand {
             "| run | sync, 1 worker at a time | raw, 1 hire at a time | sync / raw | sync, 8 workers at once | raw, 8 hires at once | sync / raw | sync 8 / sync 1 | server CPU ms a request: sync 1 / raw 1 | server / client CPU ms a request: sync 8 | raw 8 |",
             "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
-        for (index, figures) in results.enumerated() { lines.append(throughputRow("\(index + 1)", figures.throughputColumns)) }
+        for (index, figures) in results.enumerated() {
+            lines.append(throughputRow("\(index + 1)", figures.throughputColumns))
+        }
         if results.count > 1 { lines.append(throughputRow("median", medians(results.map(\.throughputColumns)))) }
         lines += [
             "",
@@ -240,7 +277,9 @@ struct ProvisioningBench: ParsableCommand {
             "| run | terminations | p50 | p99 | max | p50 of the parts: before the PATCH / PATCH / after | an idle catch-up, p50: these workers / \(Plan.largeWorkforce.formatted()) | baseline: raw PATCH p50 | raw PATCH p99 | p50 / raw p50 |",
             "|---|---|---|---|---|---|---|---|---|---|",
         ]
-        for (index, figures) in results.enumerated() { lines.append(latencyRow("\(index + 1)", figures.latency.columns)) }
+        for (index, figures) in results.enumerated() {
+            lines.append(latencyRow("\(index + 1)", figures.latency.columns))
+        }
         if results.count > 1 {
             lines.append(latencyRow("median", medians(results.map(\.latency.columns))))
             lines.append(latencyRow("all runs", Latency.pooled(results.map(\.latency)).columns))
@@ -266,7 +305,9 @@ private struct Plan: Sendable {
     let terminations: Int
 
     func measure(run: Int) async throws -> ProvisioningBench.Figures {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("roster-bench-provisioning-\(getpid())-\(run)").path
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "roster-bench-provisioning-\(getpid())-\(run)"
+        ).path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let one = try await Site.open(executable: executable, concurrency: 1, directory: scratch + "/one-at-a-time")
@@ -293,7 +334,8 @@ private struct Plan: Sendable {
         one.server.stop()
         if hires.count > workers { _ = try await eight.sync(Array(hires[workers...])) }
         figures.latency = try await eight.terminate(Array(hires.prefix(terminations)))
-        figures.latency.largeCatchUp = try await idleCatchUps(workers: Self.largeWorkforce, directory: scratch + "/large")
+        figures.latency.largeCatchUp = try await idleCatchUps(
+            workers: Self.largeWorkforce, directory: scratch + "/large")
         return figures
     }
 }
@@ -334,7 +376,11 @@ private struct Site: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let server = try await ScimServer.start(executable, log: directory + "/scim-server.log")
         let client = server.client()
-        guard let rawUser = try await client.createUser(SCIMUser(externalId: "baseline", userName: "baseline@example.com")).id else {
+        guard
+            let rawUser = try await client.createUser(
+                SCIMUser(externalId: "baseline", userName: "baseline@example.com")
+            ).id
+        else {
             throw ValidationError("scim2-server created the baseline's user without an id")
         }
         let journal = try Journal(path: directory + "/journal", createIfMissing: true)
@@ -343,7 +389,8 @@ private struct Site: Sendable {
         let connector = TimedConnector(connector: SCIMConnector(client: client, concurrency: concurrency), marks: marks)
         return Site(
             server: server, journal: journal, store: store,
-            provisioner: Provisioner(journal: journal, store: store, connector: connector, policy: DeliveryPolicy()), marks: marks,
+            provisioner: Provisioner(journal: journal, store: store, connector: connector, policy: DeliveryPolicy()),
+            marks: marks,
             concurrency: concurrency, rawGroups: RawGroups(), rawUser: rawUser)
     }
 
@@ -353,7 +400,8 @@ private struct Site: Sendable {
         // Folded before the clock starts, as the daemon folds at ingest: the sync is delivery alone.
         try fold(store, journal)
         let (delivery, summary) = try await server.measure(commands: hires.count * 3) { try await provisioner.sync() }
-        guard summary.acknowledged == hires.count * 3, summary.failed == 0, summary.waiting == 0, summary.dead == 0 else {
+        guard summary.acknowledged == hires.count * 3, summary.failed == 0, summary.waiting == 0, summary.dead == 0
+        else {
             throw ValidationError(
                 "a sync of \(hires.count) hires acknowledged \(summary.acknowledged) commands of \(hires.count * 3); \(summary.failed) failed, "
                     + "\(summary.waiting) wait: \(summary.deliveries.compactMap(\.failure).prefix(3).map(\.error))")
@@ -382,7 +430,9 @@ private struct Site: Sendable {
             try await forEach(hires, atOnce: concurrency) { worker in
                 let externalID = "raw-" + worker.id.rawValue
                 let userName = "raw." + (worker.email ?? worker.id.rawValue)
-                guard try await client.findUser(externalId: externalID) == nil, try await client.findUser(userName: userName) == nil else {
+                guard try await client.findUser(externalId: externalID) == nil,
+                    try await client.findUser(userName: userName) == nil
+                else {
                     throw ValidationError("the baseline's \(externalID) is on the server already")
                 }
                 let created = try await client.createUser(
@@ -391,7 +441,9 @@ private struct Site: Sendable {
                         name: SCIMUser.Name(givenName: worker.legalFirstName, familyName: worker.legalLastName),
                         displayName: "\(worker.legalFirstName) \(worker.legalLastName)", title: worker.jobTitle,
                         emails: [SCIMUser.Email(value: userName)], active: true,
-                        enterprise: EnterpriseUser(employeeNumber: externalID, costCenter: worker.costCenter, department: worker.departmentName)))
+                        enterprise: EnterpriseUser(
+                            employeeNumber: externalID, costCenter: worker.costCenter, department: worker.departmentName
+                        )))
                 for name in RawGroups.names(of: worker) {
                     try await client.patchGroupMembers(id: rawGroups[name]!, add: [created.id!])
                 }
@@ -411,17 +463,23 @@ private struct Site: Sendable {
             try await client.patchUser(id: rawUser, operations: [.replace("active", .bool(false))])
             latency.raw.append((clock.now - start).seconds)
 
-            let event = WorkerEvent.terminated(date: LocalDate.at(.now(), in: Zones.namedOrUTC(worker.timeZone)), previousStatus: .active)
+            let event = WorkerEvent.terminated(
+                date: LocalDate.at(.now(), in: Zones.namedOrUTC(worker.timeZone)), previousStatus: .active)
             try await journal.append([
-                ProposedEvent(subject: worker.id.rawValue, type: event.type, payload: try event.payload(), metadata: EventMetadata(source: "hris"))
+                ProposedEvent(
+                    subject: worker.id.rawValue, type: event.type, payload: try event.payload(),
+                    metadata: EventMetadata(source: "hris"))
             ])
             start = clock.now
             let summary = try await provisioner.sync()
             let end = clock.now
-            guard summary.deliveries.count == 1, let delivery = summary.deliveries.first, delivery.command.action == .deactivate,
+            guard summary.deliveries.count == 1, let delivery = summary.deliveries.first,
+                delivery.command.action == .deactivate,
                 case .acknowledged = delivery.outcome, let sent = marks.last, sent.start > start
             else {
-                throw ValidationError("the sync after \(worker.id)'s termination delivered \(summary.deliveries.map { "\($0.command.id): \($0.outcome)" })")
+                throw ValidationError(
+                    "the sync after \(worker.id)'s termination delivered \(summary.deliveries.map { "\($0.command.id): \($0.outcome)" })"
+                )
             }
             latency.total.append((end - start).seconds)
             latency.before.append((sent.start - start).seconds)
@@ -437,7 +495,9 @@ private struct Site: Sendable {
         let inactive = Set(try await client.listUsers().filter { $0.active == false }.compactMap(\.externalId))
         let expected = Set(workers.map(\.id.rawValue) + ["baseline"])
         guard inactive == expected else {
-            throw ValidationError("after \(workers.count) terminations the server holds \(inactive.count) inactive users, not \(expected.count)")
+            throw ValidationError(
+                "after \(workers.count) terminations the server holds \(inactive.count) inactive users, not \(expected.count)"
+            )
         }
         return .pooled([latency])
     }
@@ -492,7 +552,9 @@ private final class DeliveryMarks: Sendable {
 }
 
 /// Runs `body` for each of `items`, at most `atOnce` at a time, as the connector delivers workers.
-private func forEach<Item: Sendable>(_ items: [Item], atOnce: Int, _ body: @escaping @Sendable (Item) async throws -> Void) async throws {
+private func forEach<Item: Sendable>(
+    _ items: [Item], atOnce: Int, _ body: @escaping @Sendable (Item) async throws -> Void
+) async throws {
     try await withThrowingTaskGroup(of: Void.self) { group in
         for (index, item) in items.enumerated() {
             if index >= atOnce { _ = try await group.next() }
@@ -557,7 +619,9 @@ private final class ScimServer: Sendable {
 
     /// Starts the server and returns once it answers an authenticated request; throws, with the
     /// server's output, when it exits first or has not answered within `timeout`.
-    static func start(_ executable: String, log logPath: String, timeout: Duration = .seconds(60)) async throws -> ScimServer {
+    static func start(_ executable: String, log logPath: String, timeout: Duration = .seconds(60)) async throws
+        -> ScimServer
+    {
         let port = try freePort()
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -582,18 +646,22 @@ private final class ScimServer: Sendable {
         defer { for argument in argv { free(argument) } }
         var pid: pid_t = 0
         let status = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
-        guard status == 0 else { throw ValidationError("could not start \(executable): \(String(cString: strerror(status)))") }
+        guard status == 0 else {
+            throw ValidationError("could not start \(executable): \(String(cString: strerror(status)))")
+        }
         let server = ScimServer(pid: pid, port: port, logPath: logPath, bearerToken: token)
 
         let probe = server.client(timeout: .seconds(2))
         let deadline = ContinuousClock.now + timeout
         while (try? await probe.serviceProviderConfiguration()) == nil {
             if let status = server.status {
-                throw ValidationError("scim2-server exited with status \(status) before answering: \(server.log().suffix(2000))")
+                throw ValidationError(
+                    "scim2-server exited with status \(status) before answering: \(server.log().suffix(2000))")
             }
             guard ContinuousClock.now < deadline else {
                 server.stop()
-                throw ValidationError("scim2-server did not answer on port \(port) within \(timeout): \(server.log().suffix(2000))")
+                throw ValidationError(
+                    "scim2-server did not answer on port \(port) within \(timeout): \(server.log().suffix(2000))")
             }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -607,7 +675,9 @@ private final class ScimServer: Sendable {
 
     /// Runs `work` and returns how long it took, the requests the server logged meanwhile, and the
     /// CPU the server and this process spent.
-    func measure<Value>(commands: Int, _ work: () async throws -> Value) async throws -> (ProvisioningBench.Delivery, Value) {
+    func measure<Value>(commands: Int, _ work: () async throws -> Value) async throws -> (
+        ProvisioningBench.Delivery, Value
+    ) {
         let requests = requestCount()
         let serverCPU = cpuSeconds()
         let rosterCPU = ownCPUSeconds()
@@ -616,7 +686,8 @@ private final class ScimServer: Sendable {
         let value = try await work()
         let elapsed = clock.now - start
         var delivery = ProvisioningBench.Delivery(
-            seconds: elapsed.seconds, commands: commands, serverCPU: cpuSeconds() - serverCPU, rosterCPU: ownCPUSeconds() - rosterCPU)
+            seconds: elapsed.seconds, commands: commands, serverCPU: cpuSeconds() - serverCPU,
+            rosterCPU: ownCPUSeconds() - rosterCPU)
         delivery.requests = try await settledRequestCount() - requests
         return (delivery, value)
     }
@@ -628,7 +699,9 @@ private final class ScimServer: Sendable {
 
     /// The requests the server has logged so far.
     func requestCount() -> Int {
-        log().split(separator: "\n").count { line in ["\"GET ", "\"POST ", "\"PATCH ", "\"PUT ", "\"DELETE "].contains { line.contains($0) } }
+        log().split(separator: "\n").count { line in
+            ["\"GET ", "\"POST ", "\"PATCH ", "\"PUT ", "\"DELETE "].contains { line.contains($0) }
+        }
     }
 
     /// The request count once it stops moving: the server logs a request after sending its answer,
@@ -647,7 +720,9 @@ private final class ScimServer: Sendable {
 
     /// User and system CPU seconds the server has spent, from /proc (all its threads).
     func cpuSeconds() -> Double {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return 0 }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return 0 }
         // After the command name: state, then 10 fields, then utime and stime in clock ticks.
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
@@ -685,7 +760,9 @@ private final class ScimServer: Sendable {
     /// A loopback port nobody listens on now: bound to port 0, read back, released.
     static func freePort() throws -> UInt16 {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw ValidationError("no socket for a free port: \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else {
+            throw ValidationError("no socket for a free port: \(String(cString: strerror(errno)))")
+        }
         defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -693,9 +770,13 @@ private final class ScimServer: Sendable {
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
         }
-        guard bound else { throw ValidationError("could not bind a loopback port: \(String(cString: strerror(errno)))") }
+        guard bound else {
+            throw ValidationError("could not bind a loopback port: \(String(cString: strerror(errno)))")
+        }
         return UInt16(bigEndian: address.sin_port)
     }
 }
@@ -704,5 +785,6 @@ private final class ScimServer: Sendable {
 private func ownCPUSeconds() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(
+        usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
