@@ -45,9 +45,7 @@ struct InboxService: Service {
     func take(_ claimed: ClaimedFile, feed: FeedConfiguration, folder: DropFolder) async {
         do {
             let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: claimed.path)))
-            let outcome = try await engine.run { app in
-                try app.ingestor.ingest(bytes, file: claimed.originalName, feed: feed)
-            }
+            let outcome = try await engine.ingest(bytes, file: claimed.originalName, feed: feed)
             var metadata: Logger.Metadata = ["feed": "\(feed.name)", "file": "\(claimed.originalName)", "batch": "\(outcome.batch)"]
             switch outcome {
             case .rejected(_, let error):

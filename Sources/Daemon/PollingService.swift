@@ -48,12 +48,11 @@ struct PollingService: Service {
     func poll(_ feed: FeedConfiguration, _ poller: any FeedPoller) async throws {
         let mark = try await engine.run { app in try Self.lastMark(of: feed.name, in: app.journal) }
         let result = try await poller.poll(since: mark)
-        let batch: String? = try await engine.run { app in
-            var batch: String?
-            if let document = result.document {
-                let outcome = try app.ingestor.ingest(document, file: "poll since \(mark ?? "the start")", feed: feed)
-                batch = outcome.batch
-            }
+        var batch: String?
+        if let document = result.document {
+            batch = try await engine.ingest(document, file: "poll since \(mark ?? "the start")", feed: feed).batch
+        }
+        try await engine.run { [batch] app in
             if let next = result.mark, next != mark || batch != nil {
                 let polled = FeedPolled(feed: feed.name, mark: next, records: result.recordCount, batch: batch)
                 try app.journal.append([
@@ -62,7 +61,6 @@ struct PollingService: Service {
                         metadata: EventMetadata(source: feed.name, batch: batch, origin: "roster serve poll"))
                 ])
             }
-            return batch
         }
         logger.info("polled", metadata: ["feed": "\(feed.name)", "records": "\(result.recordCount)", "batch": "\(batch ?? "-")", "mark": "\(result.mark ?? "-")"])
     }

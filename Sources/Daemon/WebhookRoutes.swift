@@ -81,7 +81,7 @@ struct WebhookRoutes {
         let feed = receiver.feed
         let file = "webhook \(delivery.id.prefix(16))"
         do {
-            let outcome = try await engine.run { app in try app.ingestor.ingest(document, file: file, feed: feed) }
+            let outcome = try await engine.ingest(document, file: file, feed: feed)
             logger.info("webhook", metadata: ["feed": "\(name)", "delivery": "\(delivery.id)", "batch": "\(outcome.batch)"])
             switch outcome {
             case .applied(let batch, let counts, let quarantined):
