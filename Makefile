@@ -140,6 +140,8 @@ bench: deps scim-venv
 	$$($(SWIFT) build -c release --show-bin-path)/roster-bench ingest --workers 100000 --runs 5 --report docs/benchmarks.md
 	$$($(SWIFT) build -c release --show-bin-path)/roster-bench projections --workers 100000 --events 1000000 --runs 3 --report docs/benchmarks.md
 	$$($(SWIFT) build -c release --show-bin-path)/roster-bench provisioning --scim-venv "$${ROSTER_SCIM_VENV:-.venv-scim}" --report docs/benchmarks.md
+	$(SWIFT) build -c release --product roster
+	$$($(SWIFT) build -c release --show-bin-path)/roster-bench serve --scim-venv "$${ROSTER_SCIM_VENV:-.venv-scim}" --report docs/benchmarks.md
 
 clean:
 	rm -rf .build $(DEMO)

@@ -578,7 +578,7 @@ private func percentile(_ sorted: [Double], _ p: Int) -> Double {
 /// root command is synchronous like the other benches, and ArgumentParser refuses an async
 /// subcommand under a synchronous root; the main thread is not one of the pool's, so blocking it
 /// takes no thread from the work.
-private func waitFor<Value: Sendable>(_ work: @escaping @Sendable () async throws -> Value) throws -> Value {
+func waitFor<Value: Sendable>(_ work: @escaping @Sendable () async throws -> Value) throws -> Value {
     let outcome = OutcomeBox<Value>()
     let finished = DispatchSemaphore(value: 0)
     Task.detached {
@@ -603,7 +603,7 @@ private final class OutcomeBox<Value: Sendable>: Sendable {
 ///
 /// The child is started with posix_spawn and a cleared signal mask: Foundation's `Process` would
 /// hand it this process's mask, and a child that blocks SIGINT can only be killed.
-private final class ScimServer: Sendable {
+final class ScimServer: Sendable {
     let pid: pid_t
     let port: UInt16
     let logPath: String
