@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import Synchronization
 import Ingestion
 import Journal
 import Projections
@@ -13,6 +14,8 @@ public struct RosterApp: Sendable {
     public let journal: Journal
     /// The instant the app takes as now.
     public var now: @Sendable () -> Timestamp = { .now() }
+    /// The projection stores opened so far, by rule-set version.
+    let stores = StoreRegistry()
 
     /// Opens the configured journal, creating it on first use.
     public init(configuration: RosterConfiguration) throws {
@@ -77,9 +80,11 @@ public struct RosterApp: Sendable {
     /// Where the projection stores live, one per rule-set version.
     public var projectionsPath: String { configuration.dataDirectory + "/projections" }
 
-    /// The live projection store: the one for the rules in force.
+    /// The projection store for `rules`, opened once per app: LMDB wants an environment open once
+    /// per process, and a store remembers the state it last saved, so a daemon's next catch-up
+    /// starts from it.
     public func store(for rules: RuleSet) throws -> ProjectionStore {
-        try ProjectionStore(root: projectionsPath, rules: rules)
+        try stores.store(for: rules, root: projectionsPath)
     }
 
     /// The LMS desired state as `replay` asks, under the rules in force at its instant.
@@ -151,5 +156,24 @@ public struct RosterApp: Sendable {
             ProposedEvent(subject: id.rawValue, type: event.type, payload: try event.payload(), metadata: EventMetadata(source: "admin", origin: person))
         ])
         return try worker(id, asOf: nil).projection?.user ?? user
+    }
+}
+
+/// The projection stores an app has opened, by rule-set version.
+final class StoreRegistry: Sendable {
+    private let opened = Mutex<[String: ProjectionStore]>([:])
+
+    func store(for rules: RuleSet, root: String) throws -> ProjectionStore {
+        try opened.withLock { opened in
+            if let store = opened[rules.version] { return store }
+            let store = try ProjectionStore(root: root, rules: rules)
+            opened[rules.version] = store
+            return store
+        }
+    }
+
+    /// Closes the stores of every rule set but `versions` (their folders are about to go).
+    func forget(except versions: Set<String>) {
+        opened.withLock { opened in opened = opened.filter { versions.contains($0.key) } }
     }
 }

@@ -60,6 +60,7 @@ extension RosterApp {
 
     /// Removes projection stores of rule sets other than `versions` (the new and the previous).
     func removeStores(except versions: [String]) throws {
+        stores.forget(except: Set(versions))
         let keep = Set(versions.map { String($0.prefix(16)) })
         let names = (try? FileManager.default.contentsOfDirectory(atPath: projectionsPath)) ?? []
         for name in names where !keep.contains(name) && name.count == 16 && name.allSatisfy(\.isHexDigit) {
