@@ -18,20 +18,59 @@ extension Journal {
     @available(*, noasync, message: "appends block on fsync; use the async overload from async code")
     @discardableResult
     public func append(_ events: [ProposedEvent], idempotencyKey: String? = nil) throws -> AppendResult {
-        guard let writer else {
+        guard writer != nil else {
             throw JournalError(.readOnly, "the journal at \(path) was opened read-only; open it for writing to append", path: path)
         }
         try Journal.validate(events, idempotencyKey: idempotencyKey)
+        return try commit([AppendRequest(events, idempotencyKey: idempotencyKey)])[0].get()
+    }
 
+    /// Appends several batches in one durable commit (group commit): each batch stays atomic,
+    /// with its own positions, recorded time (one microsecond after the previous batch's) and
+    /// idempotency key, but the group pays for one LMDB commit and its fsyncs instead of one each.
+    ///
+    /// A batch that cannot be written (invalid, a wrong expected version) fails alone: the group
+    /// is written again without it. A key used earlier in the group makes a later batch a
+    /// duplicate of the earlier one. When the storage fails, every batch fails and nothing is written.
+    ///
+    /// - Returns: one result per request, in order.
+    @available(*, noasync, message: "appends block on fsync; use the async overload from async code")
+    public func append(group requests: [AppendRequest]) throws -> [Result<AppendResult, JournalError>] {
+        guard writer != nil else {
+            throw JournalError(.readOnly, "the journal at \(path) was opened read-only; open it for writing to append", path: path)
+        }
+        var results = [Result<AppendResult, JournalError>?](repeating: nil, count: requests.count)
+        var valid: [Int] = []
+        for index in requests.indices {
+            do {
+                try Journal.validate(requests[index].events, idempotencyKey: requests[index].idempotencyKey)
+                valid.append(index)
+            } catch let error as JournalError {
+                results[index] = .failure(error)
+            }
+        }
+        if !valid.isEmpty {
+            let written = try commit(valid.map { requests[$0] })
+            for (index, result) in zip(valid, written) { results[index] = result }
+        }
+        return results.map { $0! }
+    }
+
+    /// Writes validated `requests` in one transaction: prepares every batch (compression and
+    /// hashing on all cores), takes the writer lock, and commits. A batch refused inside the
+    /// transaction is dropped and the rest written again.
+    private func commit(_ requests: [AppendRequest]) throws -> [Result<AppendResult, JournalError>] {
+        let writer = writer!
         // Choose the dictionary, training the first one when enough events exist. Only one
         // append at a time carries a dictionary it trained; others use the committed one.
+        let eventCount = requests.reduce(0) { $0 + $1.events.count }
         var pendingDictionary: PendingDictionary?
         writer.dictionaryLock.lock()
         if configuration.dictionaryPolicy.automatic, writer.activeDictionary == nil, !writer.trainingInFlight,
-            Int(head.rawValue) + events.count >= configuration.dictionaryPolicy.trainAfterEvents
+            Int(head.rawValue) + eventCount >= configuration.dictionaryPolicy.trainAfterEvents
         {
             // Training may fail when the data gives zstd nothing to learn; the batch goes on without.
-            pendingDictionary = try? trainDictionary(including: events)
+            pendingDictionary = try? trainDictionary(including: requests.count == 1 ? requests[0].events : requests.flatMap(\.events))
             writer.trainingInFlight = pendingDictionary != nil
         }
         let dictionary = pendingDictionary?.dictionary ?? writer.activeDictionary
@@ -40,12 +79,17 @@ extension Journal {
             if pendingDictionary != nil { writer.dictionaryLock.withLock { writer.trainingInFlight = false } }
         }
 
-        // Prepare the batch, and help while another append holds the writer lock.
-        let shared = CommitEntry.shared(by: events)
-        let pipeline = PreparePipeline(events: events, shared: shared, dictionary: dictionary, compressors: writer.compressors)
-        pipeline.start()
+        // Prepare the batches, and help while another append holds the writer lock.
+        let prepared = requests.map { request in
+            let shared = CommitEntry.shared(by: request.events)
+            let pipeline = PreparePipeline(events: request.events, shared: shared, dictionary: dictionary, compressors: writer.compressors)
+            pipeline.start()
+            return (shared: shared, pipeline: pipeline)
+        }
+        var helping = prepared.startIndex
         while !writer.lock.try() {
-            if !pipeline.prepareNext() {
+            while helping < prepared.endIndex, !prepared[helping].pipeline.prepareNext() { helping += 1 }
+            if helping == prepared.endIndex {
                 writer.lock.lock()
                 break
             }
@@ -56,48 +100,90 @@ extension Journal {
             try read { snapshot in try writer.loadSubjectHeads(snapshot.txn, snapshot.db.subjects) }
         }
 
-        // Type ids: known names keep theirs; new ones get the next free ids, stored with the batch.
+        // Type ids: known names keep theirs; new ones get the next free ids, stored with the group.
         var newTypes: [(EventType, UInt32)] = []
         var typeIDs: [EventType: UInt32] = [:]
         var nextTypeID = UInt32(typeTable.count) + 1
-        var lastType: EventType?
-        for index in events.indices where events[index].type != lastType {
-            let type = events[index].type
-            lastType = type
-            guard typeIDs[type] == nil else { continue }
-            if let known = typeTable.id(of: type) {
-                typeIDs[type] = known
-            } else {
-                typeIDs[type] = nextTypeID
-                newTypes.append((type, nextTypeID))
-                nextTypeID += 1
+        for request in requests {
+            var lastType: EventType?
+            for index in request.events.indices where request.events[index].type != lastType {
+                let type = request.events[index].type
+                lastType = type
+                guard typeIDs[type] == nil else { continue }
+                if let known = typeTable.id(of: type) {
+                    typeIDs[type] = known
+                } else {
+                    typeIDs[type] = nextTypeID
+                    newTypes.append((type, nextTypeID))
+                    nextTypeID += 1
+                }
             }
         }
 
-        let result: AppendResult
-        var attempt = 0
-        do {
-            result = try environment.write { txn in
-                attempt += 1
-                if attempt > 1 { writer.forgetSubjectHeads() }
-                return try self.write(events, shared, pipeline, pendingDictionary, newTypes, typeIDs, idempotencyKey, writer, &txn)
+        var results = [Result<AppendResult, JournalError>?](repeating: nil, count: requests.count)
+        var pending = Array(requests.indices)
+        while !pending.isEmpty {
+            var attempt = 0
+            do {
+                let written = try environment.write { txn in
+                    attempt += 1
+                    if attempt > 1 { writer.forgetSubjectHeads() }
+                    try self.putShared(pendingDictionary, newTypes, &txn)
+                    var written: [AppendResult] = []
+                    for index in pending {
+                        do {
+                            written.append(try self.write(
+                                requests[index].events, prepared[index].shared, prepared[index].pipeline, typeIDs,
+                                requests[index].idempotencyKey, writer, &txn))
+                        } catch let error as JournalError where error.code == .wrongExpectedVersion || error.code == .invalidEvent {
+                            throw RefusedBatch(index: index, error: error)
+                        }
+                    }
+                    return written
+                }
+                for (index, result) in zip(pending, written) { results[index] = .success(result) }
+                pending = []
+            } catch let refused as RefusedBatch {
+                writer.forgetSubjectHeads()
+                results[refused.index] = .failure(refused.error)
+                pending.removeAll { $0 == refused.index }
+            } catch let error as LMDBError {
+                writer.forgetSubjectHeads()
+                throw JournalError(.storage, "appending to the journal in \(path) failed: \(error.lmdbMessage)", path: path, underlying: error)
+            } catch {
+                writer.forgetSubjectHeads()
+                throw error
             }
-        } catch let error as LMDBError {
-            writer.forgetSubjectHeads()
-            throw JournalError(.storage, "appending to the journal in \(path) failed: \(error.lmdbMessage)", path: path, underlying: error)
-        } catch {
-            writer.forgetSubjectHeads()
-            throw error
         }
-        if !result.wasDuplicate {
+        let last = results.compactMap { try? $0?.get() }.filter { !$0.wasDuplicate }.map(\.last).max()
+        if let last {
             for (type, id) in newTypes { typeTable.register(type, id: id) }
             if let pendingDictionary {
                 dictionaryCache.insert(pendingDictionary.dictionary)
                 writer.dictionaryLock.withLock { writer.activeDictionary = pendingDictionary.dictionary }
             }
-            notifier.advance(to: result.last.rawValue)
+            notifier.advance(to: last.rawValue)
         }
-        return result
+        return results.map { $0! }
+    }
+
+    /// A batch of a group refused inside the transaction, which is then aborted.
+    private struct RefusedBatch: Error {
+        let index: Int
+        let error: JournalError
+    }
+
+    /// What a group's batches share in the transaction: the dictionary it trained, its new event types.
+    private func putShared(_ pendingDictionary: PendingDictionary?, _ newTypes: [(EventType, UInt32)], _ txn: inout WriteTransaction) throws {
+        let db = databases
+        if let pendingDictionary {
+            let id = pendingDictionary.dictionary.id
+            try txn.put(db.dictionaries, key: id.bigEndianBytes, value: pendingDictionary.info.encode(), flags: .noOverwrite)
+            try txn.put(db.meta, key: JournalSchema.MetaKey.activeDictionary, value: id.bigEndianBytes)
+        }
+        for (type, id) in newTypes {
+            try txn.put(db.types, key: id.bigEndianBytes, value: Array(type.rawValue.utf8), flags: .noOverwrite)
+        }
     }
 
     /// Appends `events` from async code: the append runs on a thread of its own, since it blocks
@@ -161,8 +247,6 @@ extension Journal {
         _ events: [ProposedEvent],
         _ shared: EventMetadata,
         _ pipeline: PreparePipeline,
-        _ pendingDictionary: PendingDictionary?,
-        _ newTypes: [(EventType, UInt32)],
         _ typeIDs: [EventType: UInt32],
         _ idempotencyKey: String?,
         _ writer: WriterState,
@@ -183,15 +267,6 @@ extension Journal {
         if let lastRecorded, recordedAt <= lastRecorded {
             recordedAt = lastRecorded.adding(microseconds: 1)
         }
-        if let pendingDictionary {
-            let id = pendingDictionary.dictionary.id
-            try txn.put(db.dictionaries, key: id.bigEndianBytes, value: pendingDictionary.info.encode(), flags: .noOverwrite)
-            try txn.put(db.meta, key: JournalSchema.MetaKey.activeDictionary, value: id.bigEndianBytes)
-        }
-        for (type, id) in newTypes {
-            try txn.put(db.types, key: id.bigEndianBytes, value: Array(type.rawValue.utf8), flags: .noOverwrite)
-        }
-
         let stamp = writer.nextStamp()
         var touched: [(String, UInt64)] = []
         var previousHash = head.hash
