@@ -50,20 +50,52 @@ public struct Ingestor: Sendable {
     /// records validated, quarantined, compared and held by thresholds exactly like CSV rows.
     @available(*, noasync, message: "ingest appends to the journal synchronously")
     public func ingest(_ bytes: [UInt8], file: String, feed: FeedConfiguration, history: inout WorkforceHistory) throws -> Outcome {
+        var working = history
+        let prepared = try prepare(bytes, file: file, feed: feed, history: &working)
+        let outcome = try commit([prepared], history: &working)[0].get()
+        history = working
+        return outcome
+    }
+
+    /// An ingest worked out against the workforce and waiting for its append: its events, and
+    /// what it will have been once they are journaled.
+    public struct PreparedIngest: Sendable {
+        /// What the ingest is, once journaled.
+        public let outcome: Outcome
+        let key: String
+        let keeping: ReceivedFileStore.PendingKeep
+        /// Nothing for a duplicate.
+        let events: [ProposedEvent]
+    }
+
+    /// Works out what ingesting `bytes` would journal, and applies it to `history` at once, so the
+    /// next file prepared against `history` sees this one's changes (as the batches of one group
+    /// commit do). Nothing is journaled until ``commit(_:history:)``; the file is being kept
+    /// meanwhile. When the commit fails, `history` is ahead of the journal: read it again.
+    public func prepare(_ bytes: [UInt8], file: String, feed: FeedConfiguration, history: inout WorkforceHistory) throws -> PreparedIngest {
         // The file is written and synced while it is read; nothing is journaled before it is kept.
         let keeping = store.keepInBackground(bytes)
-        defer { try? keeping.wait() }
+        var waitForKeeping = true
+        defer { if waitForKeeping { try? keeping.wait() } }
         let digest = keeping.digest
         let batch = "\(feed.name)-\(digest.prefix(16))"
         let key = "ingest:\(feed.name):\(digest)"
-        if try journal.read({ try $0.append(withIdempotencyKey: key) }) != nil {
-            return .duplicate(batch: batch)
+        func prepared(_ outcome: Outcome, _ events: [ProposedEvent]) -> PreparedIngest {
+            waitForKeeping = false
+            return PreparedIngest(outcome: outcome, key: key, keeping: keeping, events: events)
+        }
+        // Journaled before, or earlier in the same group.
+        let journaled = try journal.read { try $0.append(withIdempotencyKey: key) } != nil
+        if journaled || history.batches[batch]?.receipt.sha256 == digest {
+            return prepared(.duplicate(batch: batch), [])
         }
         let subject = WorkforceHistory.batchSubjectPrefix + batch
         let metadata = EventMetadata(source: feed.name, batch: batch, origin: file, correlationID: batch)
         func batchEvent(_ event: BatchEvent) throws -> ProposedEvent {
             ProposedEvent(subject: subject, type: event.type, payload: try event.payload(), metadata: metadata)
         }
+        // Until the commit says when, a batch is stamped with the time it was prepared.
+        let provisional = Timestamp.now()
 
         let read: FeedReader.ScanResult
         do {
@@ -74,10 +106,8 @@ public struct Ingestor: Sendable {
                 try batchEvent(.received(receipt)),
                 try batchEvent(.rejected(BatchRejection(reason: error.message, line: error.line, column: error.column))),
             ]
-            try keeping.wait()
-            let appended = try journal.append(events, idempotencyKey: key)
-            history.record(batch: batch, receipt: receipt, state: .rejected, counts: nil, reasons: [error.message], at: appended.recordedAt)
-            return .rejected(batch: batch, error: error)
+            history.record(batch: batch, receipt: receipt, state: .rejected, counts: nil, reasons: [error.message], at: provisional)
+            return prepared(.rejected(batch: batch, error: error), events)
         }
         let receipt = BatchReceipt(feed: feed.name, file: file, sha256: digest, bytes: bytes.count, rows: read.rowCount)
         var changes = FeedDiff.changes(read.changed, against: history.state, feed: feed, batch: batch, isPresent: read.isPresent)
@@ -91,19 +121,52 @@ public struct Ingestor: Sendable {
             previousRows: feed.kind == .csvSnapshot ? history.previousRows(of: feed.name) : nil)
         if !reasons.isEmpty {
             events.append(try batchEvent(.held(BatchHold(reasons: reasons, counts: changes.counts))))
-            try keeping.wait()
-            let appended = try journal.append(events, idempotencyKey: key)
-            history.record(batch: batch, receipt: receipt, state: .held, counts: changes.counts, reasons: reasons, at: appended.recordedAt)
-            return .held(batch: batch, reasons: reasons, counts: changes.counts)
+            history.record(batch: batch, receipt: receipt, state: .held, counts: changes.counts, reasons: reasons, at: provisional)
+            return prepared(.held(batch: batch, reasons: reasons, counts: changes.counts), events)
         }
         let lines = Dictionary(read.changed.map { ($0.id, $0.line) }, uniquingKeysWith: { first, _ in first })
         events += try workerEvents(changes, lines: lines, file: file, metadata: metadata, state: history.state, feed: feed)
         events.append(try batchEvent(.applied(changes.counts)))
-        try keeping.wait()
-        let appended = try journal.append(events, idempotencyKey: key)
         history.apply(changes, feed: feed, fingerprints: read.fingerprints)
-        history.record(batch: batch, receipt: receipt, state: .applied, counts: changes.counts, reasons: [], at: appended.recordedAt)
-        return .applied(batch: batch, counts: changes.counts, quarantined: read.quarantined)
+        history.record(batch: batch, receipt: receipt, state: .applied, counts: changes.counts, reasons: [], at: provisional)
+        return prepared(.applied(batch: batch, counts: changes.counts, quarantined: read.quarantined), events)
+    }
+
+    /// Journals prepared ingests in one group commit, each its own atomic batch, once its file is
+    /// durably kept, and stamps each batch in `history` with its recorded time.
+    ///
+    /// - Returns: each ingest's outcome, or why it was not journaled. When any failed, `history`
+    ///   holds changes the journal does not: read it again.
+    @available(*, noasync, message: "commit appends to the journal synchronously")
+    public func commit(_ prepared: [PreparedIngest], history: inout WorkforceHistory) throws -> [Result<Outcome, any Error>] {
+        var results = [Result<Outcome, any Error>?](repeating: nil, count: prepared.count)
+        var requests: [(index: Int, request: AppendRequest)] = []
+        for (index, ingest) in prepared.enumerated() {
+            do {
+                try ingest.keeping.wait()
+            } catch {
+                results[index] = .failure(error)
+                continue
+            }
+            if ingest.events.isEmpty {
+                results[index] = .success(ingest.outcome)
+            } else {
+                requests.append((index, AppendRequest(ingest.events, idempotencyKey: ingest.key)))
+            }
+        }
+        if !requests.isEmpty {
+            let appended = try journal.append(group: requests.map(\.request))
+            for ((index, _), result) in zip(requests, appended) {
+                switch result {
+                case .success(let append):
+                    history.stamp(batch: prepared[index].outcome.batch, at: append.recordedAt)
+                    results[index] = .success(prepared[index].outcome)
+                case .failure(let error):
+                    results[index] = .failure(error)
+                }
+            }
+        }
+        return results.map { $0! }
     }
 
     /// The worker events of `changes`, with their sources and effective times.

@@ -91,6 +91,11 @@ public struct WorkforceHistory: Sendable {
         order.append(id)
     }
 
+    /// Sets the recorded time of a batch recorded before its append said when.
+    mutating func stamp(batch id: String, at time: Timestamp) {
+        batches[id]?.recordedAt = time
+    }
+
     /// Rows of the last applied snapshot of `feed`.
     public func previousRows(of feed: String) -> Int? {
         order.reversed().lazy.compactMap { batches[$0] }.first { $0.receipt.feed == feed && $0.state == .applied }?.receipt.rows

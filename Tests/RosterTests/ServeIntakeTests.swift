@@ -1,0 +1,117 @@
+import Foundation
+import HRISTestSupport
+import JournalTestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `roster serve` taking many webhooks at once: concurrent deliveries are journaled together
+/// (group commit), each as its own batch, each answered only once durable, and a delivery sent
+/// twice at the same moment is journaled once.
+@Suite struct ServeIntakeTests {
+    let directory = TestDirectory()
+    let roster = BuiltProducts.executable("roster")
+    static let token = "intake-admin-token"
+    static let webhookKey = "intake-webhook-key"
+    static let workers = 24
+
+    func run(_ arguments: [String], config: String) async throws -> CommandResult {
+        let roster = self.roster
+        return try await blocking { try runCommand(roster, arguments + ["--config", config]) }
+    }
+
+    @Test func concurrentWebhooksAreEachJournaledOnceAndAnsweredWhenDurable() async throws {
+        let config = directory.child("roster.yml")
+        try """
+            data: ./data
+            default_time_zone: Europe/London
+            locations: { LON: Europe/London, NYC: America/New_York }
+            rules: rules.yml
+            feeds:
+              - name: hr
+                kind: csv-snapshot
+                preset: generic
+              - name: bamboo
+                kind: bamboohr-api
+                webhook: { secret_env: BAMBOO_WEBHOOK_KEY }
+            lms:
+              connector: csv-export
+              directory: exports
+            serve:
+              listen: 127.0.0.1:0
+              token: \(Self.token)
+              log_format: json
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        try LMSStateCommandTests.rules.write(toFile: directory.child("rules.yml"), atomically: true, encoding: .utf8)
+        let rows = (1...Self.workers).map { "E\($0),First\($0),Last\($0),w\($0)@example.com,Analyst,Information Technology,LON,full_time,active,2026-11-20," }
+        let csv = directory.child("company.csv")
+        try ([LMSStateCommandTests.header] + rows).joined(separator: "\n").appending("\n").write(toFile: csv, atomically: true, encoding: .utf8)
+        #expect(try await run(["ingest", "--feed", "hr", csv], config: config).status == 0)
+
+        let daemon = try ChildProcess(roster, ["serve", "--config", config], environment: ["BAMBOO_WEBHOOK_KEY": Self.webhookKey])
+        let line = try await blocking { try daemon.readLine(until: { $0.contains("\"message\":\"listening\"") }, timeout: .seconds(60)) }
+        let address = try #require((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["address"] as? String)
+        let base = try #require(URL(string: address + "/"))
+
+        /// One signed delivery: worker `index` gets a new title.
+        @Sendable func promote(_ index: Int, timestamp: String) async throws -> (status: Int, state: String?) {
+            let body = """
+                {"employees":[{"id":\(index),"action":"Updated","changedFields":["jobTitle"],"fields":{\
+                "employeeNumber":{"value":"E\(index)"},"firstName":{"value":"First\(index)"},"lastName":{"value":"Last\(index)"},\
+                "status":{"value":"Active"},"jobTitle":{"value":"Analyst \(index)"}}}],"fields":{"jobTitle":"Job Title"}}
+                """
+            var request = URLRequest(url: URL(string: "hooks/bamboo", relativeTo: base)!, timeoutInterval: 60)
+            request.httpMethod = "POST"
+            request.httpBody = Data(body.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.setValue(timestamp, forHTTPHeaderField: "X-BambooHR-Timestamp")
+            request.setValue(
+                try IndependentSignature.bambooHR(body: Array(body.utf8), timestamp: timestamp, key: Self.webhookKey), forHTTPHeaderField: "X-BambooHR-Signature")
+            let (data, response) = try await URLSession.shared.data(for: request)
+            let answer = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            return ((response as! HTTPURLResponse).statusCode, answer?["state"] as? String)
+        }
+
+        // Every delivery twice, all at once.
+        let timestamp = String(Int(Date().timeIntervalSince1970))
+        let answers = try await withThrowingTaskGroup(of: (Int, Int, String?).self) { tasks in
+            for index in 1...Self.workers {
+                for _ in 0..<2 {
+                    tasks.addTask {
+                        let (status, state) = try await promote(index, timestamp: timestamp)
+                        return (index, status, state)
+                    }
+                }
+            }
+            var answers: [(index: Int, status: Int, state: String?)] = []
+            for try await answer in tasks { answers.append(answer) }
+            return answers
+        }
+        #expect(answers.allSatisfy { $0.status == 200 }, "\(answers.filter { $0.status != 200 })")
+        for index in 1...Self.workers {
+            let states = answers.filter { $0.index == index }.compactMap(\.state).sorted()
+            #expect(states == ["applied", "duplicate"], "E\(index): \(states)")
+        }
+
+        // Each answered change is there: the daemon's own state has every new title.
+        for index in 1...Self.workers {
+            var request = URLRequest(url: URL(string: "v1/workers/E\(index)", relativeTo: base)!, timeoutInterval: 10)
+            request.setValue("Bearer \(Self.token)", forHTTPHeaderField: "Authorization")
+            let (data, _) = try await URLSession.shared.data(for: request)
+            let worker = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["worker"] as? [String: Any]
+            #expect(worker?["job_title"] as? String == "Analyst \(index)")
+        }
+
+        kill(daemon.pid, SIGTERM)
+        let exit = try await blocking { daemon.wait() }
+        #expect(exit == 0, "\(daemon.standardError())")
+        let batches = try await run(["batches"], config: config).standardOutput
+        #expect(batches.split(separator: "\n").filter { $0.contains("APPLIED") }.count == 1 + Self.workers, "\(batches)")
+        let verify = try await blocking { [directory] in
+            try runCommand(BuiltProducts.executable("roster-journal"), ["verify", "--journal", directory.child("data/journal")])
+        }
+        #expect(verify.status == 0, "\(verify.standardOutput) \(verify.standardError)")
+    }
+}
