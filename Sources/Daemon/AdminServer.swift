@@ -62,8 +62,12 @@ final class AdminServer: Service, Sendable {
         try await server.waitUntilListening(timeout: 30)
         guard let address = await server.listeningAddress else { return "?" }
         switch address {
-        case .ip4(let host, let port): return "\(host):\(port)"
-        case .ip6(let host, let port): return "[\(host)]:\(port)"
+        case .ip4(let host, let port):
+            NoDelay.setOnListener(port: port)
+            return "\(host):\(port)"
+        case .ip6(let host, let port):
+            NoDelay.setOnListener(port: port)
+            return "[\(host)]:\(port)"
         default: return "\(address)"
         }
     }

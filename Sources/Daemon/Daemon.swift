@@ -41,15 +41,18 @@ public struct Daemon {
             throw StartError(description: "\(configuration.path): serve.listen host \(serve.host) is not an IPv4 address")
         }
         let app = try RosterApp(configuration: configuration)
-        let engine = RosterEngine(app: app)
+        let metrics = DaemonMetrics()
+        let engine = RosterEngine(app: app, groupCommitted: metrics.groupCommitted)
         // The rules in force and the live store, caught up before any service starts.
         let head = try await engine.run { app -> JournalPosition in
             let rules = try app.rulesInForce()
             _ = try app.store(for: rules.rules).catchUp(app.journal)
             return app.journal.head
         }
+        // The workforce and each feed's last batch, read once: the first webhook does not wait for
+        // it, and feed lag is known from the start.
+        let lastBatches = try await engine.loadWorkforce()
         logger.notice("started", metadata: ["journal": "\(configuration.journalPath)", "head": "\(head.rawValue)"])
-        let metrics = DaemonMetrics()
         let readiness = Readiness()
         let webhooks = try WebhookRoutes.make(
             configuration: configuration.feeds, defaultMaxBodyBytes: serve.maxBodyBytes, engine: engine, logger: logger, metrics: metrics)
@@ -58,7 +61,7 @@ public struct Daemon {
             (feed: try configuration.feed(name), folder: try DropFolder(path: inbox.path, rule: Self.rule(inbox)))
         }
         let services: [any Service] = [
-            JournalWatcher(journal: app.journal, path: configuration.journalPath, logger: logger, metrics: metrics),
+            JournalWatcher(journal: app.journal, path: configuration.journalPath, logger: logger, metrics: metrics, lastBatch: lastBatches),
             SchedulerService(engine: engine, logger: logger, metrics: metrics),
             DeliveryService(engine: engine, logger: logger, metrics: metrics),
             InboxService(engine: engine, inboxes: inboxes, logger: logger),

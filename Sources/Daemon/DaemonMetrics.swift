@@ -29,12 +29,20 @@ public final class DaemonMetrics: Sendable {
         case "batch.applied.v1", "batch.held.v1", "batch.rejected.v1", "batch.approved.v1":
             let outcome = String(event.type.rawValue.dropFirst("batch.".count).dropLast(".v1".count))
             Counter(label: "roster_batches_total", dimensions: [("outcome", outcome)], factory: factory).increment()
-            if let feed = event.metadata.source {
-                Gauge(label: "roster_feed_last_batch_timestamp_seconds", dimensions: [("feed", feed)], factory: factory).record(Double(event.recordedAt.rawValue) / 1_000_000)
-            }
+            if let feed = event.metadata.source { lastBatch(feed: feed, at: event.recordedAt) }
         default:
             break
         }
+    }
+
+    func lastBatch(feed: String, at time: Timestamp) {
+        Gauge(label: "roster_feed_last_batch_timestamp_seconds", dimensions: [("feed", feed)], factory: factory).record(Double(time.rawValue) / 1_000_000)
+    }
+
+    /// One group commit of `ingests` webhooks and files: their mean is ingests over commits.
+    @Sendable func groupCommitted(_ ingests: Int) {
+        Counter(label: "roster_ingest_commits_total", factory: factory).increment()
+        Counter(label: "roster_ingests_total", factory: factory).increment(by: Int64(ingests))
     }
 
     func delivered(result: String) {

@@ -10,13 +10,16 @@ struct JournalWatcher: Service {
     let path: String
     let logger: Logger
     let metrics: DaemonMetrics
+    /// When each feed's last batch was recorded, as the journal told it at start.
+    var lastBatch: [String: Timestamp] = [:]
     var interval: Duration = .seconds(5)
 
     func run() async throws {
         let waker = Waker()
         try await withGracefulShutdownHandler {
             var position = journal.head
-            var lastBatch: [String: Timestamp] = [:]
+            var lastBatch = self.lastBatch
+            for (feed, at) in lastBatch { metrics.lastBatch(feed: feed, at: at) }
             while !waker.isStopped, !Task.isCancelled {
                 let events = try journal.read { snapshot -> [RecordedEvent] in
                     var events: [RecordedEvent] = []

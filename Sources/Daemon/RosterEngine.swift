@@ -12,9 +12,12 @@ public final class RosterEngine: Sendable {
     private let queue = DispatchQueue(label: "roster.engine")
     let workforce = WorkforceCache()
     let intake = IntakeQueue()
+    /// Told the number of ingests of each group commit.
+    let groupCommitted: @Sendable (Int) -> Void
 
-    public init(app: RosterApp) {
+    public init(app: RosterApp, groupCommitted: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.app = app
+        self.groupCommitted = groupCommitted
     }
 
     /// Runs `body` on the engine's queue and returns its result.
@@ -41,43 +44,69 @@ extension RosterEngine {
         }
     }
 
+    /// Reads the workforce and the feeds' batches from the journal, so the first ingest does not,
+    /// and returns when each feed's last batch was recorded.
+    public func loadWorkforce() async throws -> [String: Timestamp] {
+        try await run { app in
+            var history = WorkforceHistory()
+            var position = JournalPosition.start
+            try app.journal.read { snapshot in
+                try snapshot.forEachEvent { event in
+                    try history.apply(event)
+                    position = event.position
+                    return true
+                }
+            }
+            self.workforce.history = history
+            self.workforce.position = position
+            var last: [String: Timestamp] = [:]
+            for batch in history.batches.values where batch.recordedAt > last[batch.receipt.feed, default: .init(rawValue: .min)] {
+                last[batch.receipt.feed] = batch.recordedAt
+            }
+            return last
+        }
+    }
+
     /// On the engine's queue: every ingest waiting, prepared one after another against the
     /// workforce in memory, then journaled in one group commit.
     private func ingestWaiting() {
         let waiting = intake.takeAll()
         guard !waiting.isEmpty else { return }
-        let before = workforce.position
+        // Taken out of the cache while it changes, so it is changed in place, never copied.
+        var history = workforce.history ?? WorkforceHistory()
+        var position = workforce.position
+        workforce.history = nil
+        workforce.position = .start
+        var prepared: [(waiting: PendingIngest, ingest: Ingestor.PreparedIngest)] = []
+        var refused: [Int] = []
         do {
-            var history = workforce.history ?? WorkforceHistory()
             try app.journal.read { snapshot in
-                try snapshot.forEachEvent(from: before.next) { event in
+                try snapshot.forEachEvent(from: position.next) { event in
                     try history.apply(event)
+                    position = event.position
                     return true
                 }
             }
-            let caughtUp = history
-            workforce.history = caughtUp
-            workforce.position = app.journal.head
-            var prepared: [(waiting: PendingIngest, ingest: Ingestor.PreparedIngest)] = []
-            for ingest in waiting {
-                var working = history
+            for (index, ingest) in waiting.enumerated() {
                 do {
-                    prepared.append((ingest, try app.ingestor.prepare(ingest.bytes, file: ingest.file, feed: ingest.feed, history: &working)))
-                    history = working
+                    // A file that cannot be prepared leaves the history as it was.
+                    prepared.append((ingest, try app.ingestor.prepare(ingest.bytes, file: ingest.file, feed: ingest.feed, history: &history)))
                 } catch {
+                    refused.append(index)
                     ingest.continuation.resume(throwing: error)
                 }
             }
             let results = try app.ingestor.commit(prepared.map(\.ingest), history: &history)
+            groupCommitted(prepared.count)
             if results.allSatisfy({ (try? $0.get()) != nil }) {
                 workforce.history = history
                 workforce.position = app.journal.head
             }
-            // Otherwise the history in memory holds changes the journal refused: the next ingest
-            // reads what was journaled since the catch-up instead.
+            // Otherwise the history holds changes the journal refused: the next ingest reads the
+            // journal again from the start.
             for ((ingest, _), result) in zip(prepared, results) { ingest.continuation.resume(with: result) }
         } catch {
-            for ingest in waiting { ingest.continuation.resume(throwing: error) }
+            for (index, ingest) in waiting.enumerated() where !refused.contains(index) { ingest.continuation.resume(throwing: error) }
         }
     }
 }

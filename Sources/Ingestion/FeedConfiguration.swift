@@ -88,6 +88,11 @@ public struct FeedConfiguration: Sendable {
 /// space, `_` and `-` do not matter ("Employee ID", "employee_id" and " EMPLOYEE-ID " match).
 enum HeaderName {
     static func normalise(_ name: String) -> String {
+        name.utf8.allSatisfy { $0 < 0x80 } ? normaliseASCII(name) : normaliseScalars(name)
+    }
+
+    /// Scalar by scalar, with Unicode's idea of white space and case.
+    static func normaliseScalars(_ name: String) -> String {
         var result = ""
         result.reserveCapacity(name.utf8.count)
         var pendingSpace = false
@@ -103,5 +108,25 @@ enum HeaderName {
             result.unicodeScalars.append(contentsOf: String(scalar).lowercased().unicodeScalars)
         }
         return result
+    }
+
+    /// The same for a name of ASCII only (nearly every header and code), byte by byte: asking
+    /// Unicode for each scalar's properties was most of a webhook's reading.
+    static func normaliseASCII(_ name: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(name.utf8.count)
+        var pendingSpace = false
+        for byte in name.utf8 {
+            if byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == 0x20 || (0x09...0x0D).contains(byte) {
+                pendingSpace = !bytes.isEmpty
+                continue
+            }
+            if pendingSpace {
+                bytes.append(0x20)
+                pendingSpace = false
+            }
+            bytes.append((0x41...0x5A).contains(byte) ? byte + 0x20 : byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

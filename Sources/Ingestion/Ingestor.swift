@@ -49,12 +49,12 @@ public struct Ingestor: Sendable {
     /// API read, a poll's answer, a field-based webhook's body): kept byte for byte, and its
     /// records validated, quarantined, compared and held by thresholds exactly like CSV rows.
     @available(*, noasync, message: "ingest appends to the journal synchronously")
+    ///
+    /// When it throws after reading the file, `history` may hold changes the journal does not:
+    /// load it again.
     public func ingest(_ bytes: [UInt8], file: String, feed: FeedConfiguration, history: inout WorkforceHistory) throws -> Outcome {
-        var working = history
-        let prepared = try prepare(bytes, file: file, feed: feed, history: &working)
-        let outcome = try commit([prepared], history: &working)[0].get()
-        history = working
-        return outcome
+        let prepared = try prepare(bytes, file: file, feed: feed, history: &history)
+        return try commit([prepared], history: &history)[0].get()
     }
 
     /// An ingest worked out against the workforce and waiting for its append: its events, and
@@ -71,7 +71,8 @@ public struct Ingestor: Sendable {
     /// Works out what ingesting `bytes` would journal, and applies it to `history` at once, so the
     /// next file prepared against `history` sees this one's changes (as the batches of one group
     /// commit do). Nothing is journaled until ``commit(_:history:)``; the file is being kept
-    /// meanwhile. When the commit fails, `history` is ahead of the journal: read it again.
+    /// meanwhile. When the commit fails, `history` is ahead of the journal: read it again. When
+    /// this throws, `history` is as it was.
     public func prepare(_ bytes: [UInt8], file: String, feed: FeedConfiguration, history: inout WorkforceHistory) throws -> PreparedIngest {
         // The file is written and synced while it is read; nothing is journaled before it is kept.
         let keeping = store.keepInBackground(bytes)

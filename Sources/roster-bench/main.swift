@@ -5,7 +5,7 @@ struct RosterBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roster-bench",
         abstract: "Measure Roster against baselines taken in the same run; write the figures into docs/benchmarks.md.",
-        subcommands: [IngestBench.self, ProjectionBench.self, ProvisioningBench.self, ServeBench.self],
+        subcommands: [IngestBench.self, ProjectionBench.self, ProvisioningBench.self, ServeBench.self, IntakeBench.self],
         defaultSubcommand: IngestBench.self
     )
 }

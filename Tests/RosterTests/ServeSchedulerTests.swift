@@ -1,0 +1,147 @@
+import Foundation
+import Journal
+import JournalTestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The daemon's scheduler on the wall clock: an effect due while it runs fires at its moment, and
+/// one that came due while it was stopped fires at once on restart, journaled with its own due
+/// time (no drift from the restart). The moments are real: a hire cut-off at the next whole minute
+/// at least half a minute away, and a termination cut-off the minute after it, so the test waits
+/// up to about two and a half minutes of wall time.
+@Suite struct ServeSchedulerTests {
+    let directory = TestDirectory()
+    let roster = BuiltProducts.executable("roster")
+    static let token = "scheduler-admin-token"
+
+    @Test func effectsFireAtTheirMomentWhileRunningAndAfterARestart() async throws {
+        let now = Date().timeIntervalSince1970
+        let hireMoment = Date(timeIntervalSince1970: ((now + 30) / 60).rounded(.up) * 60)
+        let terminationMoment = hireMoment.addingTimeInterval(60)
+        func clock(_ date: Date) -> String { date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt).time(includingFractionalSeconds: false)).prefix(5).description }
+        func day(_ date: Date) -> String { date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day()) }
+
+        let config = directory.child("roster.yml")
+        try """
+            data: ./data
+            default_time_zone: UTC
+            locations: { UTC: Etc/UTC }
+            rules: rules.yml
+            safety:
+              terminations: { absolute: 100, percent: 100 }
+            feeds:
+              - name: hr
+                kind: csv-snapshot
+                preset: generic
+                hire_cutoff: "\(clock(hireMoment))"
+                termination_cutoff: "\(clock(terminationMoment))"
+            lms:
+              connector: csv-export
+              directory: exports
+            serve:
+              listen: 127.0.0.1:0
+              token: \(Self.token)
+              log_format: json
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        try LMSStateCommandTests.rules.write(toFile: directory.child("rules.yml"), atomically: true, encoding: .utf8)
+        // Day 1: E1 and E2 work here, E3 starts today at the hire moment. Day 2: E2 is terminated
+        // today, taking effect at the termination moment.
+        let header = LMSStateCommandTests.header
+        let one = "E1,First1,Last1,w1@example.com,Analyst,Information Technology,UTC,full_time,active,2019-04-01,"
+        let three = "E3,First3,Last3,w3@example.com,Analyst,Information Technology,UTC,full_time,active,\(day(hireMoment)),"
+        let days = [
+            [header, one, "E2,First2,Last2,w2@example.com,Analyst,Information Technology,UTC,full_time,active,2019-04-01,", three],
+            [header, one, "E2,First2,Last2,w2@example.com,Analyst,Information Technology,UTC,full_time,terminated,2019-04-01,\(day(terminationMoment))", three],
+        ]
+        for (index, rows) in days.enumerated() {
+            let csv = directory.child("day\(index + 1).csv")
+            try rows.joined(separator: "\n").appending("\n").write(toFile: csv, atomically: true, encoding: .utf8)
+            let ingest = try await blocking { [roster] in try runCommand(roster, ["ingest", "--feed", "hr", csv, "--config", config]) }
+            #expect(ingest.status == 0, "\(ingest.standardOutput) \(ingest.standardError)")
+        }
+
+        struct Running {
+            let child: ChildProcess
+            let base: URL
+
+            func json(_ path: String) async throws -> [String: Any] {
+                var request = URLRequest(url: URL(string: path, relativeTo: base)!, timeoutInterval: 10)
+                request.setValue("Bearer \(ServeSchedulerTests.token)", forHTTPHeaderField: "Authorization")
+                let (data, _) = try await URLSession.shared.data(for: request)
+                return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            }
+
+            func text(_ path: String) async throws -> String {
+                var request = URLRequest(url: URL(string: path, relativeTo: base)!, timeoutInterval: 10)
+                request.setValue("Bearer \(ServeSchedulerTests.token)", forHTTPHeaderField: "Authorization")
+                return String(decoding: try await URLSession.shared.data(for: request).0, as: UTF8.self)
+            }
+
+            /// Whether the LMS (the embedded CSV export) has acknowledged `id` as active.
+            func active(_ id: String) async throws -> Bool? {
+                (try await json("v1/workers/\(id)")["lms"] as? [String: Any])?["active"] as? Bool
+            }
+
+            /// Polls, with a deadline, until `id`'s acknowledged account is `active`.
+            func waitUntil(_ id: String, active: Bool, by deadline: Date) async throws -> Bool {
+                while Date() < deadline {
+                    if try await self.active(id) == active { return true }
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                return false
+            }
+
+            /// The effect fired for `id`: when it was due and when it was journaled.
+            func fired(_ id: String) async throws -> (dueAt: Timestamp, recordedAt: Timestamp)? {
+                let events = try #require(try await json("v1/workers/\(id)/history")["events"] as? [[String: Any]])
+                guard let event = events.first(where: { $0["type"] as? String == "schedule.fired.v1" }),
+                    let due = ((event["payload"] as? [String: Any])?["due_at"] as? String).flatMap(Timestamp.init(iso8601:)),
+                    let recorded = (event["recorded_at"] as? String).flatMap(Timestamp.init(iso8601:))
+                else { return nil }
+                return (due, recorded)
+            }
+        }
+        func serve() async throws -> Running {
+            let child = try ChildProcess(roster, ["serve", "--config", config])
+            let line = try await blocking { try child.readLine(until: { $0.contains("\"message\":\"listening\"") }, timeout: .seconds(60)) }
+            let address = try #require((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["address"] as? String)
+            return Running(child: child, base: try #require(URL(string: address + "/")))
+        }
+        func stop(_ daemon: Running) async throws {
+            kill(daemon.child.pid, SIGTERM)
+            let child = daemon.child
+            #expect(try await blocking { child.wait() } == 0, "\(daemon.child.standardError())")
+        }
+        func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
+
+        // Running: E1 and E2 are provisioned at once; E3's first day is the hire moment.
+        var daemon = try await serve()
+        #expect(try await daemon.waitUntil("E2", active: true, by: Date().addingTimeInterval(30)))
+        #expect(try await daemon.active("E3") == nil, "no account before the first day")
+        #expect(try await daemon.waitUntil("E3", active: true, by: hireMoment.addingTimeInterval(30)))
+        let hire = try #require(try await daemon.fired("E3"))
+        #expect(hire.dueAt.rawValue == micros(hireMoment))
+        let lateness = Double(hire.recordedAt.rawValue - hire.dueAt.rawValue) / 1_000_000
+        #expect(lateness >= 0 && lateness < 3, "fired \(lateness) s after its moment")
+
+        // Stopped across E2's termination moment, then started again.
+        try await stop(daemon)
+        #expect(Date() < terminationMoment, "the daemon stopped before the termination moment")
+        #expect(!daemon.child.isRunning)
+        while Date() < terminationMoment.addingTimeInterval(2) { try await Task.sleep(for: .milliseconds(250)) }
+        let restarted = Timestamp(rawValue: micros(Date()))
+        daemon = try await serve()
+        #expect(try await daemon.waitUntil("E2", active: false, by: Date().addingTimeInterval(30)))
+        let termination = try #require(try await daemon.fired("E2"))
+        #expect(termination.dueAt.rawValue == micros(terminationMoment), "journaled with its own moment, not the restart's")
+        #expect(termination.recordedAt >= restarted)
+        #expect(try await daemon.active("E1") == true)
+        // Feed lag is known from the journal at start, with no batch since.
+        let metrics = try await daemon.text("metrics")
+        #expect(metrics.contains("roster_feed_lag_seconds{feed=\"hr\"}"), "\(metrics)")
+        try await stop(daemon)
+    }
+}
