@@ -9,7 +9,7 @@ extension BambooHRWebhook {
         } catch {
             return .failure(
                 WebhookRefusal(
-                    .malformedBody, "the body is not JSON (\(error)); set the webhook to send JSON, not form fields"))
+                    .malformedBody, "the body is not JSON (\(error)); send JSON, or a form post with its Content-Type"))
         }
         if let type = document["type"]?.text {
             return eventBased(document, type: type)

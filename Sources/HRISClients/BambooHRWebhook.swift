@@ -61,14 +61,33 @@ public struct BambooHRWebhook: Sendable {
         let id =
             deliveryIDHeader.flatMap { WebhookSignature.header($0, in: headers) }
             ?? Self.deliveryID(verified, body: body)
-        switch Self.payload(body) {
+        // A form post (BambooHR's other encoding) is read as the JSON document it encodes.
+        var document = body
+        if Self.isForm(body, headers: headers) {
+            do {
+                document = try FormBody.json(body)
+            } catch {
+                return .failure(WebhookRefusal(.malformedBody, "the form body cannot be read: \(error)"))
+            }
+        }
+        switch Self.payload(document) {
         case .success(let (shape, changes)):
-            let records = shape == .fieldBased ? body : nil
+            let records = shape == .fieldBased ? document : nil
             return .success(
                 WebhookDelivery(id: id, sentAt: verified.sentAt, shape: shape, changes: changes, records: records))
         case .failure(let refusal):
             return .failure(refusal)
         }
+    }
+
+    /// Whether `body` is a form post: said by its content type, or, with none, a body that does
+    /// not start as JSON does.
+    static func isForm(_ body: [UInt8], headers: [String: String]) -> Bool {
+        if let type = WebhookSignature.header("Content-Type", in: headers) {
+            return type.lowercased().hasPrefix("application/x-www-form-urlencoded")
+        }
+        let first = body.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        return first != nil && first != UInt8(ascii: "{") && first != UInt8(ascii: "[")
     }
 
     /// SHA-256 of signature, timestamp and body, each line-separated. BambooHR sends no delivery
