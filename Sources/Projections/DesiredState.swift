@@ -240,11 +240,24 @@ public struct DesiredState: Sendable {
         }
     }
 
-    /// Makes room for `count` workers.
-    mutating func reserveCapacity(_ count: Int) {
-        projections.reserveCapacity(count)
-        slots.reserveCapacity(count)
-        isDirty.reserveCapacity(count)
+    /// Puts back every worker of a snapshot, in the order first seen, into a state that has none:
+    /// as ``restore(_:)`` one by one, but the array is kept as it is (with its spare capacity,
+    /// for the workers hired after the snapshot) rather than copied element by element.
+    mutating func restore(contentsOf restored: [WorkerProjection]) {
+        precondition(projections.isEmpty, "restores into a state that has workers")
+        projections = restored
+        isDirty = Array(repeating: false, count: restored.count)
+        isDirty.reserveCapacity(restored.capacity)
+        slots.reserveCapacity(restored.capacity)
+        let rules = self.rules
+        projections.withUnsafeBufferPointer { projections in
+            for slot in projections.indices {
+                let id = projections[slot].worker.id
+                slots[id] = slot
+                if let feed = projections[slot].absence?.feed, projections[slot].archived == nil { absentees[feed, default: []].insert(id) }
+                if let due = projections[slot].nextDue(rules) { timers.insert(due.at, id) }
+            }
+        }
     }
 
     /// Puts back a worker read from a store, with its absence and next moment.

@@ -5,7 +5,6 @@ import Synchronization
 import LMDBKit
 import Rules
 import Workforce
-import ZstdKit
 
 /// The LMS desired-state projection on disk, in an LMDB environment of its own for each rule-set
 /// version (`<root>/<first 16 hex digits of the version>`): blue/green, so a rebuild under new
@@ -36,7 +35,9 @@ public final class ProjectionStore: Sendable {
     /// the worker's stored record, read in the same transaction.
     let outboxDatabase: Database
 
-    static let formatVersion: UInt8 = 3
+    /// The layout of the store and its snapshots; a store in another starts again (4: snapshots
+    /// in frames compressed one by one).
+    static let formatVersion: UInt8 = 4
 
     /// The state as this process last saved it: a catch-up that finds the checkpoint unmoved
     /// starts from it instead of reading and decoding every worker again (a daemon catches up
@@ -137,8 +138,8 @@ public final class ProjectionStore: Sendable {
         var applied: [(feed: String, position: JournalPosition, at: Timestamp)]
         /// Outbox index entries: whether each worker's user still needs commands.
         var outbox: [(key: [UInt8], pending: Bool)]
-        /// The uncompressed snapshot, when this save crosses an interval boundary.
-        var snapshot: [UInt8]?
+        /// The snapshot, when this save crosses an interval boundary.
+        var snapshot: Snapshot?
     }
 
     /// Takes what changed out of `state`, on the caller's thread (the state is read).
@@ -150,14 +151,14 @@ public final class ProjectionStore: Sendable {
         let pending = PendingWrite(
             expected: expected, position: state.position, clock: state.clock, records: records,
             batches: state.dirtyBatches.sorted().compactMap { batch in state.batchFeeds[batch].map { (batch, $0) } },
-            applied: state.appliedSnapshots, outbox: outbox, snapshot: crosses ? Self.snapshotPlain(of: &state) : nil)
+            applied: state.appliedSnapshots, outbox: outbox, snapshot: crosses ? Snapshot(of: &state) : nil)
         state.markSaved()
         return pending
     }
 
     /// Writes `pending` in one transaction, unless another process moved the store meanwhile.
     func write(_ pending: PendingWrite) throws {
-        let snapshot = try pending.snapshot.map(Self.compressSnapshot)
+        let snapshot = try pending.snapshot.map { try $0.stored() }
         let saved: Bool = try environment.write { txn in
             // Another process caught the store up meanwhile: its state is this one's, or later;
             // writing ours over part of it would mix two checkpoints.
@@ -246,98 +247,6 @@ public final class ProjectionStore: Sendable {
                 }
                 return records
             }
-        }
-    }
-}
-
-extension ProjectionStore {
-    /// The state from the latest snapshot at or before `position`, or nil when there is none.
-    public func snapshot(atOrBefore position: JournalPosition) throws -> DesiredState? {
-        let bytes: [UInt8]? = try environment.read { txn in
-            try txn.withCursor(snapshots) { cursor in
-                try cursor.seek(atOrBefore: position.rawValue.bigEndianBytes).map { Array($0.value) }
-            }
-        }
-        guard let bytes else { return nil }
-        return try bytes.withUnsafeBytes { try Self.state(fromSnapshot: $0, rules: rules) }
-    }
-
-    /// The state from the events recorded at or before `instant`: the latest snapshot before
-    /// them and the events after it (at most ``snapshotInterval``). `live` is the caught-up state,
-    /// used as is when nothing was recorded after `instant`. The clock is not moved to `instant`.
-    public func state(asOf instant: Timestamp, journal: Journal, live: DesiredState) throws -> DesiredState {
-        let position = try journal.read { try $0.position(recordedAtOrBefore: instant) }
-        guard position < live.position else { return live }
-        var state = try snapshot(atOrBefore: position) ?? DesiredState(rules: rules)
-        try FoldInputs.forEach(in: journal, from: state.position.next, through: position) { input in
-            state.apply(input)
-            return true
-        }
-        return state
-    }
-
-    /// A snapshot, uncompressed: the state's position and clock, its batches and every worker.
-    static func snapshotPlain(of state: inout DesiredState) -> [UInt8] {
-        let records = state.allEncodings()
-        var writer = ByteWriter(capacity: records.reduce(64) { $0 + $1.count + 3 })
-        writer.u64(state.position.rawValue)
-        writer.i64(state.clock.rawValue)
-        writer.stringMap(state.batchFeeds)
-        writer.varint(UInt64(records.count))
-        for record in records {
-            writer.varint(UInt64(record.count))
-            writer.raw(record)
-        }
-        return writer.bytes
-    }
-
-    /// A snapshot as stored: its format, its size and the zstd frame (level 1: snapshots are
-    /// written as often as the journal grows, and its ratio is close to level 3's here).
-    static func compressSnapshot(_ plain: [UInt8]) throws -> [UInt8] {
-        var result = ByteWriter(capacity: plain.count / 4)
-        result.u8(formatVersion)
-        result.u64(UInt64(plain.count))
-        result.raw(try Compressor(level: 1).compress(plain, dictionary: nil))
-        return result.bytes
-    }
-
-    static func state(fromSnapshot buffer: UnsafeRawBufferPointer, rules: RuleSet) throws -> DesiredState {
-        var outer = ByteReader(buffer)
-        guard try outer.u8() == formatVersion else { throw StoreError(description: "a snapshot has an unknown format; rebuild the projection") }
-        let size = Int(try outer.u64())
-        let plain = try Decompressor().decompress(outer.rest(), originalSize: size, dictionary: nil)
-        return try plain.withUnsafeBytes { raw in
-            var reader = ByteReader(raw)
-            var state = DesiredState(rules: rules)
-            let position = JournalPosition(try reader.u64())
-            let clock = Timestamp(rawValue: try reader.i64())
-            state.batchFeeds = try reader.stringMap()
-            // Find every record first, then decode them on every core: each stands alone.
-            var ranges: [Range<Int>] = []
-            ranges.reserveCapacity(Int(try reader.varint()))
-            for _ in 0..<ranges.capacity {
-                let count = Int(try reader.varint())
-                _ = try reader.bytes(count)
-                ranges.append(reader.offset - count..<reader.offset)
-            }
-            var decoded = [Result<WorkerProjection, any Error>?](repeating: nil, count: ranges.count)
-            let found = ranges
-            decoded.withUnsafeMutableBufferPointer { output in
-                nonisolated(unsafe) let output = output
-                nonisolated(unsafe) let raw = raw
-                let parts = found.count >= 10_000 ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
-                let size = (found.count + parts - 1) / parts
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    for index in (part * size)..<min(found.count, (part + 1) * size) {
-                        output[index] = Result { try WorkerProjection(decoding: UnsafeRawBufferPointer(rebasing: raw[found[index]]), ruleSet: rules.version) }
-                    }
-                }
-            }
-            state.reserveCapacity(decoded.count)
-            for result in decoded { state.restore(try result!.get()) }
-            state.restoreCheckpoint(position: position, clock: clock)
-            state.markSaved()
-            return state
         }
     }
 }

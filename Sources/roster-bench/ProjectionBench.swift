@@ -48,6 +48,9 @@ struct ProjectionBench: ParsableCommand {
     @Flag(help: ArgumentHelp("Only rebuild the projection store, for profiling.", visibility: .hidden))
     var rebuildOnly = false
 
+    @Flag(help: ArgumentHelp("Only answer whole-population queries, for profiling; with --journal, the store is kept beside it.", visibility: .hidden))
+    var populationOnly = false
+
     struct Figures {
         var events: Int
         var readSeconds: Double
@@ -102,6 +105,23 @@ struct ProjectionBench: ParsableCommand {
             let store = try ProjectionStore(root: scratch + "/rebuild", rules: Self.rules, snapshotInterval: snapshotInterval)
             let state = try store.catchUp(journal)
             print("rebuilt \(state.position) events, \(state.workerCount) workers in \(clock.now - start)")
+            return
+        }
+        if populationOnly {
+            let root = self.journal.map { $0 + "-projections" } ?? scratch + "/population"
+            let store = try ProjectionStore(root: root, rules: Self.rules, snapshotInterval: snapshotInterval)
+            let live = try store.catchUp(journal)
+            let first = try journal.read { try $0.event(at: JournalPosition(1)) }!.recordedAt
+            let last = try journal.read { try $0.event(at: journal.head) }!.recordedAt
+            var random = SplitMix64(seed: 5)
+            let clock = ContinuousClock()
+            for _ in 0..<max(1, queries) {
+                let at = Timestamp(rawValue: first.rawValue + Int64(random.next() % UInt64(max(1, last.rawValue - first.rawValue + 1))))
+                let start = clock.now
+                var state = try store.state(asOf: at, journal: journal, live: live)
+                state.advance(to: at)
+                print("\(state.workerCount) workers at \(state.position) in \(clock.now - start)")
+            }
             return
         }
         var results: [Figures] = []

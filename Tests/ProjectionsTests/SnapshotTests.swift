@@ -1,0 +1,77 @@
+import Foundation
+import Journal
+import JournalTestSupport
+@testable import Projections
+import Rules
+import Testing
+import Workforce
+
+/// Snapshots of the projection: frames decoded on every core, restored in order.
+@Suite struct SnapshotTests {
+    /// `count` hires in one append: each worker named after their number, so names and emails differ.
+    func hire(_ count: Int, into scenario: Scenario) throws {
+        try scenario.journal.append(try (1...count).map { index in
+            let hired = worker("E\(index)", first: index % 3 == 0 ? "Zoë" : "Ada", last: "Number\(index)")
+            return ProposedEvent(subject: "E\(index)", type: "worker.hired.v1", payload: try WorkerEvent.hired(hired).payload())
+        })
+    }
+
+    @Test func aSnapshotOfSeveralFramesRestoresEveryWorkerInTheOrderFirstSeen() throws {
+        let scenario = try Scenario()
+        let workers = ProjectionStore.recordsPerFrame * 2 + 100
+        let store = try ProjectionStore(root: scenario.directory.child("store"), rules: scenario.rules, snapshotInterval: UInt64(workers))
+        try hire(workers, into: scenario)
+        try scenario.record("E1", .changed(.jobTitle, old: "Data Analyst", new: "Data Manager"), at: "2026-11-30T10:00:00Z")
+        try scenario.record("E2", .changed(.location, old: "LON", new: "NYC"), at: "2026-12-01T10:00:00Z")
+        let live = try store.catchUp(scenario.journal)
+
+        let restored = try #require(try store.snapshot(atOrBefore: live.position))
+        #expect(restored.position == JournalPosition(UInt64(workers)))
+        var folded = DesiredState(rules: scenario.rules)
+        try scenario.journal.read { snapshot in
+            try snapshot.forEachEvent(through: JournalPosition(UInt64(workers))) { event in
+                try folded.apply(event)
+                return true
+            }
+        }
+        #expect(restored.workerCount == workers)
+        #expect(restored.allProjections == folded.allProjections)
+        #expect(restored.clock == folded.clock)
+        // And the events after it fold onto it as onto the full replay.
+        var asOf = try store.state(asOf: instant("2026-11-30T10:00:00Z"), journal: scenario.journal, live: live)
+        asOf.advance(to: instant("2026-11-30T10:00:00Z"))
+        let replayed = try Replay(asOf: instant("2026-11-30T10:00:00Z")).run(scenario.journal, rules: scenario.rules)
+        #expect(asOf.position == JournalPosition(UInt64(workers + 1)))
+        #expect(asOf.allProjections == replayed.allProjections)
+    }
+
+    @Test func aSnapshotWithARecordThatDoesNotDecodeFailsToRestore() throws {
+        let scenario = try Scenario()
+        let workers = ProjectionStore.recordsPerFrame * 2 + 100
+        try hire(workers, into: scenario)
+        var state = try Replay(now: nil).run(scenario.journal, rules: scenario.rules)
+        var snapshot = ProjectionStore.Snapshot(of: &state)
+        // A record of an unknown coding in the second of three frames: the first and the last
+        // decode, and are put away again.
+        snapshot.records[ProjectionStore.recordsPerFrame + 7] = [0xFF]
+        let stored = try snapshot.stored()
+        #expect(throws: (any Error).self) {
+            try stored.withUnsafeBytes { try ProjectionStore.state(fromSnapshot: $0, rules: scenario.rules) }
+        }
+    }
+
+    @Test func aRecordWhoseTextIsNotUTF8DoesNotDecode() throws {
+        let scenario = try Scenario()
+        try hire(3, into: scenario)
+        let state = try Replay(now: nil).run(scenario.journal, rules: scenario.rules)
+        let zoe = try #require(state[worker: EmployeeID(rawValue: "E3")])
+        var record = zoe.encoded()
+        #expect(try record.withUnsafeBytes { try WorkerProjection(decoding: $0, ruleSet: scenario.rules.version) } == zoe)
+        // "ë" is C3 AB; C3 28 is not UTF-8.
+        let at = try #require(record.indices.first { record[$0] == 0xC3 && record[$0 + 1] == 0xAB })
+        record[at + 1] = 0x28
+        #expect(throws: (any Error).self) {
+            try record.withUnsafeBytes { try WorkerProjection(decoding: $0, ruleSet: scenario.rules.version) }
+        }
+    }
+}
