@@ -114,4 +114,72 @@ import FoundationNetworking
         }
         #expect(verify.status == 0, "\(verify.standardOutput) \(verify.standardError)")
     }
+
+    /// SIGTERM while a large dropped file is being ingested: the daemon finishes the file in hand
+    /// (or, stopped before, leaves it claimed in `processing/`), exits 0, and a restart ends with
+    /// the file journaled exactly once and archived.
+    @Test func aGracefulStopMidFileLosesNothingAndTheRestartFinishes() async throws {
+        let inbox = directory.child("inbox")
+        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
+        let config = directory.child("roster.yml")
+        try """
+            data: ./data
+            default_time_zone: Europe/London
+            locations: { LON: Europe/London }
+            rules: rules.yml
+            feeds:
+              - name: hr
+                kind: csv-snapshot
+                preset: generic
+                inbox: { path: \(inbox), complete: renamed }
+            lms:
+              connector: csv-export
+              directory: exports
+            serve:
+              listen: 127.0.0.1:0
+              token: \(Self.token)
+              log_format: json
+              log_level: notice
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        try LMSStateCommandTests.rules.write(toFile: directory.child("rules.yml"), atomically: true, encoding: .utf8)
+        let workers = 40_000
+        let rows = (1...workers).map { "E\($0),First\($0),Last\($0),w\($0)@example.com,Analyst,Information Technology,LON,full_time,active,2019-04-01," }
+
+        func serve() async throws -> ChildProcess {
+            let daemon = try ChildProcess(roster, ["serve", "--config", config])
+            _ = try await blocking { try daemon.readLine(until: { $0.contains("\"message\":\"listening\"") }, timeout: .seconds(60)) }
+            return daemon
+        }
+        func files(_ folder: String) -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: inbox + "/" + folder)) ?? [] }
+
+        var daemon = try await serve()
+        let upload = inbox + "/company.csv.part"
+        try ([LMSStateCommandTests.header] + rows).joined(separator: "\n").appending("\n").write(toFile: upload, atomically: false, encoding: .utf8)
+        try FileManager.default.moveItem(atPath: upload, toPath: inbox + "/company.csv")
+        // Stop as soon as the daemon has claimed the file.
+        let deadline = Date().addingTimeInterval(60)
+        while files("processing").isEmpty && files("archive").isEmpty && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        kill(daemon.pid, SIGTERM)
+        let stopped = daemon
+        #expect(try await blocking { stopped.wait() } == 0, "\(daemon.standardError())")
+        // Nothing half done: either the file is journaled and archived, or it is still claimed.
+        let batchesAfterStop = try await run(["batches"], config: config).standardOutput
+        let applied = batchesAfterStop.split(separator: "\n").filter { $0.contains("APPLIED") }.count
+        #expect((applied == 1 && files("archive").count == 1) || (applied == 0 && files("processing").count == 1), "\(batchesAfterStop) \(files("processing")) \(files("archive"))")
+
+        daemon = try await serve()
+        let restartDeadline = Date().addingTimeInterval(120)
+        while files("archive").isEmpty && Date() < restartDeadline { try await Task.sleep(for: .milliseconds(50)) }
+        kill(daemon.pid, SIGTERM)
+        let restarted = daemon
+        #expect(try await blocking { restarted.wait() } == 0, "\(daemon.standardError())")
+        #expect(files("archive").count == 1 && files("processing").isEmpty && files("company.csv.part").isEmpty)
+        let batches = try await run(["batches"], config: config).standardOutput
+        #expect(batches.split(separator: "\n").filter { $0.contains("APPLIED") }.count == 1, "\(batches)")
+        #expect(batches.contains("\(workers) created"), "\(batches)")
+        let verify = try await blocking { [directory] in
+            try runCommand(BuiltProducts.executable("roster-journal"), ["verify", "--journal", directory.child("data/journal")])
+        }
+        #expect(verify.status == 0, "\(verify.standardOutput) \(verify.standardError)")
+    }
 }

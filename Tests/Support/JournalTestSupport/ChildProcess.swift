@@ -10,7 +10,10 @@ public final class ChildProcess: @unchecked Sendable {
     private let output = Pipe()
     private let errors = Pipe()
     private let input = Pipe()
+    /// Standard output read so far and not yet taken as lines; guarded by `received`.
     private var buffer: [UInt8] = []
+    private var outputEnded = false
+    private let received = NSCondition()
 
     /// Why a child did not answer.
     public struct Timeout: Error, CustomStringConvertible {
@@ -28,6 +31,7 @@ public final class ChildProcess: @unchecked Sendable {
         process.standardError = errors
         process.standardInput = input
         try process.run()
+        startReading()
     }
 
     /// The child's process id.
@@ -38,32 +42,48 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// The next line of standard output, waiting at most `timeout`; nil at end of output.
     public func readLine(timeout: Duration = .seconds(30)) throws -> String? {
-        let deadline = ContinuousClock.now + timeout
-        let fd = output.fileHandleForReading.fileDescriptor
+        let deadline = Date().addingTimeInterval(Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)
+        received.lock()
+        defer { received.unlock() }
         while true {
             if let newline = buffer.firstIndex(of: 0x0A) {
                 let line = String(decoding: buffer[..<newline], as: UTF8.self)
                 buffer.removeSubrange(...newline)
                 return line
             }
-            let remaining = deadline - ContinuousClock.now
-            guard remaining > .zero else {
-                throw Timeout(description: "no line from \(process.executableURL?.lastPathComponent ?? "child") within \(timeout)")
-            }
-            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let milliseconds = Int32(min(1000, max(1, remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)))
-            let ready = poll(&descriptor, 1, milliseconds)
-            if ready <= 0 { continue }
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count <= 0 {
+            if outputEnded {
                 if buffer.isEmpty { return nil }
                 let line = String(decoding: buffer, as: UTF8.self)
                 buffer.removeAll()
                 return line
             }
-            buffer.append(contentsOf: chunk[0..<count])
+            guard received.wait(until: deadline) else {
+                throw Timeout(description: "no line from \(process.executableURL?.lastPathComponent ?? "child") within \(timeout)")
+            }
         }
+    }
+
+    /// Reads the child's standard output as it comes, on a thread of its own, so a child that
+    /// writes much is never blocked on a full pipe while the test does something else.
+    private func startReading() {
+        let fd = output.fileHandleForReading.fileDescriptor
+        let thread = Thread { [self] in
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                received.lock()
+                if count <= 0 {
+                    outputEnded = true
+                } else {
+                    buffer.append(contentsOf: chunk[0..<count])
+                }
+                received.broadcast()
+                received.unlock()
+                if count <= 0 { return }
+            }
+        }
+        thread.start()
     }
 
     /// Reads lines until one satisfies `predicate`, and returns it.
