@@ -43,6 +43,7 @@ public final class ProjectionStore: Sendable {
     /// starts from it instead of reading and decoding every worker again (a daemon catches up
     /// several times a second). Another process's save moves the checkpoint and so bypasses it.
     private let lastSaved = Mutex<DesiredState?>(nil)
+    private let catchingUp = NSLock()
 
     /// Why a store cannot be used.
     public struct StoreError: Error, CustomStringConvertible, Sendable {
@@ -96,6 +97,24 @@ public final class ProjectionStore: Sendable {
     /// The stored state.
     public func load() throws -> DesiredState {
         if let saved = lastSaved.withLock({ $0 }), try saved.position == checkpoint { return saved }
+        return try loadStored()
+    }
+
+    /// The stored state, to change: the one this process last saved, when the store has not moved
+    /// since, is taken out of the cache, so that folding into it changes it in place. (With the
+    /// cache still holding it, the first change copied every worker: a catch-up of one webhook
+    /// cost a copy of the whole workforce.)
+    func loadToChange() throws -> DesiredState {
+        let saved = lastSaved.withLock { cached in
+            defer { cached = nil }
+            return cached
+        }
+        if let saved, try saved.position == checkpoint { return saved }
+        return try loadStored()
+    }
+
+    /// The state as the store holds it.
+    private func loadStored() throws -> DesiredState {
         var state = DesiredState(rules: rules)
         try environment.read { txn in
             try txn.withCursor(workers) { cursor in
@@ -187,6 +206,11 @@ public final class ProjectionStore: Sendable {
     /// `chunk` events, and returns the state (its clock where the journal's last event left it).
     @available(*, noasync, message: "reads and writes synchronously")
     public func catchUp(_ journal: Journal, chunk: Int? = nil) throws -> DesiredState {
+        // One catch-up at a time in this process (the daemon's scheduler and its delivery both
+        // catch up): the second waits and finds the state the first saved, instead of reading the
+        // whole store again because the first had taken it.
+        catchingUp.lock()
+        defer { catchingUp.unlock() }
         // Another process catching up at the same time overtakes this one at most a few times.
         for _ in 0..<3 {
             do {
@@ -200,7 +224,7 @@ public final class ProjectionStore: Sendable {
 
     private func catchUpOnce(_ journal: Journal, chunk: Int?) throws -> DesiredState {
         let chunk = chunk ?? Int(snapshotInterval)
-        var state = try load()
+        var state = try loadToChange()
         var pending = 0
         // Saves are written on another thread while the fold goes on, in order, two at most ahead.
         let writer = BackgroundWriter(store: self)
