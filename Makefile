@@ -142,6 +142,7 @@ bench: deps scim-venv
 	$$($(SWIFT) build -c release --show-bin-path)/roster-bench provisioning --scim-venv "$${ROSTER_SCIM_VENV:-.venv-scim}" --report docs/benchmarks.md
 	$(SWIFT) build -c release --product roster
 	$$($(SWIFT) build -c release --show-bin-path)/roster-bench serve --scim-venv "$${ROSTER_SCIM_VENV:-.venv-scim}" --report docs/benchmarks.md
+	$$($(SWIFT) build -c release --show-bin-path)/roster-bench intake --workers 100000 --report docs/benchmarks.md
 
 clean:
 	rm -rf .build $(DEMO)
