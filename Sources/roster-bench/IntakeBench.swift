@@ -78,12 +78,6 @@ struct IntakeBench: ParsableCommand {
         }
     }
 
-    struct Memory: Sendable {
-        var rss: Double
-        var anonymous: Double
-        var peak: Double
-    }
-
     struct Intake: Sendable {
         var webhooks: Int
         var events: Int
@@ -93,8 +87,8 @@ struct IntakeBench: ParsableCommand {
     }
 
     struct Figures: Sendable {
-        var empty: Memory
-        var loaded: Memory
+        var empty: BenchDaemon.Memory
+        var loaded: BenchDaemon.Memory
         var workers: Int
         var one: Intake
         var concurrent: Intake
@@ -104,7 +98,6 @@ struct IntakeBench: ParsableCommand {
     }
 
     static let key = "bench-webhook-key"
-    static let adminToken = "bench-admin"
 
     static func measure(roster: String, _ settings: (workers: Int, senders: Int, webhooks: Int, sequential: Int)) async throws -> Figures {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("roster-bench-intake-\(getpid())").path
@@ -128,15 +121,10 @@ struct IntakeBench: ParsableCommand {
               directory: exports
             serve:
               listen: 127.0.0.1:\(port)
-              token: \(adminToken)
+              token: \(BenchDaemon.adminToken)
               log_level: warning
             """.write(toFile: config, atomically: true, encoding: .utf8)
         try "names: legal\n".write(toFile: directory + "/rules.yml", atomically: true, encoding: .utf8)
-        let header = "employee_id,legal_first_name,legal_last_name,email,job_title,department_name,location,employment_type,status,hire_date,termination_date"
-        func company(_ count: Int) -> String {
-            ([header] + (1...count).map { "E\($0),First\($0),Last\($0),w\($0)@example.com,Analyst,Sales,LON,full_time,active,2019-04-01," })
-                .joined(separator: "\n") + "\n"
-        }
         let base = URL(string: "http://127.0.0.1:\(port)/")!
         let session = URLSession(configuration: {
             let configuration = URLSessionConfiguration.ephemeral
@@ -146,17 +134,17 @@ struct IntakeBench: ParsableCommand {
         }())
 
         // The baseline daemon: one worker, provisioned.
-        try company(1).write(toFile: directory + "/one.csv", atomically: true, encoding: .utf8)
-        try runRoster(roster, ["ingest", "--feed", "hr", directory + "/one.csv", "--config", config])
-        var daemon = try Daemon.start(roster, config: config, base: base, session: session)
+        try BenchDaemon.company(1).write(toFile: directory + "/one.csv", atomically: true, encoding: .utf8)
+        try BenchDaemon.runRoster(roster, ["ingest", "--feed", "hr", directory + "/one.csv", "--config", config])
+        var daemon = try BenchDaemon.start(roster, config: config, base: base, session: session, environment: ["ROSTER_BENCH_WEBHOOK_KEY": key])
         try await daemon.waitForEmptyOutbox()
         let empty = try daemon.memory()
         daemon.stop()
 
         // The company, provisioned by the daemon itself.
-        try company(settings.workers).write(toFile: directory + "/company.csv", atomically: true, encoding: .utf8)
-        try runRoster(roster, ["ingest", "--feed", "hr", directory + "/company.csv", "--config", config])
-        daemon = try Daemon.start(roster, config: config, base: base, session: session)
+        try BenchDaemon.company(settings.workers).write(toFile: directory + "/company.csv", atomically: true, encoding: .utf8)
+        try BenchDaemon.runRoster(roster, ["ingest", "--feed", "hr", directory + "/company.csv", "--config", config])
+        daemon = try BenchDaemon.start(roster, config: config, base: base, session: session, environment: ["ROSTER_BENCH_WEBHOOK_KEY": key])
         defer { daemon.stop() }
         try await daemon.waitForEmptyOutbox()
         let loaded = try daemon.memory()
@@ -213,119 +201,47 @@ struct IntakeBench: ParsableCommand {
         }
         return Double(count) / (ContinuousClock.now - start).seconds
     }
+}
 
-    static func runRoster(_ roster: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: roster)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ValidationError("roster \(arguments[0]) exited \(process.terminationStatus)") }
+/// The intake bench's senders.
+extension BenchDaemon {
+    /// Sends a promotion webhook for each worker of `indices`, from `senders` at once; each must
+    /// be answered 200. Returns the batches and the seconds from the first send to the last answer.
+    func send(_ indices: [Int], senders: Int) async throws -> (batches: [String], seconds: Double) {
+        let queue = SendQueue(indices)
+        let start = ContinuousClock.now
+        let batches = try await withThrowingTaskGroup(of: [String].self) { group in
+            for _ in 0..<senders {
+                group.addTask {
+                    var batches: [String] = []
+                    while let index = queue.next() { batches.append(try await promote(index)) }
+                    return batches
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        return (batches, (ContinuousClock.now - start).seconds)
     }
 
-    /// `roster serve` as a child, and what the bench asks of it.
-    struct Daemon: Sendable {
-        let process: Process
-        let base: URL
-        let session: URLSession
+    /// The webhooks left to send, taken one at a time by the senders.
+    final class SendQueue: Sendable {
+        private let left: Mutex<ArraySlice<Int>>
+        init(_ indices: [Int]) { left = Mutex(indices[...]) }
+        func next() -> Int? { left.withLock { $0.popFirst() } }
+    }
 
-        static func start(_ roster: String, config: String, base: URL, session: URLSession) throws -> Daemon {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: roster)
-            process.arguments = ["serve", "--config", config]
-            process.environment = ProcessInfo.processInfo.environment.merging(["ROSTER_BENCH_WEBHOOK_KEY": IntakeBench.key]) { $1 }
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            return Daemon(process: process, base: base, session: session)
+    func promote(_ index: Int) async throws -> String {
+        let body = """
+            {"employees":[{"id":\(index),"action":"Updated","changedFields":["jobTitle"],"fields":{"employeeNumber":{"value":"E\(index)"},\
+            "firstName":{"value":"First\(index)"},"lastName":{"value":"Last\(index)"},"status":{"value":"Active"},\
+            "jobTitle":{"value":"Analyst \(index)"}}}],"fields":{"jobTitle":"Job Title"}}
+            """
+        let request = BenchDaemon.webhook(base.appendingPathComponent("hooks/bamboo"), body: body, key: IntakeBench.key)
+        let (data, response) = try await session.data(for: request)
+        let answer = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        guard (response as? HTTPURLResponse)?.statusCode == 200, answer?["state"] as? String == "applied", let batch = answer?["batch"] as? String else {
+            throw ValidationError("the webhook for E\(index) was answered \(String(decoding: data, as: UTF8.self))")
         }
-
-        func stop() {
-            guard process.isRunning else { return }
-            kill(process.processIdentifier, SIGTERM)
-            process.waitUntilExit()
-        }
-
-        func metrics() async throws -> String {
-            var request = URLRequest(url: base.appendingPathComponent("metrics"))
-            request.setValue("Bearer \(IntakeBench.adminToken)", forHTTPHeaderField: "Authorization")
-            return String(decoding: try await session.data(for: request).0, as: UTF8.self)
-        }
-
-        /// A counter or gauge without labels; 0 until it exists.
-        func metric(_ name: String) async throws -> Double {
-            try await metrics().split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ")[1]) } ?? 0
-        }
-
-        /// Polls, with a deadline, until the daemon has delivered everything.
-        func waitForEmptyOutbox() async throws {
-            let deadline = ContinuousClock.now + .seconds(900)
-            while ContinuousClock.now < deadline {
-                guard process.isRunning else { throw ValidationError("roster serve exited \(process.terminationStatus)") }
-                if let text = try? await metrics(), text.contains("\nroster_outbox_depth 0") || text.hasPrefix("roster_outbox_depth 0") {
-                    return
-                }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            throw ValidationError("roster serve did not empty its outbox within 15 minutes")
-        }
-
-        /// Resident memory from /proc: all of it, the anonymous part (heap), and the peak.
-        func memory() throws -> Memory {
-            let status = try String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
-            func kib(_ field: String) -> Double {
-                let line = status.split(separator: "\n").first { $0.hasPrefix(field + ":") }
-                return Double(line?.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "0").map { $0 * 1024 } ?? 0
-            }
-            return Memory(rss: kib("VmRSS"), anonymous: kib("RssAnon"), peak: kib("VmHWM"))
-        }
-
-        /// Sends a promotion webhook for each worker of `indices`, from `senders` at once; each must
-        /// be answered 200. Returns the batches and the seconds from the first send to the last answer.
-        func send(_ indices: [Int], senders: Int) async throws -> (batches: [String], seconds: Double) {
-            let queue = Queue(indices)
-            let start = ContinuousClock.now
-            let batches = try await withThrowingTaskGroup(of: [String].self) { group in
-                for _ in 0..<senders {
-                    group.addTask {
-                        var batches: [String] = []
-                        while let index = queue.next() { batches.append(try await promote(index)) }
-                        return batches
-                    }
-                }
-                return try await group.reduce(into: []) { $0 += $1 }
-            }
-            return (batches, (ContinuousClock.now - start).seconds)
-        }
-
-        /// The webhooks left to send, taken one at a time by the senders.
-        final class Queue: Sendable {
-            private let left: Mutex<ArraySlice<Int>>
-            init(_ indices: [Int]) { left = Mutex(indices[...]) }
-            func next() -> Int? { left.withLock { $0.popFirst() } }
-        }
-
-        func promote(_ index: Int) async throws -> String {
-            let body = """
-                {"employees":[{"id":\(index),"action":"Updated","changedFields":["jobTitle"],"fields":{"employeeNumber":{"value":"E\(index)"},\
-                "firstName":{"value":"First\(index)"},"lastName":{"value":"Last\(index)"},"status":{"value":"Active"},\
-                "jobTitle":{"value":"Analyst \(index)"}}}],"fields":{"jobTitle":"Job Title"}}
-                """
-            let timestamp = String(Int(Date().timeIntervalSince1970))
-            var mac = HMACSHA256(key: Array(IntakeBench.key.utf8))
-            mac.update(Array(body.utf8) + Array(timestamp.utf8))
-            var request = URLRequest(url: base.appendingPathComponent("hooks/bamboo"))
-            request.httpMethod = "POST"
-            request.httpBody = Data(body.utf8)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.setValue(timestamp, forHTTPHeaderField: "X-BambooHR-Timestamp")
-            request.setValue(Hex.encode(mac.finalize().bytes), forHTTPHeaderField: "X-BambooHR-Signature")
-            let (data, response) = try await session.data(for: request)
-            let answer = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-            guard (response as? HTTPURLResponse)?.statusCode == 200, answer?["state"] as? String == "applied", let batch = answer?["batch"] as? String else {
-                throw ValidationError("the webhook for E\(index) was answered \(String(decoding: data, as: UTF8.self))")
-            }
-            return batch
-        }
+        return batch
     }
 }

@@ -98,41 +98,20 @@ struct ServeBench: ParsableCommand {
               token: \(server.bearerToken)
             serve:
               listen: 127.0.0.1:\(port)
-              token: bench-admin
+              token: \(BenchDaemon.adminToken)
               log_level: warning
             """.write(toFile: config, atomically: true, encoding: .utf8)
         try "names: legal\n".write(toFile: directory + "/rules.yml", atomically: true, encoding: .utf8)
-        let rows = (1...terminations).map { "E\($0),First\($0),Last\($0),w\($0)@example.com,Analyst,Sales,LON,full_time,active,2019-04-01," }
-        try (["employee_id,legal_first_name,legal_last_name,email,job_title,department_name,location,employment_type,status,hire_date,termination_date"] + rows)
-            .joined(separator: "\n").appending("\n").write(toFile: directory + "/company.csv", atomically: true, encoding: .utf8)
-        for arguments in [["ingest", "--feed", "hr", directory + "/company.csv"], ["sync"]] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: roster)
-            process.arguments = arguments + ["--config", config]
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw ValidationError("roster \(arguments[0]) exited \(process.terminationStatus)") }
-        }
+        try BenchDaemon.company(terminations).write(toFile: directory + "/company.csv", atomically: true, encoding: .utf8)
+        try BenchDaemon.runRoster(roster, ["ingest", "--feed", "hr", directory + "/company.csv", "--config", config])
+        try BenchDaemon.runRoster(roster, ["sync", "--config", config])
         let ids = Dictionary(uniqueKeysWithValues: try await server.client().listUsers(pageSize: 500).compactMap { user in user.id.map { (user.externalId ?? "", $0) } })
         guard ids.count == terminations else { throw ValidationError("\(ids.count) users provisioned of \(terminations)") }
 
-        let daemon = Process()
-        daemon.executableURL = URL(fileURLWithPath: roster)
-        daemon.arguments = ["serve", "--config", config]
-        daemon.environment = ProcessInfo.processInfo.environment.merging(["ROSTER_BENCH_WEBHOOK_KEY": key]) { $1 }
-        daemon.standardOutput = FileHandle.nullDevice
-        try daemon.run()
-        defer {
-            kill(daemon.processIdentifier, SIGKILL)
-            daemon.waitUntilExit()
-        }
         let base = URL(string: "http://127.0.0.1:\(port)/")!
-        let deadline = ContinuousClock.now + .seconds(60)
-        while (try? await URLSession.shared.data(from: base.appendingPathComponent("healthz"))) == nil {
-            guard ContinuousClock.now < deadline else { throw ValidationError("roster serve did not answer on port \(port)") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        let daemon = try BenchDaemon.start(roster, config: config, base: base, environment: ["ROSTER_BENCH_WEBHOOK_KEY": key])
+        defer { daemon.stop() }
+        try await daemon.waitUntilListening()
 
         let log = LogFollower(path: server.logPath)
         let yesterday = Date().addingTimeInterval(-86_400).formatted(.iso8601.year().month().day())
@@ -144,15 +123,7 @@ struct ServeBench: ParsableCommand {
                 "firstName":{"value":"First\(index)"},"lastName":{"value":"Last\(index)"},"status":{"value":"Inactive"},\
                 "terminationDate":{"value":"\(yesterday)"}}}],"fields":{}}
                 """
-            let timestamp = String(Int(Date().timeIntervalSince1970))
-            var mac = HMACSHA256(key: Array(key.utf8))
-            mac.update(Array(body.utf8) + Array(timestamp.utf8))
-            var request = URLRequest(url: base.appendingPathComponent("hooks/bamboo"), timeoutInterval: 30)
-            request.httpMethod = "POST"
-            request.httpBody = Data(body.utf8)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.setValue(timestamp, forHTTPHeaderField: "X-BambooHR-Timestamp")
-            request.setValue(Hex.encode(mac.finalize().bytes), forHTTPHeaderField: "X-BambooHR-Signature")
+            let request = BenchDaemon.webhook(base.appendingPathComponent("hooks/bamboo"), body: body, key: key)
             let target = "PATCH /v2/Users/\(ids["E\(index)"]!)"
             log.skipToEnd()
             let start = ContinuousClock.now

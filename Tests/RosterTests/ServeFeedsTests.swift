@@ -59,11 +59,9 @@ import FoundationNetworking
             """.write(toFile: config, atomically: true, encoding: .utf8)
         try LMSStateCommandTests.rules.write(toFile: directory.child("rules.yml"), atomically: true, encoding: .utf8)
 
-        let daemon = try ChildProcess(
-            roster, ["serve", "--config", config], environment: ["BAMBOO_API_KEY": "api-key", "BAMBOO_WEBHOOK_KEY": Self.webhookKey])
-        let line = try await blocking { try daemon.readLine(until: { $0.contains("\"message\":\"listening\"") }, timeout: .seconds(60)) }
-        let address = try #require((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["address"] as? String)
-        let base = try #require(URL(string: address + "/"))
+        let daemon = try await RunningDaemon.start(
+            config: config, token: Self.token, environment: ["BAMBOO_API_KEY": "api-key", "BAMBOO_WEBHOOK_KEY": Self.webhookKey])
+        let base = daemon.base
         let client = scim.client()
 
         /// Waits (polling, with a deadline) until the server's user `id` is in group `group`.
@@ -102,10 +100,7 @@ import FoundationNetworking
             return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
         }
         func batches() async throws -> Int {
-            var request = URLRequest(url: URL(string: "v1/batches", relativeTo: base)!, timeoutInterval: 30)
-            request.setValue("Bearer \(Self.token)", forHTTPHeaderField: "Authorization")
-            let (data, _) = try await URLSession.shared.data(for: request)
-            return ((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["batches"] as? [Any])?.count ?? -1
+            (try await daemon.json("v1/batches")["batches"] as? [Any])?.count ?? -1
         }
         let promotion = """
             {"employees":[{"id":3,"action":"Updated","timestamp":"2026-11-29T09:00:00+0000","changedFields":["jobTitle"],\
@@ -139,9 +134,8 @@ import FoundationNetworking
         let basic = hris.requests.first { $0.path.hasSuffix("/v1/employees/7") }?.basicCredentials?.user
         #expect(basic == "api-key")
 
-        kill(daemon.pid, SIGTERM)
-        let exit = try await blocking { daemon.wait() }
-        #expect(exit == 0, "\(daemon.standardError())")
+        let exit = try await daemon.stop()
+        #expect(exit == 0, "\(daemon.child.standardError())")
         // After a restart the poller goes on from the journaled mark.
         let history = try await blocking { [roster] in try runCommand(roster, ["history", "E7", "--config", config]) }
         #expect(history.standardOutput.contains("poll since 2026-01-01T00:00:00+00:00") || history.standardOutput.contains("feed bamboo"))

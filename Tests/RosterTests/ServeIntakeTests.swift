@@ -50,10 +50,8 @@ import FoundationNetworking
         try ([LMSStateCommandTests.header] + rows).joined(separator: "\n").appending("\n").write(toFile: csv, atomically: true, encoding: .utf8)
         #expect(try await run(["ingest", "--feed", "hr", csv], config: config).status == 0)
 
-        let daemon = try ChildProcess(roster, ["serve", "--config", config], environment: ["BAMBOO_WEBHOOK_KEY": Self.webhookKey])
-        let line = try await blocking { try daemon.readLine(until: { $0.contains("\"message\":\"listening\"") }, timeout: .seconds(60)) }
-        let address = try #require((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["address"] as? String)
-        let base = try #require(URL(string: address + "/"))
+        let daemon = try await RunningDaemon.start(config: config, token: Self.token, environment: ["BAMBOO_WEBHOOK_KEY": Self.webhookKey])
+        let base = daemon.base
 
         /// One signed delivery: worker `index` gets a new title.
         @Sendable func promote(_ index: Int, timestamp: String) async throws -> (status: Int, state: String?) {
@@ -97,16 +95,11 @@ import FoundationNetworking
 
         // Each answered change is there: the daemon's own state has every new title.
         for index in 1...Self.workers {
-            var request = URLRequest(url: URL(string: "v1/workers/E\(index)", relativeTo: base)!, timeoutInterval: 10)
-            request.setValue("Bearer \(Self.token)", forHTTPHeaderField: "Authorization")
-            let (data, _) = try await URLSession.shared.data(for: request)
-            let worker = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["worker"] as? [String: Any]
+            let worker = try await daemon.json("v1/workers/E\(index)")["worker"] as? [String: Any]
             #expect(worker?["job_title"] as? String == "Analyst \(index)")
         }
 
-        kill(daemon.pid, SIGTERM)
-        let exit = try await blocking { daemon.wait() }
-        #expect(exit == 0, "\(daemon.standardError())")
+        #expect(try await daemon.stop() == 0, "\(daemon.child.standardError())")
         let batches = try await run(["batches"], config: config).standardOutput
         #expect(batches.split(separator: "\n").filter { $0.contains("APPLIED") }.count == 1 + Self.workers, "\(batches)")
         let verify = try await blocking { [directory] in
@@ -145,11 +138,7 @@ import FoundationNetworking
         let workers = 40_000
         let rows = (1...workers).map { "E\($0),First\($0),Last\($0),w\($0)@example.com,Analyst,Information Technology,LON,full_time,active,2019-04-01," }
 
-        func serve() async throws -> ChildProcess {
-            let daemon = try ChildProcess(roster, ["serve", "--config", config])
-            _ = try await blocking { try daemon.readLine(until: { $0.contains("\"message\":\"listening\"") }, timeout: .seconds(60)) }
-            return daemon
-        }
+        func serve() async throws -> RunningDaemon { try await RunningDaemon.start(config: config, token: Self.token) }
         func files(_ folder: String) -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: inbox + "/" + folder)) ?? [] }
 
         var daemon = try await serve()
@@ -159,9 +148,7 @@ import FoundationNetworking
         // Stop as soon as the daemon has claimed the file.
         let deadline = Date().addingTimeInterval(60)
         while files("processing").isEmpty && files("archive").isEmpty && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
-        kill(daemon.pid, SIGTERM)
-        let stopped = daemon
-        #expect(try await blocking { stopped.wait() } == 0, "\(daemon.standardError())")
+        #expect(try await daemon.stop() == 0, "\(daemon.child.standardError())")
         // Nothing half done: either the file is journaled and archived, or it is still claimed.
         let batchesAfterStop = try await run(["batches"], config: config).standardOutput
         let applied = batchesAfterStop.split(separator: "\n").filter { $0.contains("APPLIED") }.count
@@ -170,9 +157,7 @@ import FoundationNetworking
         daemon = try await serve()
         let restartDeadline = Date().addingTimeInterval(120)
         while files("archive").isEmpty && Date() < restartDeadline { try await Task.sleep(for: .milliseconds(50)) }
-        kill(daemon.pid, SIGTERM)
-        let restarted = daemon
-        #expect(try await blocking { restarted.wait() } == 0, "\(daemon.standardError())")
+        #expect(try await daemon.stop() == 0, "\(daemon.child.standardError())")
         #expect(files("archive").count == 1 && files("processing").isEmpty && files("company.csv.part").isEmpty)
         let batches = try await run(["batches"], config: config).standardOutput
         #expect(batches.split(separator: "\n").filter { $0.contains("APPLIED") }.count == 1, "\(batches)")

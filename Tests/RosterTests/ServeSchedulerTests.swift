@@ -63,66 +63,18 @@ import FoundationNetworking
             #expect(ingest.status == 0, "\(ingest.standardOutput) \(ingest.standardError)")
         }
 
-        struct Running {
-            let child: ChildProcess
-            let base: URL
-
-            func json(_ path: String) async throws -> [String: Any] {
-                var request = URLRequest(url: URL(string: path, relativeTo: base)!, timeoutInterval: 10)
-                request.setValue("Bearer \(ServeSchedulerTests.token)", forHTTPHeaderField: "Authorization")
-                let (data, _) = try await URLSession.shared.data(for: request)
-                return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-            }
-
-            func text(_ path: String) async throws -> String {
-                var request = URLRequest(url: URL(string: path, relativeTo: base)!, timeoutInterval: 10)
-                request.setValue("Bearer \(ServeSchedulerTests.token)", forHTTPHeaderField: "Authorization")
-                return String(decoding: try await URLSession.shared.data(for: request).0, as: UTF8.self)
-            }
-
-            /// Whether the LMS (the embedded CSV export) has acknowledged `id` as active.
-            func active(_ id: String) async throws -> Bool? {
-                (try await json("v1/workers/\(id)")["lms"] as? [String: Any])?["active"] as? Bool
-            }
-
-            /// Polls, with a deadline, until `id`'s acknowledged account is `active`.
-            func waitUntil(_ id: String, active: Bool, by deadline: Date) async throws -> Bool {
-                while Date() < deadline {
-                    if try await self.active(id) == active { return true }
-                    try await Task.sleep(for: .milliseconds(200))
-                }
-                return false
-            }
-
-            /// The effect fired for `id`: when it was due and when it was journaled.
-            func fired(_ id: String) async throws -> (dueAt: Timestamp, recordedAt: Timestamp)? {
-                let events = try #require(try await json("v1/workers/\(id)/history")["events"] as? [[String: Any]])
-                guard let event = events.first(where: { $0["type"] as? String == "schedule.fired.v1" }),
-                    let due = ((event["payload"] as? [String: Any])?["due_at"] as? String).flatMap(Timestamp.init(iso8601:)),
-                    let recorded = (event["recorded_at"] as? String).flatMap(Timestamp.init(iso8601:))
-                else { return nil }
-                return (due, recorded)
-            }
-        }
-        func serve() async throws -> Running {
-            let child = try ChildProcess(roster, ["serve", "--config", config])
-            let line = try await blocking { try child.readLine(until: { $0.contains("\"message\":\"listening\"") }, timeout: .seconds(60)) }
-            let address = try #require((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["address"] as? String)
-            return Running(child: child, base: try #require(URL(string: address + "/")))
-        }
-        func stop(_ daemon: Running) async throws {
-            kill(daemon.child.pid, SIGTERM)
-            let child = daemon.child
-            #expect(try await blocking { child.wait() } == 0, "\(daemon.child.standardError())")
+        func serve() async throws -> RunningDaemon { try await RunningDaemon.start(config: config, token: Self.token) }
+        func stop(_ daemon: RunningDaemon) async throws {
+            #expect(try await daemon.stop() == 0, "\(daemon.child.standardError())")
         }
         func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
 
         // Running: E1 and E2 are provisioned at once; E3's first day is the hire moment.
         var daemon = try await serve()
-        #expect(try await daemon.waitUntil("E2", active: true, by: Date().addingTimeInterval(30)))
-        #expect(try await daemon.active("E3") == nil, "no account before the first day")
-        #expect(try await daemon.waitUntil("E3", active: true, by: hireMoment.addingTimeInterval(30)))
-        let hire = try #require(try await daemon.fired("E3"))
+        #expect(try await waitUntil(daemon, "E2", active: true, by: Date().addingTimeInterval(30)))
+        #expect(try await active(daemon, "E3") == nil, "no account before the first day")
+        #expect(try await waitUntil(daemon, "E3", active: true, by: hireMoment.addingTimeInterval(30)))
+        let hire = try #require(try await fired(daemon, "E3"))
         #expect(hire.dueAt.rawValue == micros(hireMoment))
         let lateness = Double(hire.recordedAt.rawValue - hire.dueAt.rawValue) / 1_000_000
         #expect(lateness >= 0 && lateness < 3, "fired \(lateness) s after its moment")
@@ -134,14 +86,38 @@ import FoundationNetworking
         while Date() < terminationMoment.addingTimeInterval(2) { try await Task.sleep(for: .milliseconds(250)) }
         let restarted = Timestamp(rawValue: micros(Date()))
         daemon = try await serve()
-        #expect(try await daemon.waitUntil("E2", active: false, by: Date().addingTimeInterval(30)))
-        let termination = try #require(try await daemon.fired("E2"))
+        #expect(try await waitUntil(daemon, "E2", active: false, by: Date().addingTimeInterval(30)))
+        let termination = try #require(try await fired(daemon, "E2"))
         #expect(termination.dueAt.rawValue == micros(terminationMoment), "journaled with its own moment, not the restart's")
         #expect(termination.recordedAt >= restarted)
-        #expect(try await daemon.active("E1") == true)
+        #expect(try await active(daemon, "E1") == true)
         // Feed lag is known from the journal at start, with no batch since.
         let metrics = try await daemon.text("metrics")
         #expect(metrics.contains("roster_feed_lag_seconds{feed=\"hr\"}"), "\(metrics)")
         try await stop(daemon)
+    }
+
+    /// Whether the LMS (the embedded CSV export) has acknowledged `id` as active.
+    func active(_ daemon: RunningDaemon, _ id: String) async throws -> Bool? {
+        (try await daemon.json("v1/workers/\(id)")["lms"] as? [String: Any])?["active"] as? Bool
+    }
+
+    /// Polls, with a deadline, until `id`'s acknowledged account is `active`.
+    func waitUntil(_ daemon: RunningDaemon, _ id: String, active: Bool, by deadline: Date) async throws -> Bool {
+        while Date() < deadline {
+            if try await self.active(daemon, id) == active { return true }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return false
+    }
+
+    /// The effect fired for `id`: when it was due and when it was journaled.
+    func fired(_ daemon: RunningDaemon, _ id: String) async throws -> (dueAt: Timestamp, recordedAt: Timestamp)? {
+        let events = try #require(try await daemon.json("v1/workers/\(id)/history")["events"] as? [[String: Any]])
+        guard let event = events.first(where: { $0["type"] as? String == "schedule.fired.v1" }),
+            let due = ((event["payload"] as? [String: Any])?["due_at"] as? String).flatMap(Timestamp.init(iso8601:)),
+            let recorded = (event["recorded_at"] as? String).flatMap(Timestamp.init(iso8601:))
+        else { return nil }
+        return (due, recorded)
     }
 }

@@ -48,33 +48,8 @@ import FoundationNetworking
         return path
     }
 
-    /// A running daemon and the base URL it said it listens on.
-    struct Running {
-        let child: ChildProcess
-        let base: URL
-
-        func request(_ method: String, _ path: String, token: String? = ServeTests.token, body: String? = nil) async throws -> (Int, Data) {
-            var request = URLRequest(url: URL(string: path, relativeTo: base)!, timeoutInterval: 10)
-            request.httpMethod = method
-            if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-            if let body { request.httpBody = Data(body.utf8) }
-            let (data, response) = try await URLSession.shared.data(for: request)
-            return ((response as! HTTPURLResponse).statusCode, data)
-        }
-
-        func json(_ path: String) async throws -> [String: Any] {
-            let (status, data) = try await request("GET", path)
-            #expect(status == 200, "\(path): \(String(decoding: data, as: UTF8.self))")
-            return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        }
-    }
-
-    func serve() async throws -> Running {
-        let child = try ChildProcess(roster, ["serve", "--config", config])
-        let line = try await blocking { try child.readLine(until: { $0.contains("\"message\":\"listening\"") }, timeout: .seconds(60)) }
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-        let address = try #require(object["address"] as? String)
-        return Running(child: child, base: try #require(URL(string: address + "/")))
+    func serve() async throws -> RunningDaemon {
+        try await RunningDaemon.start(config: config, token: Self.token)
     }
 
     @Test func theAdminAPIAnswersBehindItsTokenAndTheDaemonStopsCleanly() async throws {
@@ -84,10 +59,10 @@ import FoundationNetworking
         let daemon = try await serve()
 
         // Only /healthz answers without the token.
-        #expect(try await daemon.request("GET", "healthz", token: nil).0 == 200)
-        #expect(try await daemon.request("GET", "v1/plan", token: nil).0 == 401)
-        #expect(try await daemon.request("GET", "v1/plan", token: "wrong").0 == 401)
-        #expect(try await daemon.request("GET", "metrics", token: nil).0 == 401)
+        #expect(try await daemon.request("GET", "healthz", token: .none).0 == 200)
+        #expect(try await daemon.request("GET", "v1/plan", token: .none).0 == 401)
+        #expect(try await daemon.request("GET", "v1/plan", token: .other("wrong")).0 == 401)
+        #expect(try await daemon.request("GET", "metrics", token: .none).0 == 401)
 
         // The daemon delivers the outbox by itself: poll until it is empty.
         let deadline = Date().addingTimeInterval(60)
@@ -123,9 +98,7 @@ import FoundationNetworking
         #expect(metrics.contains("roster_events_journaled_total{type=\"batch.rejected.v1\"} 1"))
 
         // SIGTERM: it stops taking work, finishes, and exits 0 with the journal consistent.
-        kill(daemon.child.pid, SIGTERM)
-        let child = daemon.child
-        let exit = try await blocking { child.wait() }
+        let exit = try await daemon.stop()
         #expect(exit == 0, "\(daemon.child.standardError())")
         #expect(try await run(["outbox"]).standardOutput.contains("0 commands"))
         #expect(try await run(["batches"]).standardOutput.contains("REJECTED"))
