@@ -34,21 +34,32 @@ extension BambooHRClient {
     }
 
     /// Each employee's answer, or nil when BambooHR does not find them; at most ``concurrency`` in flight.
+    ///
+    /// After a failure no more reads start, and those in flight finish before it is thrown: the
+    /// group is never cancelled with requests in flight. (Cancelling URLSession's async calls on
+    /// Linux can deadlock against a request completing at the same moment; a test run hung so.)
     func records(of ids: [String], fields: [String]) async throws -> [String: [UInt8]?] {
         let fieldList = fields.map(HTTPGetter.percentEncoded).joined(separator: ",")
         var results: [String: [UInt8]?] = [:]
-        try await withThrowingTaskGroup(of: (String, [UInt8]?).self) { group in
+        var failure: (any Error)?
+        await withTaskGroup(of: (String, Result<[UInt8]?, any Error>).self) { group in
             var pending = ids[...]
             func startNext() {
-                guard let id = pending.popFirst() else { return }
-                group.addTask { (id, try await self.record(id, fieldList: fieldList)) }
+                guard failure == nil, let id = pending.popFirst() else { return }
+                group.addTask {
+                    do { return (id, .success(try await self.record(id, fieldList: fieldList))) } catch { return (id, .failure(error)) }
+                }
             }
             for _ in 0..<concurrency { startNext() }
-            while let (id, record) = try await group.next() {
-                results[id] = record
+            while let (id, result) = await group.next() {
+                switch result {
+                case .success(let record): results[id] = record
+                case .failure(let error): failure = failure ?? error
+                }
                 startNext()
             }
         }
+        if let failure { throw failure }
         return results
     }
 
