@@ -61,7 +61,9 @@ let package = Package(
         // Projections: the LMS desired state folded from the journal under a rule set.
         .target(name: "Projections", dependencies: ["Rules", "Workforce", "Journal", "LMDBKit", "ZstdKit", "ByteCoding"]),
         // SCIM 2.0 client (RFC 7643/7644) over URLSession. No package dependencies.
-        .target(name: "SCIM"),
+        // The Retry-After header, read the same way by every HTTP client.
+        .target(name: "HTTPHeaderValues"),
+        .target(name: "SCIM", dependencies: ["HTTPHeaderValues"]),
         // Provisioning: the outbox delivered to an LMS (CSV export, SCIM), every answer journaled.
         .target(name: "Provisioning", dependencies: ["Projections", "Workforce", "Journal", "CSV", "SCIM"]),
         // SFTP drop folders: a watched inbox per feed (completion rules, claim, archive, reject). No dependencies.
@@ -136,9 +138,9 @@ let package = Package(
         .target(name: "JournalTestSupport", dependencies: ["Journal"], path: "Tests/Support/JournalTestSupport"),
 
         // HRIS clients: BambooHR's API and webhooks, generic JSON polling, the poll schedule.
-        .target(name: "HRISClients", dependencies: ["Ingestion", "Digest", "Workforce"]),
+        .target(name: "HRISClients", dependencies: ["Ingestion", "Digest", "Workforce", "HTTPHeaderValues"]),
         // A recorded-payload HTTP server and independent webhook signatures, for the HRIS tests.
-        .target(name: "HRISTestSupport", path: "Tests/Support/HRISTestSupport"),
+        .target(name: "HRISTestSupport", dependencies: ["JournalTestSupport"], path: "Tests/Support/HRISTestSupport"),
         .testTarget(
             name: "HRISClientsTests",
             dependencies: ["HRISClients", "HRISTestSupport", "Ingestion", "Digest", "Workforce", "Journal", "JournalTestSupport"],

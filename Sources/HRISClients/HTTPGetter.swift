@@ -1,4 +1,5 @@
 import Foundation
+import HTTPHeaderValues
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -53,7 +54,7 @@ struct HTTPGetter: Sendable {
             throw HRISError(
                 status: answer.status,
                 detail: text.isEmpty ? HTTPURLResponse.localizedString(forStatusCode: answer.status) : text,
-                retryAfter: http.value(forHTTPHeaderField: "Retry-After").flatMap { HRISError.retryAfter(parsing: $0) },
+                retryAfter: http.value(forHTTPHeaderField: "Retry-After").flatMap { RetryAfter.wait(parsing: $0) },
                 method: "GET", path: path)
         }
         return answer

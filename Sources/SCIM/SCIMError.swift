@@ -1,4 +1,5 @@
 import Foundation
+import HTTPHeaderValues
 
 /// Why a SCIM request failed: the server's answer (status, `scimType`, detail), or a transport
 /// failure with status 0, and when the server asked the client to come back.
@@ -70,31 +71,8 @@ public struct SCIMError: Error, CustomStringConvertible, Sendable {
 }
 
 extension SCIMError {
-    /// The wait a `Retry-After` header asks for (RFC 9110 §10.2.3): delta-seconds, or an HTTP-date
-    /// measured from `now` (a date in the past means no wait). Nil when the header reads as neither.
+    /// The wait a `Retry-After` header asks for; see ``RetryAfter/wait(parsing:now:)``.
     public static func retryAfter(parsing header: String, now: Date = Date()) -> Duration? {
-        let text = header.trimmingCharacters(in: .whitespaces)
-        if !text.isEmpty, text.allSatisfy(\.isASCIIDigit), let seconds = Int64(text) {
-            return .seconds(seconds)
-        }
-        guard let date = httpDate(text) else { return nil }
-        let seconds = max(0, date.timeIntervalSince(now))
-        return .milliseconds(Int64((seconds * 1000).rounded()))
+        RetryAfter.wait(parsing: header, now: now)
     }
-
-    /// Reads the preferred IMF-fixdate form and the two obsolete forms recipients must accept.
-    private static func httpDate(_ text: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
-            formatter.dateFormat = format
-            if let date = formatter.date(from: text) { return date }
-        }
-        return nil
-    }
-}
-
-extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }
