@@ -11,22 +11,8 @@ import Testing
     let config: String
 
     init() throws {
-        config = directory.child("roster.yml")
-        try """
-            data: ./data
-            default_time_zone: Europe/London
-            locations: { LON: Europe/London, NYC: America/New_York }
-            rules: rules.yml
-            feeds:
-              - name: hr
-                kind: csv-snapshot
-                preset: generic
-            lms:
-              connector: csv-export
-              directory: exports
-              delivery: { max_attempts: 2, backoff_seconds: 1 }
-            """.write(toFile: config, atomically: true, encoding: .utf8)
-        try LMSStateCommandTests.rules.write(toFile: directory.child("rules.yml"), atomically: true, encoding: .utf8)
+        config = try TestConfiguration.write(
+            in: directory, lms: ["connector: csv-export", "directory: exports", "delivery: { max_attempts: 2, backoff_seconds: 1 }"])
     }
 
     func run(_ arguments: [String]) throws -> CommandResult {

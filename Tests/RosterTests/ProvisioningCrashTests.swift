@@ -21,24 +21,12 @@ import Glibc
         let proxy = try FaultProxy(forwardingTo: server.baseURL)
         defer { proxy.stop() }
         proxy.inject(.delay(.milliseconds(15)), probability: 1, seed: 1)
-        let config = directory.child("roster.yml")
-        try """
-            data: ./data
-            default_time_zone: Europe/London
-            locations: { LON: Europe/London, NYC: America/New_York }
-            rules: rules.yml
-            feeds:
-              - name: hr
-                kind: csv-snapshot
-                preset: generic
-            lms:
-              connector: scim
-              url: \(proxy.baseURL.absoluteString)
-              token: \(server.bearerToken)
-              concurrency: 4
-              delivery: { max_attempts: 100, backoff_seconds: 1, max_backoff_seconds: 1 }
-            """.write(toFile: config, atomically: true, encoding: .utf8)
-        try LMSStateCommandTests.rules.write(toFile: directory.child("rules.yml"), atomically: true, encoding: .utf8)
+        let config = try TestConfiguration.write(
+            in: directory,
+            lms: [
+                "connector: scim", "url: \(proxy.baseURL.absoluteString)", "token: \(server.bearerToken)", "concurrency: 4",
+                "delivery: { max_attempts: 100, backoff_seconds: 1, max_backoff_seconds: 1 }",
+            ])
         let roster = self.roster
         @Sendable func run(_ arguments: [String]) throws -> CommandResult { try runCommand(roster, arguments + ["--config", config]) }
         let directory = self.directory

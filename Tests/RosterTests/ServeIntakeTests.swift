@@ -23,28 +23,13 @@ import FoundationNetworking
     }
 
     @Test func concurrentWebhooksAreEachJournaledOnceAndAnsweredWhenDurable() async throws {
-        let config = directory.child("roster.yml")
-        try """
-            data: ./data
-            default_time_zone: Europe/London
-            locations: { LON: Europe/London, NYC: America/New_York }
-            rules: rules.yml
-            feeds:
-              - name: hr
-                kind: csv-snapshot
-                preset: generic
+        let bamboo = """
               - name: bamboo
                 kind: bamboohr-api
                 webhook: { secret_env: BAMBOO_WEBHOOK_KEY }
-            lms:
-              connector: csv-export
-              directory: exports
-            serve:
-              listen: 127.0.0.1:0
-              token: \(Self.token)
-              log_format: json
-            """.write(toFile: config, atomically: true, encoding: .utf8)
-        try LMSStateCommandTests.rules.write(toFile: directory.child("rules.yml"), atomically: true, encoding: .utf8)
+            """
+        let config = try TestConfiguration.write(
+            in: directory, feeds: [TestConfiguration.hrFeed, bamboo], lms: ["connector: csv-export", "directory: exports"], serve: Self.token)
         let rows = (1...Self.workers).map { "E\($0),First\($0),Last\($0),w\($0)@example.com,Analyst,Information Technology,LON,full_time,active,2026-11-20," }
         let csv = directory.child("company.csv")
         try ([LMSStateCommandTests.header] + rows).joined(separator: "\n").appending("\n").write(toFile: csv, atomically: true, encoding: .utf8)
@@ -114,27 +99,9 @@ import FoundationNetworking
     @Test func aGracefulStopMidFileLosesNothingAndTheRestartFinishes() async throws {
         let inbox = directory.child("inbox")
         try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
-        let config = directory.child("roster.yml")
-        try """
-            data: ./data
-            default_time_zone: Europe/London
-            locations: { LON: Europe/London }
-            rules: rules.yml
-            feeds:
-              - name: hr
-                kind: csv-snapshot
-                preset: generic
-                inbox: { path: \(inbox), complete: renamed }
-            lms:
-              connector: csv-export
-              directory: exports
-            serve:
-              listen: 127.0.0.1:0
-              token: \(Self.token)
-              log_format: json
-              log_level: notice
-            """.write(toFile: config, atomically: true, encoding: .utf8)
-        try LMSStateCommandTests.rules.write(toFile: directory.child("rules.yml"), atomically: true, encoding: .utf8)
+        let feed = TestConfiguration.hrFeed + "\n    inbox: { path: \(inbox), complete: renamed }"
+        let config = try TestConfiguration.write(
+            in: directory, feeds: [feed], lms: ["connector: csv-export", "directory: exports"], serve: Self.token, serveLines: ["log_level: notice"])
         let workers = 40_000
         let rows = (1...workers).map { "E\($0),First\($0),Last\($0),w\($0)@example.com,Analyst,Information Technology,LON,full_time,active,2019-04-01," }
 

@@ -17,27 +17,9 @@ import Testing
         let proxy = try FaultProxy(forwardingTo: server.baseURL)
         defer { proxy.stop() }
         proxy.inject(.delay(.milliseconds(20)), probability: 1, seed: 3)
-        let config = directory.child("roster.yml")
-        try """
-            data: ./data
-            default_time_zone: Europe/London
-            locations: { LON: Europe/London, NYC: America/New_York }
-            rules: rules.yml
-            feeds:
-              - name: hr
-                kind: csv-snapshot
-                preset: generic
-            lms:
-              connector: scim
-              url: \(proxy.baseURL.absoluteString)
-              token: \(server.bearerToken)
-              concurrency: 2
-            serve:
-              listen: 127.0.0.1:0
-              token: shutdown-test
-              log_format: json
-            """.write(toFile: config, atomically: true, encoding: .utf8)
-        try LMSStateCommandTests.rules.write(toFile: directory.child("rules.yml"), atomically: true, encoding: .utf8)
+        let config = try TestConfiguration.write(
+            in: directory, lms: ["connector: scim", "url: \(proxy.baseURL.absoluteString)", "token: \(server.bearerToken)", "concurrency: 2"],
+            serve: "shutdown-test")
         let rows = (1...80).map { "E\($0),First\($0),Last\($0),w\($0)@example.com,Analyst,Information Technology,LON,full_time,active,2019-04-01," }
         let file = directory.child("company.csv")
         try ([LMSStateCommandTests.header] + rows).joined(separator: "\n").appending("\n").write(toFile: file, atomically: true, encoding: .utf8)

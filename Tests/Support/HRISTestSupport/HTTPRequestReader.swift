@@ -1,4 +1,5 @@
 import Foundation
+import JournalTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -13,7 +14,7 @@ enum HTTPRequestReader {
         let separator: [UInt8] = [13, 10, 13, 10]
         var headEnd: Int?
         while headEnd == nil {
-            guard let chunk = Loopback.receive(connection), !chunk.isEmpty else { return nil }
+            guard let chunk = LoopbackSocket.receive(connection), !chunk.isEmpty else { return nil }
             buffer += chunk
             headEnd = buffer.firstRange(of: separator)?.lowerBound
             if buffer.count > 1 << 20 { return nil }
@@ -31,7 +32,7 @@ enum HTTPRequestReader {
         var body = Array(buffer[(headEnd! + 4)...])
         let length = headers["content-length"].flatMap(Int.init) ?? 0
         while body.count < length {
-            guard let chunk = Loopback.receive(connection), !chunk.isEmpty else { return nil }
+            guard let chunk = LoopbackSocket.receive(connection), !chunk.isEmpty else { return nil }
             body += chunk
         }
         let method = String(requestLine[0])

@@ -24,8 +24,14 @@ public enum IndependentSignature {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw Loopback.Failure(description: "python3 could not sign the body (exit \(process.terminationStatus))")
+            throw SignatureFailure("python3 could not sign the body (exit \(process.terminationStatus))")
         }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
+}
+
+/// Python could not sign a body.
+struct SignatureFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

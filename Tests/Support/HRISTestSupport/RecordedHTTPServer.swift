@@ -1,4 +1,5 @@
 import Foundation
+import JournalTestSupport
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -47,7 +48,7 @@ public final class RecordedHTTPServer: @unchecked Sendable {
 
     /// Starts listening on 127.0.0.1, on a port the kernel picks.
     public init() throws {
-        (listener, port) = try Loopback.listen()
+        (listener, port) = try LoopbackSocket.listen()
         baseURL = URL(string: "http://127.0.0.1:\(port)")!
         let thread = Thread { [listener, state] in Self.acceptLoop(listener, state) }
         thread.name = "RecordedHTTPServer :\(port)"
@@ -119,7 +120,7 @@ public final class RecordedHTTPServer: @unchecked Sendable {
     }
 
     private static func handle(_ connection: Int32, _ state: State) {
-        Loopback.setReceiveTimeout(connection, seconds: 10)
+        LoopbackSocket.setReceiveTimeout(connection, .seconds(10))
         guard let (request, method, target) = HTTPRequestReader.read(connection) else { return }
         let answer = state.lock.withLock { () -> Answer in
             state.received.append(request)
@@ -136,7 +137,7 @@ public final class RecordedHTTPServer: @unchecked Sendable {
                 ?? Answer(
                     status: 404, headers: ["Content-Type": "text/plain"], body: Array("no recording for \(exact)".utf8))
         }
-        Loopback.send(connection, serialize(answer))
+        LoopbackSocket.send(connection, serialize(answer))
     }
 
     static func serialize(_ answer: Answer) -> [UInt8] {

@@ -1,4 +1,5 @@
 import Foundation
+import JournalTestSupport
 
 #if canImport(Glibc)
 import Glibc
