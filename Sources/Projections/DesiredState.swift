@@ -35,6 +35,10 @@ public struct DesiredState: Sendable {
     private var dirtySlots: [Int] = []
     private var isDirty: [Bool] = []
     private(set) var dirtyBatches: Set<String> = []
+    /// Workers (by slot) changed since they were last encoded: a long catch-up encodes for each
+    /// snapshot, but writes the workers' records once, at its end.
+    private var staleSlots: [Int] = []
+    private var isStale: [Bool] = []
 
     public init(rules: RuleSet) {
         self.rules = rules
@@ -68,45 +72,58 @@ public struct DesiredState: Sendable {
     /// Every worker's projection, in the order first seen.
     public var allProjections: [WorkerProjection] { projections }
 
-    /// The stored form of every worker changed since the state was loaded or saved, keyed by
-    /// employee ID, in key order; kept too for the next snapshot.
-    mutating func encodeChanged() -> [(key: [UInt8], value: [UInt8])] {
+    /// Encodes every worker changed since they were last encoded, keeping the encodings for the
+    /// records and snapshots to come.
+    mutating func encodeStale() {
         if encodings.count < projections.count { encodings += Array(repeating: [], count: projections.count - encodings.count) }
-        var records: [(key: [UInt8], value: [UInt8])] = []
-        records.reserveCapacity(dirtySlots.count)
-        projections.withUnsafeBufferPointer { projections in
-            for slot in dirtySlots {
-                let record = projections[slot].encoded()
-                encodings[slot] = record
-                records.append((Array(projections[slot].worker.id.rawValue.utf8), record))
-            }
+        let ruleSet = rules.version
+        for slot in staleSlots {
+            encodings[slot] = Self.encode(&projections[slot], ruleSet: ruleSet)
+            isStale[slot] = false
         }
-        records.sort { $0.key.lexicographicallyPrecedes($1.key) }
-        return records
+        staleSlots.removeAll(keepingCapacity: true)
     }
 
-    /// The outbox index entries of every worker changed since the state was loaded or saved:
-    /// each employee ID, and whether the LMS still lacks something of their desired user.
-    func changedOutbox() -> [(key: [UInt8], pending: Bool)] {
-        projections.withUnsafeBufferPointer { projections in
-            dirtySlots.map { slot in (Array(projections[slot].worker.id.rawValue.utf8), projections[slot].needsDelivery) }
+    /// What a save writes of every worker changed since the state was loaded or saved: their
+    /// stored form keyed by employee ID, in key order (kept too for the next snapshot), and
+    /// their outbox index entries (whether the LMS still lacks something of their desired user).
+    mutating func encodeChanged() -> (records: [(key: [UInt8], value: [UInt8])], outbox: [(key: [UInt8], pending: Bool)]) {
+        encodeStale()
+        var records: [(key: [UInt8], value: [UInt8])] = []
+        var outbox: [(key: [UInt8], pending: Bool)] = []
+        records.reserveCapacity(dirtySlots.count)
+        outbox.reserveCapacity(dirtySlots.count)
+        for slot in dirtySlots {
+            let (key, pending) = Self.outboxEntry(&projections[slot])
+            records.append((key, encodings[slot]))
+            outbox.append((key, pending))
         }
+        records.sort { $0.key.lexicographicallyPrecedes($1.key) }
+        return (records, outbox)
+    }
+
+    /// The stored form of every worker, in the order first seen (deterministic for a journal).
+    mutating func allEncodings() -> [[UInt8]] {
+        encodeStale()
+        let ruleSet = rules.version
+        for slot in projections.indices where encodings[slot].isEmpty { encodings[slot] = Self.encode(&projections[slot], ruleSet: ruleSet) }
+        return encodings
+    }
+
+    /// Reads `projection` through an inout access: read through an array's or a buffer's
+    /// subscript, it was copied first, and a copy retains every string and map in it.
+    private static func encode(_ projection: inout WorkerProjection, ruleSet: String) -> [UInt8] {
+        projection.encoded(ruleSet: ruleSet)
+    }
+
+    /// The outbox index entry of `projection`: its key, and whether the LMS lacks something of it.
+    private static func outboxEntry(_ projection: inout WorkerProjection) -> (key: [UInt8], pending: Bool) {
+        (Array(projection.worker.id.rawValue.utf8), projection.needsDelivery)
     }
 
     /// Every worker's outbox commands, workers in the order first seen.
     public var outbox: [LMSCommand] {
         projections.withUnsafeBufferPointer { projections in projections.flatMap(\.commands) }
-    }
-
-    /// The stored form of every worker, in the order first seen (deterministic for a journal):
-    /// from the encodings kept by ``encodeChanged()``, which must have run since the last change,
-    /// made for any worker without one.
-    mutating func allEncodings() -> [[UInt8]] {
-        if encodings.count < projections.count { encodings += Array(repeating: [], count: projections.count - encodings.count) }
-        projections.withUnsafeBufferPointer { projections in
-            for slot in projections.indices where encodings[slot].isEmpty { encodings[slot] = projections[slot].encoded() }
-        }
-        return encodings
     }
 
     /// The LMS users, by employee ID.
@@ -201,6 +218,7 @@ public struct DesiredState: Sendable {
             slots[id] = projections.count
             projections.append(WorkerProjection(hired: worker, effectiveAt: effectiveAt, step: step))
             isDirty.append(false)
+            isStale.append(false)
             if let due = projections[projections.count - 1].nextDue(rules)?.at { timers.insert(due, id) }
             update(id, cause: cause, moment: moment) { $0.settle(step, rule: "hire") }
             return
@@ -230,6 +248,10 @@ public struct DesiredState: Sendable {
             isDirty[slot] = true
             dirtySlots.append(slot)
         }
+        if !isStale[slot] {
+            isStale[slot] = true
+            staleSlots.append(slot)
+        }
         if let due = dueAfter, due != dueBefore { timers.insert(due, id) }
         if traced, before != after {
             let changes = LMSChange.changes(from: before, to: after)
@@ -248,6 +270,7 @@ public struct DesiredState: Sendable {
         projections = restored
         isDirty = Array(repeating: false, count: restored.count)
         isDirty.reserveCapacity(restored.capacity)
+        isStale = isDirty
         slots.reserveCapacity(restored.capacity)
         let rules = self.rules
         projections.withUnsafeBufferPointer { projections in
@@ -265,10 +288,12 @@ public struct DesiredState: Sendable {
         let id = projection.worker.id
         if let slot = slots[id] {
             projections[slot] = projection
+            if slot < encodings.count { encodings[slot] = [] }
         } else {
             slots[id] = projections.count
             projections.append(projection)
             isDirty.append(false)
+            isStale.append(false)
         }
         if let absence = projection.absence, projection.archived == nil { absentees[absence.feed, default: []].insert(id) }
         if let due = projection.nextDue(rules) { timers.insert(due.at, id) }
@@ -282,6 +307,11 @@ public struct DesiredState: Sendable {
     /// The position the store held when this state was loaded or last saved.
     public private(set) var savedPosition = JournalPosition.start
 
+    /// The position of the store's last snapshot this state knows of: the position it was loaded
+    /// at, or of the snapshot it was last written with. A save takes a snapshot when an interval
+    /// boundary lies between the two.
+    public private(set) var snapshotPosition = JournalPosition.start
+
     /// Forgets what changed: it has been written.
     public mutating func markSaved() {
         savedPosition = position
@@ -289,6 +319,17 @@ public struct DesiredState: Sendable {
         dirtySlots.removeAll(keepingCapacity: true)
         dirtyBatches.removeAll(keepingCapacity: true)
         appliedSnapshots.removeAll(keepingCapacity: true)
+    }
+
+    /// As read from a store or a snapshot: nothing changed since.
+    mutating func markLoaded() {
+        markSaved()
+        snapshotPosition = position
+    }
+
+    /// A snapshot of the state as it is now has been taken.
+    mutating func markSnapshotted() {
+        snapshotPosition = position
     }
 
     /// The cause named by a timer's changes.

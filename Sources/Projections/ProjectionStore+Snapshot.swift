@@ -140,7 +140,7 @@ extension ProjectionStore {
         state.batchFeeds = batchFeeds
         state.restore(contentsOf: projections)
         state.restoreCheckpoint(position: position, clock: clock)
-        state.markSaved()
+        state.markLoaded()
         return state
     }
 

@@ -36,8 +36,8 @@ public final class ProjectionStore: Sendable {
     let outboxDatabase: Database
 
     /// The layout of the store and its snapshots; a store in another starts again (4: snapshots
-    /// in frames compressed one by one).
-    static let formatVersion: UInt8 = 4
+    /// in frames compressed one by one; 5: records name the rule set by reference).
+    static let formatVersion: UInt8 = 5
 
     /// The state as this process last saved it: a catch-up that finds the checkpoint unmoved
     /// starts from it instead of reading and decoding every worker again (a daemon catches up
@@ -136,7 +136,7 @@ public final class ProjectionStore: Sendable {
                     position: JournalPosition(Self.number(position)), clock: Timestamp(rawValue: Int64(bitPattern: Self.number(clock))))
             }
         }
-        state.markSaved()
+        state.markLoaded()
         return state
     }
 
@@ -159,26 +159,51 @@ public final class ProjectionStore: Sendable {
         var outbox: [(key: [UInt8], pending: Bool)]
         /// The snapshot, when this save crosses an interval boundary.
         var snapshot: Snapshot?
+        /// Only the snapshot is written: the checkpoint and the records stay as they are.
+        var snapshotOnly = false
+    }
+
+    /// True when an interval boundary lies between the state's last snapshot and its position.
+    private func needsSnapshot(_ state: DesiredState) -> Bool {
+        state.position.rawValue / snapshotInterval > state.snapshotPosition.rawValue / snapshotInterval
     }
 
     /// Takes what changed out of `state`, on the caller's thread (the state is read).
     func prepare(_ state: inout DesiredState) throws -> PendingWrite {
         let expected = state.savedPosition
-        let records = state.encodeChanged()
-        let outbox = state.changedOutbox()
-        let crosses = state.position.rawValue / snapshotInterval > expected.rawValue / snapshotInterval
+        let (records, outbox) = state.encodeChanged()
+        let snapshot = needsSnapshot(state) ? Snapshot(of: &state) : nil
+        if snapshot != nil { state.markSnapshotted() }
         let pending = PendingWrite(
             expected: expected, position: state.position, clock: state.clock, records: records,
             batches: state.dirtyBatches.sorted().compactMap { batch in state.batchFeeds[batch].map { (batch, $0) } },
-            applied: state.appliedSnapshots, outbox: outbox, snapshot: crosses ? Snapshot(of: &state) : nil)
+            applied: state.appliedSnapshots, outbox: outbox, snapshot: snapshot)
         state.markSaved()
         return pending
+    }
+
+    /// The snapshot of `state` when one is due, alone: what a long catch-up writes between its
+    /// start and its end. The workers' records are written once, by the save at the end, rather
+    /// than every interval (a rebuild changes most workers in every interval); a catch-up that
+    /// stops early starts again from the last checkpoint, with the snapshots kept.
+    func prepareSnapshot(_ state: inout DesiredState) -> PendingWrite? {
+        guard needsSnapshot(state) else { return nil }
+        let snapshot = Snapshot(of: &state)
+        state.markSnapshotted()
+        return PendingWrite(
+            expected: state.savedPosition, position: state.position, clock: state.clock, records: [], batches: [], applied: [], outbox: [],
+            snapshot: snapshot, snapshotOnly: true)
     }
 
     /// Writes `pending` in one transaction, unless another process moved the store meanwhile.
     func write(_ pending: PendingWrite) throws {
         let snapshot = try pending.snapshot.map { try $0.stored() }
         let saved: Bool = try environment.write { txn in
+            if pending.snapshotOnly {
+                // A snapshot is the fold of the journal up to its position whoever wrote it.
+                if let snapshot { try txn.put(snapshots, key: pending.position.rawValue.bigEndianBytes, value: snapshot) }
+                return true
+            }
             // Another process caught the store up meanwhile: its state is this one's, or later;
             // writing ours over part of it would mix two checkpoints.
             let stored = try txn.value(meta, key: Array("position".utf8)).map { JournalPosition(Self.number($0)) } ?? .start
@@ -202,10 +227,11 @@ public final class ProjectionStore: Sendable {
     static let overtaken = "another process updated the projection store meanwhile; run the command again"
 
 
-    /// Folds the journal's events after the checkpoint into the stored state, saving every
-    /// `chunk` events, and returns the state (its clock where the journal's last event left it).
+    /// Folds the journal's events after the checkpoint into the stored state, taking a snapshot
+    /// at every interval boundary and saving the workers and the checkpoint at the end, and
+    /// returns the state (its clock where the journal's last event left it).
     @available(*, noasync, message: "reads and writes synchronously")
-    public func catchUp(_ journal: Journal, chunk: Int? = nil) throws -> DesiredState {
+    public func catchUp(_ journal: Journal) throws -> DesiredState {
         // One catch-up at a time in this process (the daemon's scheduler and its delivery both
         // catch up): the second waits and finds the state the first saved, instead of reading the
         // whole store again because the first had taken it.
@@ -214,31 +240,27 @@ public final class ProjectionStore: Sendable {
         // Another process catching up at the same time overtakes this one at most a few times.
         for _ in 0..<3 {
             do {
-                return try catchUpOnce(journal, chunk: chunk)
+                return try catchUpOnce(journal)
             } catch let error as StoreError where error.description == Self.overtaken {
                 continue
             }
         }
-        return try catchUpOnce(journal, chunk: chunk)
+        return try catchUpOnce(journal)
     }
 
-    private func catchUpOnce(_ journal: Journal, chunk: Int?) throws -> DesiredState {
-        let chunk = chunk ?? Int(snapshotInterval)
+    private func catchUpOnce(_ journal: Journal) throws -> DesiredState {
         var state = try loadToChange()
-        var pending = 0
-        // Saves are written on another thread while the fold goes on, in order, two at most ahead.
+        let interval = snapshotInterval
+        // Snapshots and the last save are written on another thread while the fold goes on, in
+        // order, two at most ahead.
         let writer = BackgroundWriter(store: self)
         do {
             try FoldInputs.forEach(in: journal, from: state.position.next) { input in
                 state.apply(input)
-                pending += 1
-                if pending >= chunk {
-                    try writer.enqueue(try prepare(&state))
-                    pending = 0
-                }
+                if state.position.rawValue % interval == 0, let snapshot = prepareSnapshot(&state) { try writer.enqueue(snapshot) }
                 return true
             }
-            if pending > 0 || state.position != state.savedPosition {
+            if state.position != state.savedPosition {
                 try writer.enqueue(try prepare(&state))
             }
         } catch {

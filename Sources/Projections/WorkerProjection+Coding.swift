@@ -7,11 +7,15 @@ import Workforce
 /// maps are written in key order, so equal projections are equal bytes (a rebuild can be
 /// compared with the live store byte for byte).
 extension WorkerProjection {
-    /// The encoding's version, first byte of every record.
-    static let codingVersion: UInt8 = 3
+    /// The encoding's version, first byte of every record (4: the rule-set version and the
+    /// user's names written once, as references, instead of in every provenance and twice).
+    static let codingVersion: UInt8 = 4
 
-    func encoded() -> [UInt8] {
-        var writer = ByteWriter(capacity: 640)
+    /// The record, for a store of the rule set `ruleSet`: every provenance names that version,
+    /// so it is written as a one-byte reference (64 hex digits five times over was half of a
+    /// record), and the user's names and email, mostly the worker's own, likewise.
+    func encoded(ruleSet: String) -> [UInt8] {
+        var writer = ByteWriter(capacity: 384)
         writer.u8(Self.codingVersion)
         writer.worker(worker)
         var flags: UInt8 = 0
@@ -26,8 +30,19 @@ extension WorkerProjection {
             writer.varint(UInt64(absence.snapshots))
             writer.u64(absence.cause.rawValue)
         }
-        writer.optional(archived) { $0.provenance($1) }
-        writer.optional(user) { $0.user($1) }
+        if let archived {
+            writer.u8(1)
+            writer.provenance(archived, ruleSet: ruleSet)
+        } else {
+            writer.u8(0)
+        }
+        // Read in place: `optional(user)` would copy the user, and with it every map.
+        if user != nil {
+            writer.u8(1)
+            writer.user(user!, of: worker, ruleSet: ruleSet)
+        } else {
+            writer.u8(0)
+        }
         writer.u64(changedBy.rawValue)
         writer.optional(lms) { $0.account($1) }
         writer.varint(UInt64(deliveries.count))
@@ -79,11 +94,22 @@ extension ByteWriter {
         u64(pending.cause.rawValue)
     }
 
-    mutating func provenance(_ provenance: Provenance) {
+    /// A provenance; its rule-set version as a reference when it is the store's `ruleSet`.
+    mutating func provenance(_ provenance: Provenance, ruleSet: String) {
         string(provenance.rule)
-        string(provenance.ruleSet)
+        shared(provenance.ruleSet, as: ruleSet)
         u64(provenance.cause.rawValue)
         i64(provenance.at.rawValue)
+    }
+
+    /// `text`, as a 0 byte when it is `candidate` (which the reader knows), else 1 and the text.
+    mutating func shared(_ text: String, as candidate: String?) {
+        if let candidate, text == candidate {
+            u8(0)
+        } else {
+            u8(1)
+            string(text)
+        }
     }
 
     mutating func date(_ date: LocalDate?) {
@@ -158,23 +184,24 @@ extension ByteWriter {
         u8(failure.dead ? 1 : 0)
     }
 
-    mutating func user(_ user: LMSUser) {
-        string(user.userName)
-        string(user.firstName)
-        string(user.lastName)
-        optionalString(user.email)
+    /// An LMS user; its names and email as references where they are the `worker`'s.
+    mutating func user(_ user: LMSUser, of worker: Worker, ruleSet: String) {
+        shared(user.userName, as: worker.email)
+        shared(user.firstName, as: worker.preferredFirstName ?? worker.legalFirstName)
+        shared(user.lastName, as: worker.preferredLastName ?? worker.legalLastName)
+        optional(user.email) { $0.shared($1, as: worker.email) }
         string(user.status.rawValue)
-        provenance(user.statusProvenance)
+        provenance(user.statusProvenance, ruleSet: ruleSet)
         varint(UInt64(user.groups.count))
         for (group, why) in user.groups.sorted(by: { $0.key < $1.key }) {
             string(group)
-            provenance(why)
+            provenance(why, ruleSet: ruleSet)
         }
         varint(UInt64(user.assignments.count))
         for (_, assignment) in user.assignments.sorted(by: { $0.key < $1.key }) {
             string(assignment.course)
             date(assignment.due)
-            provenance(assignment.provenance)
+            provenance(assignment.provenance, ruleSet: ruleSet)
         }
         stringMap(user.unmapped)
     }
@@ -193,35 +220,26 @@ extension ByteReader {
         try optional { try $0.string() }
     }
 
-    /// A string that is `candidate` itself when the bytes match, else made from them.
+    /// A string written by ``ByteWriter/shared(_:as:)``: `candidate` itself (not a copy) for a
+    /// reference, else the text.
     mutating func string(sharing candidate: String?) throws -> String {
-        guard var shared = candidate else { return try string() }
-        let start = offset
-        let count = try varint()
-        guard count <= UInt64(remaining) else { throw Truncated() }
-        let bytes = try self.bytes(Int(count))
-        if shared.withUTF8({ Self.equal($0, bytes) }) { return shared }
-        offset = start
-        return try string()
-    }
-
-    /// Whether `text` is exactly `bytes`.
-    static func equal(_ text: UnsafeBufferPointer<UInt8>, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        text.count == bytes.count && (text.isEmpty || memcmp(text.baseAddress!, bytes.baseAddress!, text.count) == 0)
+        switch try u8() {
+        case 0:
+            guard let candidate else { throw Truncated() }
+            return candidate
+        case 1: return try string()
+        default: throw Truncated()
+        }
     }
 
     mutating func pending() throws -> WorkerProjection.Pending {
         WorkerProjection.Pending(at: Timestamp(rawValue: try i64()), cause: JournalPosition(try u64()))
     }
 
-    /// A provenance; its rule-set version is `ruleSet` itself (not a copy) when the bytes match.
+    /// A provenance; its rule-set version is `ruleSet` itself (not a copy) for a reference.
     mutating func provenance(sharing ruleSet: String) throws -> Provenance {
         let rule = try string()
-        let count = Int(try varint())
-        let bytes = try self.bytes(count)
-        var shared = ruleSet
-        // Compared as bytes: through `String.UTF8View` it was a twentieth of decoding a snapshot.
-        let version = shared.withUTF8({ Self.equal($0, bytes) }) ? shared : String(decoding: bytes, as: UTF8.self)
+        let version = try string(sharing: ruleSet)
         return Provenance(rule: rule, ruleSet: version, cause: JournalPosition(try u64()), at: Timestamp(rawValue: try i64()))
     }
 
@@ -282,8 +300,8 @@ extension ByteReader {
             dead: try u8() == 1)
     }
 
-    /// An LMS user; its names and email are the `worker`'s own text (not a copy) where the bytes
-    /// match, as they mostly do.
+    /// An LMS user; its names and email are the `worker`'s own text (not a copy) where they were
+    /// written as references, as they mostly are.
     mutating func user(sharing ruleSet: String, of worker: Worker) throws -> LMSUser {
         let userName = try string(sharing: worker.email)
         let firstName = try string(sharing: worker.preferredFirstName ?? worker.legalFirstName)

@@ -65,7 +65,7 @@ import Workforce
         try hire(3, into: scenario)
         let state = try Replay(now: nil).run(scenario.journal, rules: scenario.rules)
         let zoe = try #require(state[worker: EmployeeID(rawValue: "E3")])
-        var record = zoe.encoded()
+        var record = zoe.encoded(ruleSet: scenario.rules.version)
         #expect(try record.withUnsafeBytes { try WorkerProjection(decoding: $0, ruleSet: scenario.rules.version) } == zoe)
         // "ë" is C3 AB; C3 28 is not UTF-8.
         let at = try #require(record.indices.first { record[$0] == 0xC3 && record[$0 + 1] == 0xAB })
