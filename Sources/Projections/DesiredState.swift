@@ -186,11 +186,14 @@ public struct DesiredState: Sendable {
         if instant > clock { clock = instant }
         var fired: [(id: EmployeeID, effect: ScheduledEffect)] = []
         let rules = self.rules
-        while let earliest = timers.earliest, earliest <= instant, let (_, id) = timers.popEarliest() {
-            guard let slot = slots[id], let due = projections.withUnsafeBufferPointer({ $0[slot].nextDue(rules) }), due.at <= instant else { continue }
+        while let earliest = timers.earliest, earliest <= instant, let (_, slot) = timers.popEarliest() {
+            guard let due = Self.nextDue(&projections[slot], rules), due.at <= instant else { continue }
             var effects: [ScheduledEffect] = []
-            update(id, cause: nil, moment: due.at) { effects = $0.fireDue(upTo: instant, rules: rules) }
-            fired += effects.map { (id, $0) }
+            update(slot: slot, cause: nil, moment: due.at) { effects = $0.fireDue(upTo: instant, rules: rules) }
+            if !effects.isEmpty {
+                let id = projections[slot].worker.id
+                fired += effects.map { (id, $0) }
+            }
         }
         return fired
     }
@@ -200,36 +203,49 @@ public struct DesiredState: Sendable {
     public mutating func advance(each cutoff: (WorkerProjection) -> Timestamp) {
         let rules = self.rules
         for id in slots.keys.sorted() {
-            let until = cutoff(projections[slots[id]!])
-            update(id, cause: nil, moment: until) { _ = $0.fireDue(upTo: until, rules: rules) }
+            let slot = slots[id]!
+            let until = cutoff(projections[slot])
+            update(slot: slot, cause: nil, moment: until) { _ = $0.fireDue(upTo: until, rules: rules) }
         }
     }
 
     mutating func apply(_ event: WorkerEvent, to id: EmployeeID, effectiveAt: Timestamp?, cause: JournalPosition, moment: Timestamp) {
         let step = WorkerProjection.Step(rules: rules, cause: cause, moment: moment)
+        // The worker's slot, looked up once: hashing the employee ID was a sixth of the fold.
+        let slot = slots[id]
         switch event {
         case .absent(let feed, _): absentees[feed, default: []].insert(id)
         case .returned(let feed, _): absentees[feed]?.remove(id)
         case .terminated, .rehired:
-            if let slot = slots[id], let feed = projections.withUnsafeBufferPointer({ $0[slot].absence?.feed }) { absentees[feed]?.remove(id) }
+            if let slot, let feed = Self.absenceFeed(&projections[slot]) { absentees[feed]?.remove(id) }
         default: break
         }
-        if case .hired(let worker) = event, slots[id] == nil {
-            slots[id] = projections.count
+        guard let slot else {
+            guard case .hired(let worker) = event else { return }
+            let slot = projections.count
+            slots[id] = slot
             projections.append(WorkerProjection(hired: worker, effectiveAt: effectiveAt, step: step))
             isDirty.append(false)
             isStale.append(false)
-            if let due = projections[projections.count - 1].nextDue(rules)?.at { timers.insert(due, id) }
-            update(id, cause: cause, moment: moment) { $0.settle(step, rule: "hire") }
+            if let due = Self.nextDue(&projections[slot], rules)?.at { timers.insert(due, slot) }
+            update(slot: slot, cause: cause, moment: moment) { $0.settle(step, rule: "hire") }
             return
         }
-        update(id, cause: cause, moment: moment) { $0.apply(event, effectiveAt: effectiveAt, step: step) }
+        update(slot: slot, cause: cause, moment: moment) { $0.apply(event, effectiveAt: effectiveAt, step: step) }
     }
 
-    /// Runs `body` on worker `id`, then schedules their next moment and traces what changed.
+    /// Runs `body` on worker `id` (see ``update(slot:cause:moment:_:)``); nothing for a worker
+    /// the journal has not told of.
     private mutating func update(_ id: EmployeeID, cause: JournalPosition?, moment: Timestamp, _ body: (inout WorkerProjection) -> Void) {
         guard let slot = slots[id] else { return }
-        let traced = tracing == id
+        update(slot: slot, cause: cause, moment: moment, body)
+    }
+
+    /// Runs `body` on the worker in `slot`, then schedules their next moment and traces what changed.
+    private mutating func update(slot: Int, cause: JournalPosition?, moment: Timestamp, _ body: (inout WorkerProjection) -> Void) {
+        let rules = self.rules
+        let tracing = self.tracing
+        var traced = false
         var before: LMSUser?
         var after: LMSUser?
         var dueBefore: Timestamp?
@@ -237,6 +253,7 @@ public struct DesiredState: Sendable {
         // In place, and read only through the inout access: reading an array element's computed
         // property copies the whole element, and a copy makes every nested map copy itself.
         func step(_ projection: inout WorkerProjection) {
+            traced = tracing != nil && tracing == projection.worker.id
             if traced { before = projection.user }
             dueBefore = projection.nextDue(rules)?.at
             body(&projection)
@@ -252,7 +269,7 @@ public struct DesiredState: Sendable {
             isStale[slot] = true
             staleSlots.append(slot)
         }
-        if let due = dueAfter, due != dueBefore { timers.insert(due, id) }
+        if let due = dueAfter, due != dueBefore { timers.insert(due, slot) }
         if traced, before != after {
             let changes = LMSChange.changes(from: before, to: after)
             if !changes.isEmpty {
@@ -260,6 +277,16 @@ public struct DesiredState: Sendable {
                 trail.append(TraceEntry(cause: traced, at: moment, changes: changes))
             }
         }
+    }
+
+    /// The next moment of `projection`, read in place (see ``encode(_:ruleSet:)``).
+    private static func nextDue(_ projection: inout WorkerProjection, _ rules: RuleSet) -> (at: Timestamp, kind: ScheduledEffect.Kind)? {
+        projection.nextDue(rules)
+    }
+
+    /// The feed `projection` is absent from, read in place.
+    private static func absenceFeed(_ projection: inout WorkerProjection) -> String? {
+        projection.absence?.feed
     }
 
     /// Puts back every worker of a snapshot, in the order first seen, into a state that has none:
@@ -273,30 +300,31 @@ public struct DesiredState: Sendable {
         isStale = isDirty
         slots.reserveCapacity(restored.capacity)
         let rules = self.rules
-        projections.withUnsafeBufferPointer { projections in
-            for slot in projections.indices {
-                let id = projections[slot].worker.id
-                slots[id] = slot
-                if let feed = projections[slot].absence?.feed, projections[slot].archived == nil { absentees[feed, default: []].insert(id) }
-                if let due = projections[slot].nextDue(rules) { timers.insert(due.at, id) }
-            }
+        for slot in projections.indices {
+            let id = projections[slot].worker.id
+            slots[id] = slot
+            if projections[slot].archived == nil, let feed = Self.absenceFeed(&projections[slot]) { absentees[feed, default: []].insert(id) }
+            if let due = Self.nextDue(&projections[slot], rules) { timers.insert(due.at, slot) }
         }
     }
 
     /// Puts back a worker read from a store, with its absence and next moment.
     mutating func restore(_ projection: WorkerProjection) {
         let id = projection.worker.id
-        if let slot = slots[id] {
+        let slot: Int
+        if let existing = slots[id] {
+            slot = existing
             projections[slot] = projection
             if slot < encodings.count { encodings[slot] = [] }
         } else {
-            slots[id] = projections.count
+            slot = projections.count
+            slots[id] = slot
             projections.append(projection)
             isDirty.append(false)
             isStale.append(false)
         }
         if let absence = projection.absence, projection.archived == nil { absentees[absence.feed, default: []].insert(id) }
-        if let due = projection.nextDue(rules) { timers.insert(due.at, id) }
+        if let due = projection.nextDue(rules) { timers.insert(due.at, slot) }
     }
 
     mutating func restoreCheckpoint(position: JournalPosition, clock: Timestamp) {

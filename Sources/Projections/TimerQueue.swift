@@ -1,19 +1,19 @@
 import Journal
-import Workforce
 
-/// Workers by the next moment something is due for them: a binary min-heap. Entries are not
-/// removed when a worker's moment moves; a popped entry is checked against the worker instead.
+/// Workers, by their slot in the state, by the next moment something is due for them: a binary
+/// min-heap. Entries are not removed when a worker's moment moves; a popped entry is checked
+/// against the worker instead.
 struct TimerQueue: Sendable, Equatable {
-    private var heap: [(at: Timestamp, id: EmployeeID)] = []
+    private var heap: [(at: Timestamp, slot: Int)] = []
 
     static func == (lhs: TimerQueue, rhs: TimerQueue) -> Bool {
-        lhs.heap.elementsEqual(rhs.heap) { $0.at == $1.at && $0.id == $1.id }
+        lhs.heap.elementsEqual(rhs.heap) { $0.at == $1.at && $0.slot == $1.slot }
     }
 
     var earliest: Timestamp? { heap.first?.at }
 
-    mutating func insert(_ at: Timestamp, _ id: EmployeeID) {
-        heap.append((at, id))
+    mutating func insert(_ at: Timestamp, _ slot: Int) {
+        heap.append((at, slot))
         var child = heap.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
@@ -23,7 +23,7 @@ struct TimerQueue: Sendable, Equatable {
         }
     }
 
-    mutating func popEarliest() -> (at: Timestamp, id: EmployeeID)? {
+    mutating func popEarliest() -> (at: Timestamp, slot: Int)? {
         guard !heap.isEmpty else { return nil }
         heap.swapAt(0, heap.count - 1)
         let top = heap.removeLast()

@@ -9,44 +9,125 @@ import Workforce
 /// been in force.
 public struct RuleSet: Sendable, Equatable {
     /// The SHA-256 of ``text``, in hex: the rule set's identity.
-    public var version: String
+    public var version: String {
+        get { storage.version }
+        set { unique().version = newValue }
+    }
     /// The rules as the admin wrote them.
-    public var text: String
+    public var text: String {
+        get { storage.text }
+        set { unique().text = newValue }
+    }
     /// Which of HR's names the LMS shows.
-    public var names: NamePolicy
+    public var names: NamePolicy {
+        get { storage.names }
+        set { unique().names = newValue }
+    }
     /// What the LMS user's login name is made of.
-    public var userName: UserNamePolicy
-    public var scope: Scope
+    public var userName: UserNamePolicy {
+        get { storage.userName }
+        set { unique().userName = newValue }
+    }
+    public var scope: Scope {
+        get { storage.scope }
+        set { unique().scope = newValue }
+    }
     public var groups: [GroupMapping] {
-        didSet { groupAttributes = Set(groups.map(\.attribute)) }
+        get { storage.groups }
+        set {
+            let storage = unique()
+            storage.groups = newValue
+            storage.groupAttributes = Set(newValue.map(\.attribute))
+        }
     }
     /// The attributes the mapping tables read: a change to any other leaves groups as they are.
-    public private(set) var groupAttributes: Set<WorkerAttribute> = []
-    public var triggers: [AssignmentTrigger]
-    public var absence: AbsencePolicy
+    public var groupAttributes: Set<WorkerAttribute> { storage.groupAttributes }
+    public var triggers: [AssignmentTrigger] {
+        get { storage.triggers }
+        set { unique().triggers = newValue }
+    }
+    public var absence: AbsencePolicy {
+        get { storage.absence }
+        set { unique().absence = newValue }
+    }
     /// Days before the hire date a new worker's LMS user is created (pre-boarding).
-    public var preStartDays: Int
+    public var preStartDays: Int {
+        get { storage.preStartDays }
+        set { unique().preStartDays = newValue }
+    }
     /// Hire triggers fire only for a user first activated at most this many days after the hire
     /// date: the first sync of an existing company provisions its people without onboarding
     /// them all again. Nil: always.
-    public var newHireWindowDays: Int?
+    public var newHireWindowDays: Int? {
+        get { storage.newHireWindowDays }
+        set { unique().newHireWindowDays = newValue }
+    }
+
+    /// The rules themselves, behind one reference: a fold copies the rule set into every step
+    /// (a million times in a rebuild), and copying a dozen fields, each retained, was a tenth of
+    /// the fold. Copied on write, so the rule set is still a value.
+    private var storage: Storage
+
+    /// Mutable only through ``unique()``, on a storage no other rule set shares.
+    private final class Storage: @unchecked Sendable {
+        var version: String
+        var text: String
+        var names: NamePolicy
+        var userName: UserNamePolicy
+        var scope: Scope
+        var groups: [GroupMapping]
+        var groupAttributes: Set<WorkerAttribute>
+        var triggers: [AssignmentTrigger]
+        var absence: AbsencePolicy
+        var preStartDays: Int
+        var newHireWindowDays: Int?
+
+        init(
+            version: String, text: String, names: NamePolicy, userName: UserNamePolicy, scope: Scope, groups: [GroupMapping],
+            triggers: [AssignmentTrigger], absence: AbsencePolicy, preStartDays: Int, newHireWindowDays: Int?
+        ) {
+            self.version = version
+            self.text = text
+            self.names = names
+            self.userName = userName
+            self.scope = scope
+            self.groups = groups
+            self.groupAttributes = Set(groups.map(\.attribute))
+            self.triggers = triggers
+            self.absence = absence
+            self.preStartDays = preStartDays
+            self.newHireWindowDays = newHireWindowDays
+        }
+
+        func copy() -> Storage {
+            Storage(
+                version: version, text: text, names: names, userName: userName, scope: scope, groups: groups, triggers: triggers,
+                absence: absence, preStartDays: preStartDays, newHireWindowDays: newHireWindowDays)
+        }
+    }
+
+    /// The storage, copied first when another rule set shares it.
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
 
     public init(
         version: String, text: String, names: NamePolicy = .preferred, userName: UserNamePolicy = .email, scope: Scope = Scope(),
         groups: [GroupMapping] = [], triggers: [AssignmentTrigger] = [], absence: AbsencePolicy = AbsencePolicy(), preStartDays: Int = 0,
         newHireWindowDays: Int? = 30
     ) {
-        self.version = version
-        self.text = text
-        self.names = names
-        self.userName = userName
-        self.scope = scope
-        self.groups = groups
-        self.groupAttributes = Set(groups.map(\.attribute))
-        self.triggers = triggers
-        self.absence = absence
-        self.preStartDays = preStartDays
-        self.newHireWindowDays = newHireWindowDays
+        storage = Storage(
+            version: version, text: text, names: names, userName: userName, scope: scope, groups: groups, triggers: triggers, absence: absence,
+            preStartDays: preStartDays, newHireWindowDays: newHireWindowDays)
+    }
+
+    public static func == (lhs: RuleSet, rhs: RuleSet) -> Bool {
+        if lhs.storage === rhs.storage { return true }
+        let (a, b) = (lhs.storage, rhs.storage)
+        return a.version == b.version && a.text == b.text && a.names == b.names && a.userName == b.userName && a.scope == b.scope
+            && a.groups == b.groups && a.triggers == b.triggers && a.absence == b.absence && a.preStartDays == b.preStartDays
+            && a.newHireWindowDays == b.newHireWindowDays
     }
 
     /// The first 12 hex digits of the version, as reports show it.
