@@ -31,7 +31,8 @@ extension WorkerProjection {
     /// The triggers `event` fires for a worker whose user is active after it. What changed is
     /// read from the event itself (its old and new values), so no copy of the worker is kept.
     mutating func fireTriggers(for event: WorkerEvent, step: Step) {
-        guard user.map({ $0.status == .active }) == true else { return }
+        guard let attribute = Self.changedAttribute(event), step.rules.triggerAttributes.contains(attribute) else { return }
+        guard user?.status == .active else { return }
         for trigger in step.rules.triggers {
             switch trigger.event {
             case .change(let condition):
@@ -47,6 +48,17 @@ extension WorkerProjection {
             case .hire, .rehire:
                 break
             }
+        }
+    }
+
+    /// The attribute `event` changes, as change, transfer and conversion triggers see it.
+    static func changedAttribute(_ event: WorkerEvent) -> WorkerAttribute? {
+        switch event {
+        case .changed(let field, _, _): .field(field)
+        case .attributeChanged(let name, _, _): .custom(name)
+        case .converted: .employmentType
+        case .terminated: .field(.status)
+        case .hired, .rehired, .emailChanged, .nameChanged, .absent, .returned, .emailConflict: nil
         }
     }
 

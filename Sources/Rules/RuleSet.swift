@@ -37,15 +37,22 @@ public struct RuleSet: Sendable, Equatable {
         set {
             let storage = unique()
             storage.groups = newValue
-            storage.groupAttributes = Set(newValue.map(\.attribute))
+            storage.groupAttributes = AttributeSet(newValue.map(\.attribute))
         }
     }
     /// The attributes the mapping tables read: a change to any other leaves groups as they are.
-    public var groupAttributes: Set<WorkerAttribute> { storage.groupAttributes }
+    public var groupAttributes: AttributeSet { storage.groupAttributes }
     public var triggers: [AssignmentTrigger] {
         get { storage.triggers }
-        set { unique().triggers = newValue }
+        set {
+            let storage = unique()
+            storage.triggers = newValue
+            storage.triggerAttributes = Storage.attributes(firing: newValue)
+        }
     }
+    /// The attributes whose change may fire a trigger (a change, transfer or conversion
+    /// trigger): a change to any other fires none, and a replay need not look at each trigger.
+    public var triggerAttributes: AttributeSet { storage.triggerAttributes }
     public var absence: AbsencePolicy {
         get { storage.absence }
         set { unique().absence = newValue }
@@ -76,8 +83,9 @@ public struct RuleSet: Sendable, Equatable {
         var userName: UserNamePolicy
         var scope: Scope
         var groups: [GroupMapping]
-        var groupAttributes: Set<WorkerAttribute>
+        var groupAttributes: AttributeSet
         var triggers: [AssignmentTrigger]
+        var triggerAttributes: AttributeSet
         var absence: AbsencePolicy
         var preStartDays: Int
         var newHireWindowDays: Int?
@@ -92,11 +100,24 @@ public struct RuleSet: Sendable, Equatable {
             self.userName = userName
             self.scope = scope
             self.groups = groups
-            self.groupAttributes = Set(groups.map(\.attribute))
+            self.groupAttributes = AttributeSet(groups.map(\.attribute))
             self.triggers = triggers
+            self.triggerAttributes = Self.attributes(firing: triggers)
             self.absence = absence
             self.preStartDays = preStartDays
             self.newHireWindowDays = newHireWindowDays
+        }
+
+        static func attributes(firing triggers: [AssignmentTrigger]) -> AttributeSet {
+            AttributeSet(
+                triggers.compactMap { trigger in
+                    switch trigger.event {
+                    case .change(let condition): condition.attribute
+                    case .transfer: .field(.location)
+                    case .conversion: .employmentType
+                    case .hire, .rehire: nil
+                    }
+                })
         }
 
         func copy() -> Storage {
