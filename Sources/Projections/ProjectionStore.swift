@@ -208,9 +208,18 @@ public final class ProjectionStore: Sendable {
             // writing ours over part of it would mix two checkpoints.
             let stored = try txn.value(meta, key: Array("position".utf8)).map { JournalPosition(Self.number($0)) } ?? .start
             guard stored == pending.expected else { return false }
-            for (key, value) in pending.records { try txn.put(workers, key: key, value: value) }
-            for (key, pending) in pending.outbox {
-                if pending { try txn.put(outboxDatabase, key: key, value: []) } else { try key.withUnsafeBytes { _ = try txn.delete(outboxDatabase, key: $0) } }
+            if stored == .start {
+                // The store is empty (a rebuild's save): every key is new and they come in order,
+                // so LMDB appends them instead of searching the tree for each.
+                for (key, value) in pending.records { try txn.put(workers, key: key, value: value, flags: .append) }
+                for (key, _) in pending.outbox.filter(\.pending).sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+                    try txn.put(outboxDatabase, key: key, value: [], flags: .append)
+                }
+            } else {
+                for (key, value) in pending.records { try txn.put(workers, key: key, value: value) }
+                for (key, pending) in pending.outbox {
+                    if pending { try txn.put(outboxDatabase, key: key, value: []) } else { try key.withUnsafeBytes { _ = try txn.delete(outboxDatabase, key: $0) } }
+                }
             }
             for (batch, feed) in pending.batches { try txn.put(batches, key: Array(batch.utf8), value: Array(feed.utf8)) }
             for (feed, position, at) in pending.applied {

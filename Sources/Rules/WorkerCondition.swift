@@ -11,17 +11,43 @@ public struct WorkerCondition: Sendable, Equatable, CustomStringConvertible {
         case pattern(ValuePattern)
     }
 
-    public var attribute: WorkerAttribute
+    public var attribute: WorkerAttribute {
+        didSet { typeAnswers = Self.typeAnswers(of: attribute, folded: folded, matcher: matcher) }
+    }
     public var matcher: Matcher {
-        didSet { folded = Self.foldedValues(of: matcher) }
+        didSet {
+            folded = Self.foldedValues(of: matcher)
+            typeAnswers = Self.typeAnswers(of: attribute, folded: folded, matcher: matcher)
+        }
     }
     /// The values of a `oneOf` matcher as comparisons see them, made once.
     private var folded: Set<String>
+    /// For a condition on the employment type, its answer for each type, as bits: scope rules
+    /// are asked on every event of a replay, and there are only a few types.
+    private var typeAnswers: UInt8?
 
     public init(_ attribute: WorkerAttribute, _ matcher: Matcher) {
         self.attribute = attribute
         self.matcher = matcher
         self.folded = Self.foldedValues(of: matcher)
+        self.typeAnswers = Self.typeAnswers(of: attribute, folded: folded, matcher: matcher)
+    }
+
+    private static func typeAnswers(of attribute: WorkerAttribute, folded: Set<String>, matcher: Matcher) -> UInt8? {
+        guard case .employmentType = attribute else { return nil }
+        var answers: UInt8 = 0
+        for type in EmploymentType.allCases where holds(forValue: type.rawValue, folded: folded, matcher: matcher) { answers |= bit(type) }
+        return answers
+    }
+
+    private static func bit(_ type: EmploymentType) -> UInt8 {
+        switch type {
+        case .fullTime: 1 << 0
+        case .partTime: 1 << 1
+        case .contractor: 1 << 2
+        case .intern: 1 << 3
+        case .temporary: 1 << 4
+        }
     }
 
     private static func foldedValues(of matcher: Matcher) -> Set<String> {
@@ -31,15 +57,20 @@ public struct WorkerCondition: Sendable, Equatable, CustomStringConvertible {
 
     /// True when `worker`'s attribute passes the test. An empty value passes no test.
     public func holds(for worker: Worker) -> Bool {
-        holds(forValue: attribute.value(in: worker))
+        if let typeAnswers { return typeAnswers & Self.bit(worker.employmentType) != 0 }
+        return holds(forValue: attribute.value(in: worker))
     }
 
     /// True when `value` passes the test.
     public func holds(forValue value: String?) -> Bool {
         guard let value else { return false }
+        return Self.holds(forValue: value, folded: folded, matcher: matcher)
+    }
+
+    private static func holds(forValue value: String, folded: Set<String>, matcher: Matcher) -> Bool {
         switch matcher {
         case .oneOf:
-            return folded.contains(Self.fold(value))
+            return folded.contains(fold(value))
         case .pattern(let pattern):
             return pattern.matches(value)
         }

@@ -35,6 +35,33 @@ import Workforce
         #expect(Scope().admits(contractor))
     }
 
+    @Test func aConditionOnTheEmploymentTypeAnswersAsItsTextDoes() throws {
+        // Such conditions answer a worker from a table of the types, made once; the text is the truth.
+        var conditions = [
+            WorkerCondition(.employmentType, .oneOf([" Full_Time ", "INTERN"])),
+            WorkerCondition(.employmentType, .pattern(try ValuePattern("time$"))),
+            WorkerCondition(.employmentType, .oneOf([])),
+        ]
+        var changed = WorkerCondition(.field(.jobTitle), .oneOf(["contractor"]))
+        changed.attribute = .employmentType
+        conditions.append(changed)
+        var rematched = WorkerCondition(.employmentType, .oneOf(["full_time"]))
+        rematched.matcher = .oneOf(["temporary", "contractor"])
+        conditions.append(rematched)
+        for condition in conditions {
+            for type in EmploymentType.allCases {
+                var someone = worker
+                someone.employmentType = type
+                #expect(condition.holds(for: someone) == condition.holds(forValue: type.rawValue), "\(condition) for \(type)")
+            }
+        }
+        var contractor = worker
+        contractor.employmentType = .contractor
+        #expect(changed.holds(for: contractor))
+        #expect(rematched.holds(for: contractor))
+        #expect(!rematched.holds(for: worker))
+    }
+
     @Test func mappingTablesReportWhatTheyDoNotList() {
         let departments = GroupMapping(id: "d", attribute: .field(.departmentName), table: ["información técnica": "IT Dept"])
         #expect(departments.outcome(for: worker) == .group("IT Dept"))
