@@ -46,7 +46,7 @@ extension WorkerProjection {
         writer.u64(changedBy.rawValue)
         writer.optional(lms) { $0.account($1) }
         writer.varint(UInt64(deliveries.count))
-        for (command, failure) in deliveries.sorted(by: { $0.key < $1.key }) {
+        ByteWriter.forEachInKeyOrder(deliveries) { command, failure in
             writer.string(command)
             writer.failure(failure)
         }
@@ -79,6 +79,26 @@ extension WorkerProjection {
 }
 
 extension ByteWriter {
+    /// Calls `body` with each entry of `map` in key order (records are deterministic). Maps of a
+    /// worker hold a few entries: up to two are ordered without making an array.
+    static func forEachInKeyOrder<Key: Comparable, Value>(_ map: [Key: Value], _ body: (Key, Value) -> Void) {
+        switch map.count {
+        case 0:
+            return
+        case 1:
+            let only = map.first!
+            body(only.key, only.value)
+        case 2:
+            let first = map.first!
+            let second = map[map.index(after: map.startIndex)]
+            let (low, high) = first.key < second.key ? (first, second) : (second, first)
+            body(low.key, low.value)
+            body(high.key, high.value)
+        default:
+            for (key, value) in map.sorted(by: { $0.key < $1.key }) { body(key, value) }
+        }
+    }
+
     mutating func optional<T>(_ value: T?, _ body: (inout ByteWriter, T) -> Void) {
         guard let value else { return u8(0) }
         u8(1)
@@ -118,7 +138,7 @@ extension ByteWriter {
 
     mutating func stringMap(_ map: [String: String]) {
         varint(UInt64(map.count))
-        for (key, value) in map.sorted(by: { $0.key < $1.key }) {
+        Self.forEachInKeyOrder(map) { key, value in
             string(key)
             string(value)
         }
@@ -170,7 +190,7 @@ extension ByteWriter {
         u8(account.active ? 1 : 0)
         u64(account.createdBy.rawValue)
         varint(UInt64(account.memberships.count))
-        for (membership, position) in account.memberships.sorted(by: { $0.key < $1.key }) {
+        Self.forEachInKeyOrder(account.memberships) { membership, position in
             self.membership(membership)
             u64(position.rawValue)
         }
@@ -193,12 +213,12 @@ extension ByteWriter {
         string(user.status.rawValue)
         provenance(user.statusProvenance, ruleSet: ruleSet)
         varint(UInt64(user.groups.count))
-        for (group, why) in user.groups.sorted(by: { $0.key < $1.key }) {
+        Self.forEachInKeyOrder(user.groups) { group, why in
             string(group)
             provenance(why, ruleSet: ruleSet)
         }
         varint(UInt64(user.assignments.count))
-        for (_, assignment) in user.assignments.sorted(by: { $0.key < $1.key }) {
+        Self.forEachInKeyOrder(user.assignments) { _, assignment in
             string(assignment.course)
             date(assignment.due)
             provenance(assignment.provenance, ruleSet: ruleSet)

@@ -1,3 +1,4 @@
+import ByteCoding
 import Foundation
 import Journal
 import JournalTestSupport
@@ -72,6 +73,20 @@ import Workforce
         record[at + 1] = 0x28
         #expect(throws: (any Error).self) {
             try record.withUnsafeBytes { try WorkerProjection(decoding: $0, ruleSet: scenario.rules.version) }
+        }
+    }
+
+    @Test func recordsWriteMapsInKeyOrderWhateverTheirSize() {
+        for size in 0...6 {
+            var random = SystemRandomNumberGenerator()
+            let keys = (0..<size).map { "group-\($0)-\(random.next() % 1000)" }
+            let map = Dictionary(keys.map { ($0, $0.count) }, uniquingKeysWith: { first, _ in first })
+            var seen: [String] = []
+            ByteWriter.forEachInKeyOrder(map) { key, value in
+                #expect(map[key] == value)
+                seen.append(key)
+            }
+            #expect(seen == map.keys.sorted(), "\(size) entries")
         }
     }
 }
