@@ -62,6 +62,11 @@ struct EventRecord {
     struct Malformed: Error, CustomStringConvertible {
         let reason: String
         var description: String { reason }
+
+        /// What a reader reports for the event at `position`: corrupt, naming the event and the remedy.
+        func journalError(at position: UInt64) -> JournalError {
+            JournalError(.corrupt, "event \(position) is damaged: \(reason); run roster-journal verify")
+        }
     }
 
     /// Decodes a record; the buffers point into `buffer`.
@@ -156,7 +161,7 @@ struct EventRecord {
         do {
             return try decode(buffer)
         } catch let error as Malformed {
-            throw JournalError(.corrupt, "event \(position) is damaged: \(error.reason); run roster-journal verify")
+            throw error.journalError(at: position)
         }
     }
 
@@ -297,34 +302,59 @@ enum EventBody {
     /// Returns the metadata and the payload's range in `body`.
     static func decode(_ body: UnsafeRawBufferPointer, shared: EventMetadata) throws -> (EventMetadata, Range<Int>) {
         var reader = ByteReader(body)
+        var fields = [String?](repeating: nil, count: 5)
+        let mask = try readFields(&reader) { index, reader in fields[index] = try reader.string() }
+        if mask & inheritedSource != 0 {
+            guard let source = shared.source else { throw EventRecord.Malformed(reason: "inherits a source its append lacks") }
+            fields[0] = source
+        }
+        if mask & inheritedBatch != 0 {
+            guard let batch = shared.batch else { throw EventRecord.Malformed(reason: "inherits a batch its append lacks") }
+            fields[1] = batch
+        }
+        if mask & inheritedCorrelation != 0 {
+            guard let correlation = shared.correlationID else {
+                throw EventRecord.Malformed(reason: "inherits a correlation id its append lacks")
+            }
+            fields[4] = correlation
+        }
+        let metadata = EventMetadata(
+            source: fields[0],
+            batch: fields[1],
+            origin: fields[2],
+            causationID: fields[3],
+            correlationID: fields[4]
+        )
+        return (metadata, reader.offset..<body.count)
+    }
+
+    /// The payload's range in a stored body, its metadata fields skipped unread: for readers that
+    /// need no provenance (a replay), so they neither make its strings nor look up its append.
+    /// Refuses the same truncated fields as ``decode(_:shared:)``.
+    static func payloadRange(_ body: UnsafeRawBufferPointer) throws -> Range<Int> {
+        var reader = ByteReader(body)
+        _ = try readFields(&reader) { _, reader in
+            let length = try reader.varint()
+            guard length <= UInt64(reader.remaining) else { throw ByteReader.Truncated() }
+            reader.offset += Int(length)
+        }
+        return reader.offset..<body.count
+    }
+
+    /// Reads the mask, then hands each field stored here to `field` (its index: 0 source, 1 batch,
+    /// 2 origin, 3 causation, 4 correlation) with `reader` at its length, which `field` must read
+    /// past. Leaves `reader` at the payload and returns the mask. The one walk of the layout, so
+    /// the decode and the skipping read agree on where the payload starts.
+    private static func readFields(_ reader: inout ByteReader, _ field: (Int, inout ByteReader) throws -> Void) throws -> UInt8 {
         do {
             let mask = try reader.u8()
-            var fields = [String?](repeating: nil, count: 5)
+            // An inherited field is not stored too (source, batch and correlation: bits 0, 1 and 4).
+            let inherited = (mask >> 5) & 0b011 | (mask >> 3) & 0b10000
+            guard mask & inherited == 0 else { throw EventRecord.Malformed(reason: "stores a metadata field it also inherits") }
             for index in 0..<5 where mask & (1 << UInt8(index)) != 0 {
-                fields[index] = try reader.string()
+                try field(index, &reader)
             }
-            if mask & inheritedSource != 0 {
-                guard fields[0] == nil, let source = shared.source else { throw EventRecord.Malformed(reason: "inherits a source its append lacks") }
-                fields[0] = source
-            }
-            if mask & inheritedBatch != 0 {
-                guard fields[1] == nil, let batch = shared.batch else { throw EventRecord.Malformed(reason: "inherits a batch its append lacks") }
-                fields[1] = batch
-            }
-            if mask & inheritedCorrelation != 0 {
-                guard fields[4] == nil, let correlation = shared.correlationID else {
-                    throw EventRecord.Malformed(reason: "inherits a correlation id its append lacks")
-                }
-                fields[4] = correlation
-            }
-            let metadata = EventMetadata(
-                source: fields[0],
-                batch: fields[1],
-                origin: fields[2],
-                causationID: fields[3],
-                correlationID: fields[4]
-            )
-            return (metadata, reader.offset..<body.count)
+            return mask
         } catch is ByteReader.Truncated {
             throw EventRecord.Malformed(reason: "event body is truncated")
         }

@@ -158,7 +158,7 @@ public struct JournalSnapshot: ~Copyable {
                 let (metadata, range) = try EventBody.decode(body, shared: shared)
                 return (metadata, Array(body[range]))
             } catch let error as EventRecord.Malformed {
-                throw JournalError(.corrupt, "event \(position) is damaged: \(error.reason); run roster-journal verify")
+                throw error.journalError(at: position)
             }
         }
         return RecordedEvent(

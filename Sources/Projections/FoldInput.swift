@@ -3,15 +3,17 @@ import Workforce
 
 /// A journal event as the fold reads it: decoded, so decoding can run on another thread than the
 /// fold (see ``FoldInputs``).
-public struct FoldInput: Sendable {
-    public enum Kind: Sendable {
+public struct FoldInput: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
         case worker(EmployeeID, WorkerEvent, effectiveAt: Timestamp?)
         case batchReceived(batch: String, feed: String)
         case batchApplied(batch: String)
         case restored(EmployeeID)
         case scheduleFired(now: Timestamp)
-        /// An answer of the LMS about a worker's account.
-        case lms(EmployeeID, LMSEvent)
+        /// An answer of the LMS about a worker's account. Indirect, as rare and several times the
+        /// size of the other cases: every input would otherwise be as wide, and a replay moves
+        /// millions of them between threads.
+        indirect case lms(EmployeeID, LMSEvent)
         /// Nothing the fold acts on (a rule adoption, a quarantined row, a future event type).
         case other
     }
@@ -22,28 +24,106 @@ public struct FoldInput: Sendable {
 
     /// `event`, decoded.
     public init(_ event: RecordedEvent) throws {
-        position = event.position
-        recordedAt = event.recordedAt
-        let type = event.type.rawValue
-        if type.hasPrefix("worker.") {
-            kind = try WorkerEvent.decode(type: event.type, payload: event.payload).map {
-                .worker(EmployeeID(rawValue: event.subject), $0, effectiveAt: event.effectiveAt)
-            } ?? .other
-        } else if type.hasPrefix("batch.") {
-            let batch = String(event.subject.dropFirst("batch:".count))
-            switch try BatchEvent.decode(type: event.type, payload: event.payload) {
-            case .received(let receipt): kind = .batchReceived(batch: batch, feed: receipt.feed)
-            case .applied: kind = .batchApplied(batch: batch)
+        self = try event.payload.withUnsafeBytes { payload in
+            try FoldInput(
+                position: event.position, recordedAt: event.recordedAt, effectiveAt: event.effectiveAt, subject: event.subject,
+                type: event.type, route: Route(event.type), payload: payload)
+        }
+    }
+
+    /// The event `view` lends, decoded; `routes` remembers what each type of its journal means,
+    /// so a read of millions compares type names once per type rather than once per event.
+    public init(_ view: EventView, routes: inout Routes) throws {
+        try self.init(
+            position: view.position, recordedAt: view.recordedAt, effectiveAt: view.effectiveAt, subject: view.subject,
+            type: view.type, route: routes.route(for: view), payload: view.payload)
+    }
+
+    /// Decodes by `route`. The subject is made only for the kinds that keep it.
+    private init(
+        position: JournalPosition, recordedAt: Timestamp, effectiveAt: Timestamp?, subject: @autoclosure () -> String,
+        type: EventType, route: Route, payload: UnsafeRawBufferPointer
+    ) throws {
+        self.position = position
+        self.recordedAt = recordedAt
+        switch route {
+        case .worker(let wireType):
+            let event = try WorkerEvent.decode(wireType, payload: payload)
+            kind = .worker(EmployeeID(rawValue: subject()), event, effectiveAt: effectiveAt)
+        case .batch:
+            // One batch event per file: the Foundation decoders and a payload copy cost nothing here.
+            switch try BatchEvent.decode(type: type, payload: Array(payload)) {
+            case .received(let receipt): kind = .batchReceived(batch: String(subject().dropFirst("batch:".count)), feed: receipt.feed)
+            case .applied: kind = .batchApplied(batch: String(subject().dropFirst("batch:".count)))
             default: kind = .other
             }
-        } else if type.hasPrefix("admin."), case .restored = try AdminEvent.decode(type: event.type, payload: event.payload) {
-            kind = .restored(EmployeeID(rawValue: event.subject))
-        } else if type.hasPrefix("lms."), let answer = try LMSEvent.decode(type: event.type, payload: event.payload) {
-            kind = .lms(EmployeeID(rawValue: event.subject), answer)
-        } else if type.hasPrefix("schedule."), case .fired(let effect) = try ScheduleEvent.decode(type: event.type, payload: event.payload) {
+        case .admin:
+            guard case .restored = try AdminEvent.decode(type: type, payload: Array(payload)) else {
+                kind = .other
+                return
+            }
+            kind = .restored(EmployeeID(rawValue: subject()))
+        case .lms:
+            guard let answer = try LMSEvent.decode(type: type, payload: Array(payload)) else {
+                kind = .other
+                return
+            }
+            kind = .lms(EmployeeID(rawValue: subject()), answer)
+        case .schedule:
+            guard case .fired(let effect) = try ScheduleEvent.decode(type: type, payload: Array(payload)) else {
+                kind = .other
+                return
+            }
             kind = .scheduleFired(now: effect.now)
-        } else {
+        case .other:
             kind = .other
+        }
+    }
+
+    /// Which decoder an event type goes to, from its name's family.
+    enum Route {
+        case worker(WorkerEvent.WireType)
+        case batch
+        case admin
+        case lms
+        case schedule
+        case other
+
+        init(_ type: EventType) {
+            let name = type.rawValue
+            if name.hasPrefix("worker.") {
+                self = WorkerEvent.WireType(type).map(Route.worker) ?? .other
+            } else if name.hasPrefix("batch.") {
+                self = .batch
+            } else if name.hasPrefix("admin.") {
+                self = .admin
+            } else if name.hasPrefix("lms.") {
+                self = .lms
+            } else if name.hasPrefix("schedule.") {
+                self = .schedule
+            } else {
+                self = .other
+            }
+        }
+    }
+
+    /// The route of each event type of one journal, by the journal's type id, worked out the
+    /// first time the type is met. Keep one per read: ids belong to their journal.
+    public struct Routes {
+        /// Type ids are numbered from 1 in order of first use, so an array indexed by id stays small.
+        private var routes: [Route?] = []
+
+        public init() {}
+
+        mutating func route(for view: EventView) -> Route {
+            let index = Int(view.typeID)
+            if index < routes.count, let route = routes[index] { return route }
+            let route = Route(view.type)
+            if index < 4096 {
+                if routes.count <= index { routes.append(contentsOf: repeatElement(nil, count: index + 1 - routes.count)) }
+                routes[index] = route
+            }
+            return route
         }
     }
 }

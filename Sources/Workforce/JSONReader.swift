@@ -21,13 +21,14 @@ struct JSONReader {
         self.bytes = bytes
     }
 
-    mutating func skipSpace() {
+    // The small steps are inlined into the decoders: a replay takes them tens of millions of times.
+    @inline(__always) mutating func skipSpace() {
         while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
             index += 1
         }
     }
 
-    mutating func expect(_ byte: UInt8, _ what: String) throws {
+    @inline(__always) mutating func expect(_ byte: UInt8, _ what: String) throws {
         skipSpace()
         guard index < bytes.count, bytes[index] == byte else { throw Malformed(offset: index, expected: what) }
         index += 1
@@ -60,8 +61,7 @@ struct JSONReader {
         skipSpace()
         let start = index + 1
         guard index < bytes.count, bytes[index] == 0x22 else { throw Malformed(offset: index, expected: "a key") }
-        var end = start
-        while end < bytes.count, bytes[end] != 0x22, bytes[end] != 0x5C { end += 1 }
+        let end = quoteOrEscape(from: start)
         if end < bytes.count, bytes[end] == 0x22 {
             index = end + 1
             return JSONKey(bytes: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
@@ -70,7 +70,7 @@ struct JSONReader {
     }
 
     /// True, consuming it, when the next value is `null`.
-    mutating func null() -> Bool {
+    @inline(__always) mutating func null() -> Bool {
         skipSpace()
         guard index + 4 <= bytes.count, bytes[index] == 0x6E, bytes[index + 1] == 0x75, bytes[index + 2] == 0x6C, bytes[index + 3] == 0x6C
         else { return false }
@@ -85,16 +85,53 @@ struct JSONReader {
     mutating func string() throws -> String {
         try expect(0x22, "a string")
         let start = index
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == 0x22 {
-                defer { index += 1 }
-                return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        index = quoteOrEscape(from: start)
+        guard index < bytes.count else { throw Malformed(offset: index, expected: "the closing quote of a string") }
+        if bytes[index] == 0x5C { return try escapedString(from: start) }
+        defer { index += 1 }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+    }
+
+    /// The case of `T` the next string names, matched on the string's bytes so no string is made
+    /// (most events name a field or a status); nil for a string naming none.
+    mutating func rawValue<T: RawRepresentable & CaseIterable>(of _: T.Type) throws -> T? where T.RawValue == String {
+        try expect(0x22, "a string")
+        let start = index
+        index = quoteOrEscape(from: start)
+        guard index < bytes.count else { throw Malformed(offset: index, expected: "the closing quote of a string") }
+        if bytes[index] == 0x5C { return T(rawValue: try escapedString(from: start)) }
+        let name = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+        index += 1
+        for candidate in T.allCases {
+            var rawValue = candidate.rawValue
+            let matches = rawValue.withUTF8 { raw in
+                raw.count == name.count && (raw.isEmpty || memcmp(raw.baseAddress!, name.baseAddress!, raw.count) == 0)
             }
-            if byte == 0x5C { return try escapedString(from: start) }
-            index += 1
+            if matches { return candidate }
         }
-        throw Malformed(offset: index, expected: "the closing quote of a string")
+        return nil
+    }
+
+    /// The offset of the first `"` or `\` at or after `start`, or the end of the bytes: where a
+    /// string ends or needs unescaping. Eight bytes a step, since the strings of a replay's
+    /// payloads add up to most of their bytes.
+    @inline(__always) func quoteOrEscape(from start: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var offset = start
+        while offset + 8 <= bytes.count {
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            // `quotes` and `escapes` have a zero byte where `word` holds the byte sought, and
+            // `(x - ones) & ~x & highs` sets the high bit of x's first zero byte (of later bytes
+            // too, never of earlier ones), so the lowest bit set marks the first match.
+            let quotes = word ^ (ones &* 0x22)
+            let escapes = word ^ (ones &* 0x5C)
+            let found = ((quotes &- ones) & ~quotes | (escapes &- ones) & ~escapes) & highs
+            if found != 0 { return offset + found.trailingZeroBitCount / 8 }
+            offset += 8
+        }
+        while offset < bytes.count, bytes[offset] != 0x22, bytes[offset] != 0x5C { offset += 1 }
+        return offset
     }
 
     /// The rest of a string that has escapes, from its start.
@@ -205,11 +242,13 @@ struct JSONKey {
     /// The key as text.
     var string: String { text ?? String(decoding: bytes!, as: UTF8.self) }
 
-    static func ~= (name: StaticString, key: JSONKey) -> Bool {
+    // Inlined so each name's length is a constant: a decoder's `switch` over a dozen names then
+    // compares lengths inline and calls `memcmp` only for the names as long as the key.
+    @inline(__always) static func ~= (name: StaticString, key: JSONKey) -> Bool {
         key == name
     }
 
-    static func == (key: JSONKey, name: StaticString) -> Bool {
+    @inline(__always) static func == (key: JSONKey, name: StaticString) -> Bool {
         let wanted = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
         if let bytes = key.bytes { return bytes.count == wanted.count && memcmp(bytes.baseAddress!, wanted.baseAddress!, wanted.count) == 0 }
         return key.text!.utf8.elementsEqual(wanted)

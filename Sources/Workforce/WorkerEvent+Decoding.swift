@@ -1,33 +1,67 @@
 import Journal
 
 extension WorkerEvent {
-    /// Decodes a recorded event; nil when `type` is not a worker event. Reads the payload's bytes
-    /// directly (replays decode millions); fields may come in any order, unknown ones are skipped.
-    public static func decode(type: EventType, payload: [UInt8]) throws -> WorkerEvent? {
-        try payload.withUnsafeBytes { bytes in
-            var reader = JSONReader(bytes)
-            let event = try decode(type: type.rawValue, from: &reader)
-            if event != nil { try reader.end() }
-            return event
+    /// A worker event's wire name, recognised once: a reader of many events of one type resolves
+    /// the name once and then decodes each payload without comparing names again.
+    public enum WireType: Sendable {
+        case hired, rehired, changed, attributeChanged, terminated, converted, emailChanged, nameChanged, absent, returned, emailConflict
+
+        /// Nil when `type` is not a worker event.
+        public init?(_ type: EventType) {
+            switch type.rawValue {
+            case "worker.hired.v1": self = .hired
+            case "worker.rehired.v1": self = .rehired
+            case "worker.changed.v1": self = .changed
+            case "worker.attribute-changed.v1": self = .attributeChanged
+            case "worker.terminated.v1": self = .terminated
+            case "worker.converted.v1": self = .converted
+            case "worker.email-changed.v1": self = .emailChanged
+            case "worker.name-changed.v1": self = .nameChanged
+            case "worker.absent.v1": self = .absent
+            case "worker.returned.v1": self = .returned
+            case "worker.email-conflict.v1": self = .emailConflict
+            default: return nil
+            }
         }
     }
 
-    private static func decode(type: String, from reader: inout JSONReader) throws -> WorkerEvent? {
+    /// Decodes a recorded event; nil when `type` is not a worker event. Reads the payload's bytes
+    /// directly (replays decode millions); fields may come in any order, unknown ones are skipped.
+    public static func decode(type: EventType, payload: [UInt8]) throws -> WorkerEvent? {
+        try payload.withUnsafeBytes { try decode(type: type, payload: $0) }
+    }
+
+    /// Decodes a recorded event from its payload in place (a journal's lent view); nil when
+    /// `type` is not a worker event.
+    public static func decode(type: EventType, payload: UnsafeRawBufferPointer) throws -> WorkerEvent? {
+        guard let wireType = WireType(type) else { return nil }
+        return try decode(wireType, payload: payload)
+    }
+
+    /// Decodes the payload of an event of `type`, in place.
+    public static func decode(_ type: WireType, payload: UnsafeRawBufferPointer) throws -> WorkerEvent {
+        var reader = JSONReader(payload)
+        let event = try decode(type, from: &reader)
+        try reader.end()
+        return event
+    }
+
+    private static func decode(_ type: WireType, from reader: inout JSONReader) throws -> WorkerEvent {
         switch type {
-        case "worker.hired.v1", "worker.rehired.v1":
+        case .hired, .rehired:
             var worker: Worker?
             try reader.object { reader, key in
                 if key == "worker" { worker = try Worker.read(from: &reader) } else { try reader.skipValue() }
             }
             guard let worker else { throw JSONReader.Malformed(offset: 0, expected: "a worker") }
-            return type == "worker.hired.v1" ? .hired(worker) : .rehired(worker)
-        case "worker.changed.v1":
+            return type == .hired ? .hired(worker) : .rehired(worker)
+        case .changed:
             var field: WorkerField?
             var old: String?
             var new: String?
             try reader.object { reader, key in
                 switch key {
-                case "field": field = WorkerField(rawValue: try reader.string())
+                case "field": field = try reader.rawValue(of: WorkerField.self)
                 case "old": old = try reader.optionalString()
                 case "new": new = try reader.optionalString()
                 default: try reader.skipValue()
@@ -35,7 +69,7 @@ extension WorkerEvent {
             }
             guard let field else { throw JSONReader.Malformed(offset: 0, expected: "a known field") }
             return .changed(field, old: old, new: new)
-        case "worker.attribute-changed.v1":
+        case .attributeChanged:
             var name: String?
             var old: String?
             var new: String?
@@ -49,31 +83,31 @@ extension WorkerEvent {
             }
             guard let name else { throw JSONReader.Malformed(offset: 0, expected: "an attribute name") }
             return .attributeChanged(name: name, old: old, new: new)
-        case "worker.terminated.v1":
+        case .terminated:
             var date: LocalDate?
             var previous: WorkerStatus?
             try reader.object { reader, key in
                 switch key {
                 case "termination_date": date = try reader.optionalString().flatMap { LocalDate.parse($0, format: .iso) }
-                case "previous_status": previous = WorkerStatus(rawValue: try reader.string())
+                case "previous_status": previous = try reader.rawValue(of: WorkerStatus.self)
                 default: try reader.skipValue()
                 }
             }
             guard let previous else { throw JSONReader.Malformed(offset: 0, expected: "a previous status") }
             return .terminated(date: date, previousStatus: previous)
-        case "worker.converted.v1":
+        case .converted:
             var from: EmploymentType?
             var to: EmploymentType?
             try reader.object { reader, key in
                 switch key {
-                case "from": from = EmploymentType(rawValue: try reader.string())
-                case "to": to = EmploymentType(rawValue: try reader.string())
+                case "from": from = try reader.rawValue(of: EmploymentType.self)
+                case "to": to = try reader.rawValue(of: EmploymentType.self)
                 default: try reader.skipValue()
                 }
             }
             guard let from, let to else { throw JSONReader.Malformed(offset: 0, expected: "employment types") }
             return .converted(from: from, to: to)
-        case "worker.email-changed.v1":
+        case .emailChanged:
             var old: String?
             var new: String?
             try reader.object { reader, key in
@@ -84,7 +118,7 @@ extension WorkerEvent {
                 }
             }
             return .emailChanged(old: old, new: new)
-        case "worker.name-changed.v1":
+        case .nameChanged:
             var old: PersonName?
             var new: PersonName?
             try reader.object { reader, key in
@@ -96,7 +130,7 @@ extension WorkerEvent {
             }
             guard let old, let new else { throw JSONReader.Malformed(offset: 0, expected: "old and new names") }
             return .nameChanged(old: old, new: new)
-        case "worker.absent.v1", "worker.returned.v1":
+        case .absent, .returned:
             var feed: String?
             var batch: String?
             try reader.object { reader, key in
@@ -107,8 +141,8 @@ extension WorkerEvent {
                 }
             }
             guard let feed, let batch else { throw JSONReader.Malformed(offset: 0, expected: "a feed and a batch") }
-            return type == "worker.absent.v1" ? .absent(feed: feed, batch: batch) : .returned(feed: feed, batch: batch)
-        case "worker.email-conflict.v1":
+            return type == .absent ? .absent(feed: feed, batch: batch) : .returned(feed: feed, batch: batch)
+        case .emailConflict:
             var email: String?
             var holder: String?
             try reader.object { reader, key in
@@ -120,8 +154,6 @@ extension WorkerEvent {
             }
             guard let email, let holder else { throw JSONReader.Malformed(offset: 0, expected: "an email and its holder") }
             return .emailConflict(email: email, heldBy: EmployeeID(rawValue: holder))
-        default:
-            return nil
         }
     }
 }
@@ -160,13 +192,13 @@ extension Worker {
             case "manager_email": worker.managerEmail = try reader.optionalString()
             case "cost_center": worker.costCenter = try reader.optionalString()
             case "employment_type":
-                guard let value = try reader.optionalString(), let type = EmploymentType(rawValue: value) else {
+                guard !reader.null(), let type = try reader.rawValue(of: EmploymentType.self) else {
                     throw JSONReader.Malformed(offset: reader.index, expected: "an employment type")
                 }
                 worker.employmentType = type
                 hasType = true
             case "status":
-                guard let value = try reader.optionalString(), let status = WorkerStatus(rawValue: value) else {
+                guard !reader.null(), let status = try reader.rawValue(of: WorkerStatus.self) else {
                     throw JSONReader.Malformed(offset: reader.index, expected: "a status")
                 }
                 worker.status = status
