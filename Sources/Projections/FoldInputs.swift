@@ -19,8 +19,13 @@ public enum FoldInputs {
                     try snapshot.forEachEventView(from: first, through: last) { view in
                         chunk.append(try FoldInput(view, routes: &routes))
                         guard chunk.count == Channel.chunkSize else { return true }
-                        defer { chunk.removeAll(keepingCapacity: true) }
-                        return channel.put(chunk)
+                        guard channel.put(chunk) else { return false }
+                        // A chunk the fold is done with is emptied here, on this thread: the
+                        // strings this thread made are freed by it, not by the fold's.
+                        chunk = channel.takeFolded() ?? []
+                        chunk.removeAll(keepingCapacity: true)
+                        chunk.reserveCapacity(Channel.chunkSize)
+                        return true
                     }
                 }
                 if !chunk.isEmpty { _ = channel.put(chunk) }
@@ -42,6 +47,7 @@ public enum FoldInputs {
                 return true
             }
             if !more { return }
+            channel.giveBack(consume chunk)
         }
         if let failure = channel.failure { throw failure }
     }
@@ -53,6 +59,8 @@ public enum FoldInputs {
         static let capacity = 8
         private let condition = NSCondition()
         private var chunks: [[FoldInput]] = []
+        /// Chunks the fold is done with, for the reader to empty and fill again.
+        private var folded: [[FoldInput]] = []
         private var finished = false
         private var cancelled = false
         private(set) var failure: (any Error)?
@@ -76,6 +84,21 @@ public enum FoldInputs {
             guard !chunks.isEmpty else { return nil }
             condition.broadcast()
             return chunks.removeFirst()
+        }
+
+        /// Hands a chunk the fold is done with back to the reader (this side keeps no reference,
+        /// so the reader empties it in place).
+        func giveBack(_ chunk: consuming [FoldInput]) {
+            condition.lock()
+            defer { condition.unlock() }
+            if folded.count < Self.capacity { folded.append(chunk) }
+        }
+
+        /// A chunk the fold is done with, if any.
+        func takeFolded() -> [FoldInput]? {
+            condition.lock()
+            defer { condition.unlock() }
+            return folded.popLast()
         }
 
         func finish(_ error: (any Error)?) {
