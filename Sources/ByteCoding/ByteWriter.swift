@@ -32,6 +32,13 @@ public struct ByteWriter {
 
     /// A varint length, then the bytes.
     @inlinable public mutating func string(_ value: String) {
+        // A native string lends its bytes as they are; only a bridged one is copied first
+        // (`withUTF8` wants a mutable copy, and the copy cost a retain and a release a string).
+        let written: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
+            varint(UInt64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+        guard written == nil else { return }
         var value = value
         value.withUTF8 { utf8 in
             varint(UInt64(utf8.count))

@@ -113,7 +113,7 @@ public struct DesiredState: Sendable {
     /// Reads `projection` through an inout access: read through an array's or a buffer's
     /// subscript, it was copied first, and a copy retains every string and map in it.
     private static func encode(_ projection: inout WorkerProjection, ruleSet: String) -> [UInt8] {
-        projection.encoded(ruleSet: ruleSet)
+        WorkerProjection.encode(&projection, ruleSet: ruleSet)
     }
 
     /// The outbox index entry of `projection`: its key, and whether the LMS lacks something of it.

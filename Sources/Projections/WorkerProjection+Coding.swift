@@ -15,7 +15,20 @@ extension WorkerProjection {
     /// so it is written as a one-byte reference (64 hex digits five times over was half of a
     /// record), and the user's names and email, mostly the worker's own, likewise.
     func encoded(ruleSet: String) -> [UInt8] {
-        var writer = ByteWriter(capacity: 384)
+        var projection = self
+        return Self.encode(&projection, ruleSet: ruleSet)
+    }
+
+    /// ``encoded(ruleSet:)`` of a projection changed in place (its user is moved out and back:
+    /// read from a borrowed projection, the user was copied, every map and string retained).
+    static func encode(_ projection: inout WorkerProjection, ruleSet: String) -> [UInt8] {
+        let user = projection.user.take()
+        defer { projection.user = user }
+        return projection.encoded(ruleSet: ruleSet, user: user)
+    }
+
+    private func encoded(ruleSet: String, user: LMSUser?) -> [UInt8] {
+        var writer = ByteWriter(capacity: 512)
         writer.u8(Self.codingVersion)
         writer.worker(worker)
         var flags: UInt8 = 0
@@ -36,10 +49,9 @@ extension WorkerProjection {
         } else {
             writer.u8(0)
         }
-        // Read in place: `optional(user)` would copy the user, and with it every map.
-        if user != nil {
+        if let user {
             writer.u8(1)
-            writer.user(user!, of: worker, ruleSet: ruleSet)
+            writer.user(user, of: worker, ruleSet: ruleSet)
         } else {
             writer.u8(0)
         }
@@ -106,7 +118,12 @@ extension ByteWriter {
     }
 
     mutating func optionalString(_ value: String?) {
-        optional(value) { $0.string($1) }
+        if let value {
+            u8(1)
+            string(value)
+        } else {
+            u8(0)
+        }
     }
 
     mutating func pending(_ pending: WorkerProjection.Pending) {
