@@ -292,13 +292,16 @@ public struct DesiredState: Sendable {
     /// Puts back every worker of a snapshot, in the order first seen, into a state that has none:
     /// as ``restore(_:)`` one by one, but the array is kept as it is (with its spare capacity,
     /// for the workers hired after the snapshot) rather than copied element by element.
-    mutating func restore(contentsOf restored: [WorkerProjection]) {
+    mutating func restore(contentsOf restored: consuming [WorkerProjection]) {
         precondition(projections.isEmpty, "restores into a state that has workers")
-        projections = restored
-        isDirty = Array(repeating: false, count: restored.count)
-        isDirty.reserveCapacity(restored.capacity)
+        let (count, capacity) = (restored.count, restored.capacity)
+        // Taken over, not shared: the reads below go through inout access, which would copy
+        // every worker of an array someone else still held.
+        projections = consume restored
+        isDirty = Array(repeating: false, count: count)
+        isDirty.reserveCapacity(capacity)
         isStale = isDirty
-        slots.reserveCapacity(restored.capacity)
+        slots.reserveCapacity(capacity)
         let rules = self.rules
         for slot in projections.indices {
             let id = projections[slot].worker.id

@@ -138,7 +138,7 @@ extension ProjectionStore {
         }
         var state = DesiredState(rules: rules)
         state.batchFeeds = batchFeeds
-        state.restore(contentsOf: projections)
+        state.restore(contentsOf: consume projections)
         state.restoreCheckpoint(position: position, clock: clock)
         state.markLoaded()
         return state
