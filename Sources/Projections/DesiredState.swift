@@ -77,11 +77,43 @@ public struct DesiredState: Sendable {
     mutating func encodeStale() {
         if encodings.count < projections.count { encodings += Array(repeating: [], count: projections.count - encodings.count) }
         let ruleSet = rules.version
-        for slot in staleSlots {
-            encodings[slot] = Self.encode(&projections[slot], ruleSet: ruleSet)
-            isStale[slot] = false
+        if staleSlots.count >= Self.parallelEncoding {
+            // A snapshot's tens of thousands of workers are shared out among the cores: the fold
+            // waits for them, and the other core has room (its reader and writer wait too).
+            let stale = staleSlots
+            projections.withUnsafeMutableBufferPointer { projections in
+                encodings.withUnsafeMutableBufferPointer { encodings in
+                    let shared = EncodingWork(projections: projections, encodings: encodings, stale: stale, ruleSet: ruleSet)
+                    DispatchQueue.concurrentPerform(iterations: Self.encodingParts) { part in shared.encode(part: part, of: Self.encodingParts) }
+                }
+            }
+        } else {
+            for slot in staleSlots { encodings[slot] = Self.encode(&projections[slot], ruleSet: ruleSet) }
         }
+        for slot in staleSlots { isStale[slot] = false }
         staleSlots.removeAll(keepingCapacity: true)
+    }
+
+    /// Stale workers from which encoding is shared out among the cores.
+    static let parallelEncoding = 4096
+    /// How many parts the encoding is cut into (more than the cores, so one slow part does not
+    /// hold the rest back).
+    static let encodingParts = 8
+
+    /// The workers of a state and their encodings, for threads encoding distinct slots of them.
+    private struct EncodingWork: @unchecked Sendable {
+        let projections: UnsafeMutableBufferPointer<WorkerProjection>
+        let encodings: UnsafeMutableBufferPointer<[UInt8]>
+        let stale: [Int]
+        let ruleSet: String
+
+        /// Encodes the `part`-th of `parts` runs of the stale workers: each slot by one thread only.
+        func encode(part: Int, of parts: Int) {
+            for index in stale.count * part / parts..<stale.count * (part + 1) / parts {
+                let slot = stale[index]
+                encodings[slot] = WorkerProjection.encode(&projections[slot], ruleSet: ruleSet)
+            }
+        }
     }
 
     /// What a save writes of every worker changed since the state was loaded or saved: their

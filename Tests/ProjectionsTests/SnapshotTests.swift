@@ -89,4 +89,17 @@ import Workforce
             #expect(seen == map.keys.sorted(), "\(size) entries")
         }
     }
+
+    @Test func workersEncodedOnSeveralCoresAreTheBytesOfEachEncodedAlone() throws {
+        let scenario = try Scenario()
+        try hire(DesiredState.parallelEncoding + 500, into: scenario)
+        try scenario.record("E7", .changed(.jobTitle, old: "Data Analyst", new: "Data Manager"), at: "2026-11-30T10:00:00Z")
+        var state = try Replay(now: nil).run(scenario.journal, rules: scenario.rules)
+        let alone = state.allProjections.map { $0.encoded(ruleSet: scenario.rules.version) }
+        let shared = state.allEncodings()
+        #expect(shared.count == alone.count)
+        #expect(shared == alone)
+        // The projections are left as they were (each user is moved out and back while encoded).
+        #expect(state.allProjections.map { $0.encoded(ruleSet: scenario.rules.version) } == alone)
+    }
 }
