@@ -36,19 +36,19 @@ public struct FoldInput: Sendable, Equatable {
     public init(_ view: EventView, routes: inout Routes) throws {
         try self.init(
             position: view.position, recordedAt: view.recordedAt, effectiveAt: view.effectiveAt, subject: view.subject,
-            type: view.type, route: routes.route(for: view), payload: view.payload)
+            type: view.type, route: routes.route(for: view), payload: view.payload, strings: routes.strings)
     }
 
     /// Decodes by `route`. The subject is made only for the kinds that keep it.
     private init(
         position: JournalPosition, recordedAt: Timestamp, effectiveAt: Timestamp?, subject: @autoclosure () -> String,
-        type: EventType, route: Route, payload: UnsafeRawBufferPointer
+        type: EventType, route: Route, payload: UnsafeRawBufferPointer, strings: StringTable? = nil
     ) throws {
         self.position = position
         self.recordedAt = recordedAt
         switch route {
         case .worker(let wireType):
-            let event = try WorkerEvent.decode(wireType, payload: payload)
+            let event = try WorkerEvent.decode(wireType, payload: payload, strings: strings)
             kind = .worker(EmployeeID(rawValue: subject()), event, effectiveAt: effectiveAt)
         case .batch:
             // One batch event per file: the Foundation decoders and a payload copy cost nothing here.
@@ -112,6 +112,8 @@ public struct FoldInput: Sendable, Equatable {
     public struct Routes {
         /// Type ids are numbered from 1 in order of first use, so an array indexed by id stays small.
         private var routes: [Route?] = []
+        /// The HR values read so far, shared rather than made again (see ``StringTable``).
+        let strings = StringTable()
 
         public init() {}
 

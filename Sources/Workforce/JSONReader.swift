@@ -9,6 +9,8 @@ import Foundation
 struct JSONReader {
     let bytes: UnsafeRawBufferPointer
     var index = 0
+    /// Where strings without escapes are found again rather than made (a replay's reader).
+    var strings: StringTable?
 
     /// Where the payload is not the JSON expected.
     struct Malformed: Error, CustomStringConvertible {
@@ -89,7 +91,9 @@ struct JSONReader {
         guard index < bytes.count else { throw Malformed(offset: index, expected: "the closing quote of a string") }
         if bytes[index] == 0x5C { return try escapedString(from: start) }
         defer { index += 1 }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        let text = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+        if let strings { return strings.string(text) }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// The case of `T` the next string names, matched on the string's bytes so no string is made

@@ -38,9 +38,11 @@ extension WorkerEvent {
         return try decode(wireType, payload: payload)
     }
 
-    /// Decodes the payload of an event of `type`, in place.
-    public static func decode(_ type: WireType, payload: UnsafeRawBufferPointer) throws -> WorkerEvent {
+    /// Decodes the payload of an event of `type`, in place; values already in `strings` are
+    /// shared rather than made again.
+    public static func decode(_ type: WireType, payload: UnsafeRawBufferPointer, strings: StringTable? = nil) throws -> WorkerEvent {
         var reader = JSONReader(payload)
+        reader.strings = strings
         let event = try decode(type, from: &reader)
         try reader.end()
         return event

@@ -1,0 +1,58 @@
+import Testing
+import Workforce
+
+/// Strings found again by their bytes during a replay.
+@Suite struct StringTableTests {
+    /// Where a string's bytes are: the same for one string object, shared.
+    func storage(_ string: String) -> UnsafePointer<UInt8>? {
+        string.utf8.withContiguousStorageIfAvailable { $0.baseAddress }!
+    }
+
+    func string(_ text: String, from table: StringTable) -> String {
+        Array(text.utf8).withUnsafeBytes { table.string($0) }
+    }
+
+    @Test func theSameBytesGiveTheSameStringObject() {
+        let table = StringTable()
+        let first = string("Senior Marketing Manager II", from: table)
+        let again = string("Senior Marketing Manager II", from: table)
+        let other = string("Senior Marketing Manager III", from: table)
+        #expect(first == "Senior Marketing Manager II")
+        #expect(again == first)
+        #expect(storage(again) == storage(first))
+        #expect(other == "Senior Marketing Manager III")
+        #expect(storage(other) != storage(first))
+        // Non-ASCII text too.
+        let zone = string("Zoë's department of Información Técnica", from: table)
+        #expect(zone == "Zoë's department of Información Técnica")
+        #expect(storage(string("Zoë's department of Información Técnica", from: table)) == storage(zone))
+    }
+
+    @Test func shortAndLongStringsAreMadeEachTime() {
+        let table = StringTable()
+        #expect(string("LON", from: table) == "LON")
+        let long = String(repeating: "x", count: 100)
+        let first = string(long, from: table)
+        let second = string(long, from: table)
+        #expect(first == long && second == long)
+        #expect(storage(first) != storage(second))
+    }
+
+    @Test func bytesThatAreNotUTF8AreRepairedAndNotKept() {
+        let table = StringTable()
+        let bytes: [UInt8] = Array("Department of ".utf8) + [0xC3, 0x28] + Array(" and more".utf8)
+        let made = bytes.withUnsafeBytes { table.string($0) }
+        #expect(made == String(decoding: bytes, as: UTF8.self))
+        #expect(made.contains("\u{FFFD}"))
+    }
+
+    @Test func aFullTableStartsAgainAndStillAnswers() {
+        let table = StringTable()
+        for index in 0..<(StringTable.capacity + 10) {
+            let text = "A value numbered \(index)"
+            #expect(string(text, from: table) == text)
+        }
+        let text = "A value numbered 7"
+        #expect(storage(string(text, from: table)) == storage(string(text, from: table)))
+    }
+}
