@@ -41,37 +41,27 @@ extension JournalSnapshot {
         through last: JournalPosition? = nil,
         _ body: (EventView) throws -> Bool
     ) throws {
-        let start = max(first.rawValue, 1)
-        let end = last?.rawValue ?? UInt64.max
-        guard start <= end else { return }
         var types = TypeNames()
-        try txn.withCursor(db.events) { cursor in
-            var entry = try cursor.seek(atOrAfter: start.bigEndianBytes)
-            while let current = entry {
-                let position = UInt64(bigEndianBytes: current.key)
-                if position > end { return }
-                let record = try EventRecord.decode(current.value, position: position)
-                let type = try types.name(record.typeID) { try journal.typeTable.name($0, txn, db.types) }
-                let more = try withBody(of: record, position: position) { stored in
-                    let payload: Range<Int>
-                    do {
-                        payload = try EventBody.payloadRange(stored)
-                    } catch let error as EventRecord.Malformed {
-                        throw error.journalError(at: position)
-                    }
-                    return try body(
-                        EventView(
-                            position: JournalPosition(position),
-                            recordedAt: record.recordedAt,
-                            effectiveAt: record.effectiveAt,
-                            typeID: record.typeID,
-                            type: type,
-                            subjectBytes: record.subject,
-                            payload: UnsafeRawBufferPointer(rebasing: stored[payload])
-                        ))
+        try forEachRecord(from: first, through: last) { position, stored in
+            let record = try EventRecord.decode(stored, position: position)
+            let type = try types.name(record.typeID) { try journal.typeTable.name($0, txn, db.types) }
+            return try withBody(of: record, position: position) { bytes in
+                let payload: Range<Int>
+                do {
+                    payload = try EventBody.payloadRange(bytes)
+                } catch let error as EventRecord.Malformed {
+                    throw error.journalError(at: position)
                 }
-                if !more { return }
-                entry = try cursor.next()
+                return try body(
+                    EventView(
+                        position: JournalPosition(position),
+                        recordedAt: record.recordedAt,
+                        effectiveAt: record.effectiveAt,
+                        typeID: record.typeID,
+                        type: type,
+                        subjectBytes: record.subject,
+                        payload: UnsafeRawBufferPointer(rebasing: bytes[payload])
+                    ))
             }
         }
     }

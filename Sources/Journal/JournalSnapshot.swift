@@ -38,18 +38,28 @@ public struct JournalSnapshot: ~Copyable {
         through last: JournalPosition? = nil,
         _ body: (RecordedEvent) throws -> Bool
     ) throws {
+        var previous: EventHash?
+        try forEachRecord(from: first, through: last) { position, stored in
+            let event = try decodeEvent(stored, position: position, previousHash: try previous ?? previousHash(before: position))
+            previous = event.hash
+            return try body(event)
+        }
+    }
+
+    /// Calls `body` with the position and stored bytes (in place) of each record from `first`
+    /// through `last` (both included) in order, until it returns false.
+    func forEachRecord(
+        from first: JournalPosition, through last: JournalPosition?, _ body: (_ position: UInt64, _ stored: UnsafeRawBufferPointer) throws -> Bool
+    ) throws {
         let start = max(first.rawValue, 1)
         let end = last?.rawValue ?? UInt64.max
         guard start <= end else { return }
-        var previous = try previousHash(before: start)
         try txn.withCursor(db.events) { cursor in
             var entry = try cursor.seek(atOrAfter: start.bigEndianBytes)
             while let current = entry {
                 let position = UInt64(bigEndianBytes: current.key)
                 if position > end { return }
-                let event = try decodeEvent(current.value, position: position, previousHash: previous)
-                previous = event.hash
-                if try !body(event) { return }
+                if try !body(position, current.value) { return }
                 entry = try cursor.next()
             }
         }
