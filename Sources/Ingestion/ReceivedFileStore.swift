@@ -27,12 +27,19 @@ public struct ReceivedFileStore: Sendable {
         let manager = FileManager.default
         if manager.fileExists(atPath: path) { return }
         try manager.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let temporary = path + ".partial-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        // A name of its own for each write: the same content can arrive twice at once (a webhook
+        // delivered again before the first is answered), and two writers sharing one temporary
+        // file truncated each other's, then the second rename found nothing to rename.
+        let temporary = path + ".partial-\(getpid())-\(String(UInt64.random(in: .min ... .max), radix: 16))"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary])
         }
-        defer { close(descriptor) }
+        var renamed = false
+        defer {
+            close(descriptor)
+            if !renamed { unlink(temporary) }
+        }
         var written = 0
         try bytes.withUnsafeBytes { raw in
             while written < raw.count {
@@ -41,9 +48,11 @@ public struct ReceivedFileStore: Sendable {
                 written += count
             }
         }
+        // Renaming over a copy another writer just put there replaces the same bytes.
         guard fsync(descriptor) == 0, rename(temporary, path) == 0 else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
         }
+        renamed = true
     }
 
     /// The bytes kept under `digest`.

@@ -72,7 +72,7 @@ import FoundationNetworking
             for try await answer in tasks { answers.append(answer) }
             return answers
         }
-        #expect(answers.allSatisfy { $0.status == 200 }, "\(answers.filter { $0.status != 200 })")
+        #expect(answers.allSatisfy { $0.status == 200 }, "\(answers.filter { $0.status != 200 }) \(daemon.child.standardError())")
         for index in 1...Self.workers {
             let states = answers.filter { $0.index == index }.compactMap(\.state).sorted()
             #expect(states == ["applied", "duplicate"], "E\(index): \(states)")
