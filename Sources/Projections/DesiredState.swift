@@ -88,7 +88,7 @@ public struct DesiredState: Sendable {
                 }
             }
         } else {
-            for slot in staleSlots { encodings[slot] = Self.encode(&projections[slot], ruleSet: ruleSet) }
+            for slot in staleSlots { encodings[slot] = WorkerProjection.encode(&projections[slot], ruleSet: ruleSet) }
         }
         for slot in staleSlots { isStale[slot] = false }
         staleSlots.removeAll(keepingCapacity: true)
@@ -138,17 +138,13 @@ public struct DesiredState: Sendable {
     mutating func allEncodings() -> [[UInt8]] {
         encodeStale()
         let ruleSet = rules.version
-        for slot in projections.indices where encodings[slot].isEmpty { encodings[slot] = Self.encode(&projections[slot], ruleSet: ruleSet) }
+        for slot in projections.indices where encodings[slot].isEmpty { encodings[slot] = WorkerProjection.encode(&projections[slot], ruleSet: ruleSet) }
         return encodings
     }
 
-    /// Reads `projection` through an inout access: read through an array's or a buffer's
-    /// subscript, it was copied first, and a copy retains every string and map in it.
-    private static func encode(_ projection: inout WorkerProjection, ruleSet: String) -> [UInt8] {
-        WorkerProjection.encode(&projection, ruleSet: ruleSet)
-    }
-
-    /// The outbox index entry of `projection`: its key, and whether the LMS lacks something of it.
+    /// The outbox index entry of `projection`, read through an inout access: read through an
+    /// array's or a buffer's subscript, it was copied first, and a copy retains every string and
+    /// map in it. Its key, and whether the LMS lacks something of it.
     private static func outboxEntry(_ projection: inout WorkerProjection) -> (key: [UInt8], pending: Bool) {
         (Array(projection.worker.id.rawValue.utf8), projection.needsDelivery)
     }
@@ -311,7 +307,7 @@ public struct DesiredState: Sendable {
         }
     }
 
-    /// The next moment of `projection`, read in place (see ``encode(_:ruleSet:)``).
+    /// The next moment of `projection`, read in place (see ``outboxEntry(_:)``).
     private static func nextDue(_ projection: inout WorkerProjection, _ rules: RuleSet) -> (at: Timestamp, kind: ScheduledEffect.Kind)? {
         projection.nextDue(rules)
     }

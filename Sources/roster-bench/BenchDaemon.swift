@@ -13,14 +13,42 @@ struct BenchDaemon: Sendable {
     let base: URL
     let session: URLSession
     static let adminToken = "bench-admin"
+    /// The `bamboo` feed's webhook key, given to the daemon in `ROSTER_BENCH_WEBHOOK_KEY`.
+    static let webhookKey = "bench-webhook-key"
 
-    /// Starts `roster serve --config config` with `environment` added; `base` is where its
-    /// roster.yml says it listens.
-    static func start(_ roster: String, config: String, base: URL, session: URLSession = .shared, environment: [String: String]) throws -> BenchDaemon {
+    /// Writes the benches' roster.yml into `directory` (an `hr` CSV snapshot feed, a `bamboo`
+    /// webhook feed, the admin API on `port`, warnings only), with `sections` (the `lms:`
+    /// section, and any other) as given, and a rules.yml; returns the roster.yml's path.
+    static func writeConfiguration(in directory: String, port: UInt16, sections: String) throws -> String {
+        let config = directory + "/roster.yml"
+        try """
+            data: ./data
+            default_time_zone: Europe/London
+            rules: rules.yml
+            feeds:
+              - name: hr
+                kind: csv-snapshot
+                preset: generic
+              - name: bamboo
+                kind: bamboohr-api
+                webhook: { secret_env: ROSTER_BENCH_WEBHOOK_KEY }
+            \(sections)
+            serve:
+              listen: 127.0.0.1:\(port)
+              token: \(adminToken)
+              log_level: warning
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        try "names: legal\n".write(toFile: directory + "/rules.yml", atomically: true, encoding: .utf8)
+        return config
+    }
+
+    /// Starts `roster serve --config config` with the webhook key in its environment; `base` is
+    /// where its roster.yml says it listens.
+    static func start(_ roster: String, config: String, base: URL, session: URLSession = .shared) throws -> BenchDaemon {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: roster)
         process.arguments = ["serve", "--config", config]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(["ROSTER_BENCH_WEBHOOK_KEY": webhookKey]) { $1 }
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         return BenchDaemon(process: process, base: base, session: session)

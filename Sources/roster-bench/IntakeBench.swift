@@ -97,34 +97,18 @@ struct IntakeBench: ParsableCommand {
         var bytesPerWorker: Double { (loaded.rss - empty.rss) / Double(workers - 1) }
     }
 
-    static let key = "bench-webhook-key"
-
     static func measure(roster: String, _ settings: (workers: Int, senders: Int, webhooks: Int, sequential: Int)) async throws -> Figures {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("roster-bench-intake-\(getpid())").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let port = try ScimServer.freePort()
-        let config = directory + "/roster.yml"
-        try """
-            data: ./data
-            default_time_zone: Europe/London
-            rules: rules.yml
-            feeds:
-              - name: hr
-                kind: csv-snapshot
-                preset: generic
-              - name: bamboo
-                kind: bamboohr-api
-                webhook: { secret_env: ROSTER_BENCH_WEBHOOK_KEY }
-            lms:
-              connector: csv-export
-              directory: exports
-            serve:
-              listen: 127.0.0.1:\(port)
-              token: \(BenchDaemon.adminToken)
-              log_level: warning
-            """.write(toFile: config, atomically: true, encoding: .utf8)
-        try "names: legal\n".write(toFile: directory + "/rules.yml", atomically: true, encoding: .utf8)
+        let config = try BenchDaemon.writeConfiguration(
+            in: directory, port: port,
+            sections: """
+                lms:
+                  connector: csv-export
+                  directory: exports
+                """)
         let base = URL(string: "http://127.0.0.1:\(port)/")!
         let session = URLSession(configuration: {
             let configuration = URLSessionConfiguration.ephemeral
@@ -136,7 +120,7 @@ struct IntakeBench: ParsableCommand {
         // The baseline daemon: one worker, provisioned.
         try BenchDaemon.company(1).write(toFile: directory + "/one.csv", atomically: true, encoding: .utf8)
         try BenchDaemon.runRoster(roster, ["ingest", "--feed", "hr", directory + "/one.csv", "--config", config])
-        var daemon = try BenchDaemon.start(roster, config: config, base: base, session: session, environment: ["ROSTER_BENCH_WEBHOOK_KEY": key])
+        var daemon = try BenchDaemon.start(roster, config: config, base: base, session: session)
         try await daemon.waitForEmptyOutbox()
         let empty = try daemon.memory()
         daemon.stop()
@@ -144,7 +128,7 @@ struct IntakeBench: ParsableCommand {
         // The company, provisioned by the daemon itself.
         try BenchDaemon.company(settings.workers).write(toFile: directory + "/company.csv", atomically: true, encoding: .utf8)
         try BenchDaemon.runRoster(roster, ["ingest", "--feed", "hr", directory + "/company.csv", "--config", config])
-        daemon = try BenchDaemon.start(roster, config: config, base: base, session: session, environment: ["ROSTER_BENCH_WEBHOOK_KEY": key])
+        daemon = try BenchDaemon.start(roster, config: config, base: base, session: session)
         defer { daemon.stop() }
         try await daemon.waitForEmptyOutbox()
         let loaded = try daemon.memory()
@@ -236,7 +220,7 @@ extension BenchDaemon {
             "firstName":{"value":"First\(index)"},"lastName":{"value":"Last\(index)"},"status":{"value":"Active"},\
             "jobTitle":{"value":"Analyst \(index)"}}}],"fields":{"jobTitle":"Job Title"}}
             """
-        let request = BenchDaemon.webhook(base.appendingPathComponent("hooks/bamboo"), body: body, key: IntakeBench.key)
+        let request = BenchDaemon.webhook(base.appendingPathComponent("hooks/bamboo"), body: body, key: BenchDaemon.webhookKey)
         let (data, response) = try await session.data(for: request)
         let answer = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         guard (response as? HTTPURLResponse)?.statusCode == 200, answer?["state"] as? String == "applied", let batch = answer?["batch"] as? String else {

@@ -77,31 +77,16 @@ struct ServeBench: ParsableCommand {
         let server = try await ScimServer.start(executable, log: directory + "/scim.log")
         defer { server.stop() }
         let port = try ScimServer.freePort()
-        let key = "bench-webhook-key"
-        let config = directory + "/roster.yml"
-        try """
-            data: ./data
-            default_time_zone: Europe/London
-            rules: rules.yml
-            feeds:
-              - name: hr
-                kind: csv-snapshot
-                preset: generic
-              - name: bamboo
-                kind: bamboohr-api
-                webhook: { secret_env: ROSTER_BENCH_WEBHOOK_KEY }
-            safety:
-              terminations: { absolute: 1000000 }
-            lms:
-              connector: scim
-              url: http://127.0.0.1:\(server.port)/v2
-              token: \(server.bearerToken)
-            serve:
-              listen: 127.0.0.1:\(port)
-              token: \(BenchDaemon.adminToken)
-              log_level: warning
-            """.write(toFile: config, atomically: true, encoding: .utf8)
-        try "names: legal\n".write(toFile: directory + "/rules.yml", atomically: true, encoding: .utf8)
+        let config = try BenchDaemon.writeConfiguration(
+            in: directory, port: port,
+            sections: """
+                safety:
+                  terminations: { absolute: 1000000 }
+                lms:
+                  connector: scim
+                  url: http://127.0.0.1:\(server.port)/v2
+                  token: \(server.bearerToken)
+                """)
         try BenchDaemon.company(terminations).write(toFile: directory + "/company.csv", atomically: true, encoding: .utf8)
         try BenchDaemon.runRoster(roster, ["ingest", "--feed", "hr", directory + "/company.csv", "--config", config])
         try BenchDaemon.runRoster(roster, ["sync", "--config", config])
@@ -109,7 +94,7 @@ struct ServeBench: ParsableCommand {
         guard ids.count == terminations else { throw ValidationError("\(ids.count) users provisioned of \(terminations)") }
 
         let base = URL(string: "http://127.0.0.1:\(port)/")!
-        let daemon = try BenchDaemon.start(roster, config: config, base: base, environment: ["ROSTER_BENCH_WEBHOOK_KEY": key])
+        let daemon = try BenchDaemon.start(roster, config: config, base: base)
         defer { daemon.stop() }
         try await daemon.waitUntilListening()
 
@@ -123,7 +108,7 @@ struct ServeBench: ParsableCommand {
                 "firstName":{"value":"First\(index)"},"lastName":{"value":"Last\(index)"},"status":{"value":"Inactive"},\
                 "terminationDate":{"value":"\(yesterday)"}}}],"fields":{}}
                 """
-            let request = BenchDaemon.webhook(base.appendingPathComponent("hooks/bamboo"), body: body, key: key)
+            let request = BenchDaemon.webhook(base.appendingPathComponent("hooks/bamboo"), body: body, key: BenchDaemon.webhookKey)
             let target = "PATCH /v2/Users/\(ids["E\(index)"]!)"
             log.skipToEnd()
             let start = ContinuousClock.now
