@@ -41,10 +41,11 @@ extension JournalSnapshot {
         through last: JournalPosition? = nil,
         _ body: (EventView) throws -> Bool
     ) throws {
-        var types = TypeNames()
+        // The journal's type table takes a lock per lookup.
+        var types = TypeIDTable<EventType>()
         try forEachRecord(from: first, through: last) { position, stored in
             let record = try EventRecord.decode(stored, position: position)
-            let type = try types.name(record.typeID) { try journal.typeTable.name($0, txn, db.types) }
+            let type = try types.value(for: record.typeID) { try journal.typeTable.name(record.typeID, txn, db.types) }
             return try withBody(of: record, position: position) { bytes in
                 let payload: Range<Int>
                 do {
@@ -64,26 +65,5 @@ extension JournalSnapshot {
                     ))
             }
         }
-    }
-}
-
-/// Type names by id for one read: the journal's ``TypeTable`` takes a lock per lookup, and a
-/// read of millions of events meets the same few dozen types over and over.
-private struct TypeNames {
-    /// Ids are numbered from 1 in order of first use, so an array indexed by id stays small.
-    private var names: [EventType?] = []
-    /// Ids at or above this are looked up each time rather than kept (a damaged head can name any).
-    private static let limit: UInt32 = 4096
-
-    /// The name of `id`, from `lookUp` the first time.
-    mutating func name(_ id: UInt32, lookUp: (UInt32) throws -> EventType) throws -> EventType {
-        let index = Int(id)
-        if index < names.count, let name = names[index] { return name }
-        let name = try lookUp(id)
-        if id < Self.limit {
-            if names.count <= index { names.append(contentsOf: repeatElement(nil, count: index + 1 - names.count)) }
-            names[index] = name
-        }
-        return name
     }
 }

@@ -110,22 +110,14 @@ public struct FoldInput: Sendable, Equatable {
     /// The route of each event type of one journal, by the journal's type id, worked out the
     /// first time the type is met. Keep one per read: ids belong to their journal.
     public struct Routes {
-        /// Type ids are numbered from 1 in order of first use, so an array indexed by id stays small.
-        private var routes: [Route?] = []
+        private var routes = TypeIDTable<Route>()
         /// The HR values read so far, shared rather than made again (see ``StringTable``).
         let strings = StringTable()
 
         public init() {}
 
         mutating func route(for view: EventView) -> Route {
-            let index = Int(view.typeID)
-            if index < routes.count, let route = routes[index] { return route }
-            let route = Route(view.type)
-            if index < 4096 {
-                if routes.count <= index { routes.append(contentsOf: repeatElement(nil, count: index + 1 - routes.count)) }
-                routes[index] = route
-            }
-            return route
+            routes.value(for: view.typeID) { Route(view.type) }
         }
     }
 }
