@@ -3,14 +3,15 @@
 /// ids belong to their journal.
 public struct TypeIDTable<Value> {
     /// Ids are numbered from 1 in order of first use, so an array indexed by id stays small.
-    private var values: [Value?] = []
+    @usableFromInline var values: [Value?] = []
     /// Ids at or above this are worked out each time rather than kept (a damaged record can name any).
-    private static var limit: UInt32 { 4096 }
+    @usableFromInline static var limit: UInt32 { 4096 }
 
-    public init() {}
+    @inlinable public init() {}
 
     /// The value for `id`, from `make` the first time.
-    public mutating func value(for id: UInt32, _ make: () throws -> Value) rethrows -> Value {
+    /// Inlinable, so each reader gets it specialized: it runs once an event.
+    @inlinable public mutating func value(for id: UInt32, _ make: () throws -> Value) rethrows -> Value {
         let index = Int(id)
         if index < values.count, let value = values[index] { return value }
         let value = try make()
