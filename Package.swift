@@ -50,7 +50,7 @@ let package = Package(
         ),
 
         // The HR domain: workers and their events. Pure: no I/O.
-        .target(name: "Workforce", dependencies: ["Journal"]),
+        .target(name: "Workforce", dependencies: ["Journal", "Digest"]),
 
         // HR feeds: presets, reading received files into worker records.
         .target(name: "Ingestion", dependencies: ["CSV", "Workforce", "Journal"]),
@@ -59,7 +59,7 @@ let package = Package(
         // Rules: scope, mapping tables, assignment triggers. Pure values over workers; no I/O.
         .target(name: "Rules", dependencies: ["Workforce"]),
         // Projections: the LMS desired state folded from the journal under a rule set.
-        .target(name: "Projections", dependencies: ["Rules", "Workforce", "Journal", "LMDBKit", "ZstdKit", "ByteCoding"]),
+        .target(name: "Projections", dependencies: ["Rules", "Workforce", "Journal", "LMDBKit", "ZstdKit", "ByteCoding", "Digest"]),
         // SCIM 2.0 client (RFC 7643/7644) over URLSession. No package dependencies.
         // The Retry-After header, read the same way by every HTTP client.
         .target(name: "HTTPHeaderValues"),

@@ -1,3 +1,5 @@
+import Digest
+
 /// The writer's cache of each subject's version and last position: an open-addressing table
 /// keyed by a hash computed while the batch is prepared, so the write transaction spends one
 /// probe per event instead of hashing strings.
@@ -19,14 +21,9 @@ struct SubjectHeadTable {
         slots = [Slot](repeating: Slot(), count: capacity)
     }
 
-    /// The hash the table is keyed by: FNV-1a over the subject's UTF-8, never 0.
+    /// The hash the table is keyed by: ``TableHash`` of the subject's UTF-8, never 0.
     static func hash(_ subject: UnsafeRawBufferPointer) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in subject {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-        }
-        // Fold the high bits in: FNV's low bits mix poorly, and the table indexes with them.
-        hash ^= hash >> 29
+        let hash = TableHash.of(subject)
         return hash == 0 ? 1 : hash
     }
 

@@ -1,10 +1,12 @@
 import Synchronization
+import Workforce
 
 /// Answers already worked out, by the value asked about: HR values (titles, department names,
 /// codes) repeat across a whole workforce, and a replay asks about the same few hundred millions
-/// of times. Bounded: past `limit` entries it starts again. Shared by copies of its owner.
+/// of times (kept in a `StringMap`, which hashes them quickly). Bounded: past `limit` entries it
+/// starts again. Shared by copies of its owner.
 final class Memo<Answer: Sendable>: Sendable {
-    private let known = Mutex<[String: Answer]>([:])
+    private let known = Mutex(StringMap<Answer>())
     private let limit: Int
 
     init(limit: Int = 100_000) {
@@ -17,7 +19,7 @@ final class Memo<Answer: Sendable>: Sendable {
         let answer = work()
         known.withLock { known in
             if known.count >= limit { known.removeAll(keepingCapacity: true) }
-            known[value] = answer
+            known.insert(answer, for: value)
         }
         return answer
     }

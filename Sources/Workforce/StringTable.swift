@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 
 /// Strings already made, found again by their bytes: HR values (titles, departments, locations,
@@ -15,9 +16,10 @@ public final class StringTable {
     static let longest = 64
 
     /// Open addressing, twice the capacity: each slot the hash of a string's bytes and the string.
-    private var hashes: [UInt64]
-    private var strings: [String?]
-    private var count = 0
+    /// Unchecked: one thread uses a table (checking each access at run time was a tenth of its cost).
+    @exclusivity(unchecked) private var hashes: [UInt64]
+    @exclusivity(unchecked) private var strings: [String?]
+    @exclusivity(unchecked) private var count = 0
     private let mask: Int
 
     public init() {
@@ -31,7 +33,7 @@ public final class StringTable {
     /// before for the same bytes, or a new one, kept.
     public func string(_ bytes: UnsafeRawBufferPointer) -> String {
         guard bytes.count > 15, bytes.count <= Self.longest else { return String(decoding: bytes, as: UTF8.self) }
-        let hash = Self.hash(bytes)
+        let hash = TableHash.of(bytes)
         var slot = Int(truncatingIfNeeded: hash) & mask
         while let found = strings[slot] {
             if hashes[slot] == hash, Self.equal(found, bytes) { return found }
@@ -49,24 +51,6 @@ public final class StringTable {
         strings[slot] = made
         count += 1
         return made
-    }
-
-    /// FNV-1a over the bytes, eight at a time, then mixed: quick, and good enough for a table
-    /// that compares the bytes of every candidate.
-    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        var index = 0
-        while index + 8 <= bytes.count {
-            hash = (hash ^ bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) &* 0x100_0000_01b3
-            index += 8
-        }
-        while index < bytes.count {
-            hash = (hash ^ UInt64(bytes[index])) &* 0x100_0000_01b3
-            index += 1
-        }
-        hash ^= hash >> 29
-        hash = hash &* 0xbf58_476d_1ce4_e5b9
-        return hash ^ (hash >> 32)
     }
 
     private static func equal(_ string: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
