@@ -14,7 +14,9 @@ public struct DesiredState: Sendable {
     /// Every worker's projection, in the order first seen; `slots` finds one by ID. An array,
     /// so a step mutates its element in place (a dictionary's value would be copied).
     private var projections: [WorkerProjection] = []
-    private var slots: [EmployeeID: Int] = [:]
+    /// Each worker's slot by employee ID, looked up once an event (a `StringMap`: a dictionary
+    /// spent a tenth of the fold hashing IDs).
+    private var slots = StringMap<Int>()
     /// The latest moment the fold has reached.
     public private(set) var clock = Timestamp(rawValue: 0)
     /// The last journal event folded.
@@ -54,7 +56,7 @@ public struct DesiredState: Sendable {
 
     /// The projection of worker `id`, if the journal has told of them.
     public subscript(worker id: EmployeeID) -> WorkerProjection? {
-        slots[id].map { projections[$0] }
+        slots[id.rawValue].map { projections[$0] }
     }
 
     /// The earliest moment a timer is set for (a first day, a termination, a grace period's end),
@@ -168,14 +170,16 @@ public struct DesiredState: Sendable {
         apply(try FoldInput(event), at: moment)
     }
 
-    /// Folds one decoded event (see ``apply(_:at:)``).
-    public mutating func apply(_ input: FoldInput, at moment: Timestamp? = nil) {
+    /// Folds one decoded event (see ``apply(_:at:)``), taking it over: a hire's worker is moved
+    /// into their projection, not copied.
+    public mutating func apply(_ input: consuming FoldInput, at moment: Timestamp? = nil) {
         let moment = moment ?? input.recordedAt
-        position = input.position
-        switch input.kind {
+        let cause = input.position
+        position = cause
+        switch input.intoKind() {
         case .worker(let id, let event, let effectiveAt):
             advance(to: moment)
-            apply(event, to: id, effectiveAt: effectiveAt, cause: input.position, moment: moment)
+            apply(event, to: id, effectiveAt: effectiveAt, cause: cause, moment: moment)
         case .batchReceived(let batch, let feed):
             advance(to: moment)
             batchFeeds[batch] = feed
@@ -183,17 +187,17 @@ public struct DesiredState: Sendable {
         case .batchApplied(let batch):
             advance(to: moment)
             guard let feed = batchFeeds[batch] else { return }
-            appliedSnapshots.append((feed, input.position, moment))
-            snapshotApplied(feed: feed, cause: input.position, moment: moment)
+            appliedSnapshots.append((feed, cause, moment))
+            snapshotApplied(feed: feed, cause: cause, moment: moment)
         case .restored(let id):
             advance(to: moment)
-            let step = WorkerProjection.Step(rules: rules, cause: input.position, moment: moment)
-            update(id, cause: input.position, moment: moment) { $0.restore(step: step) }
+            let step = WorkerProjection.Step(rules: rules, cause: cause, moment: moment)
+            update(id, cause: cause, moment: moment) { $0.restore(step: step) }
         case .scheduleFired(let now):
             advance(to: max(moment, now))
         case .lms(let id, let answer):
             advance(to: moment)
-            update(id, cause: input.position, moment: moment) { $0.acknowledge(answer, position: input.position) }
+            update(id, cause: cause, moment: moment) { $0.acknowledge(answer, position: cause) }
         case .other:
             break
         }
@@ -230,28 +234,22 @@ public struct DesiredState: Sendable {
     /// query ends each worker at the end of the date in their own time zone).
     public mutating func advance(each cutoff: (WorkerProjection) -> Timestamp) {
         let rules = self.rules
-        for id in slots.keys.sorted() {
-            let slot = slots[id]!
+        let order = projections.indices.sorted { projections[$0].worker.id < projections[$1].worker.id }
+        for slot in order {
             let until = cutoff(projections[slot])
             update(slot: slot, cause: nil, moment: until) { _ = $0.fireDue(upTo: until, rules: rules) }
         }
     }
 
-    mutating func apply(_ event: WorkerEvent, to id: EmployeeID, effectiveAt: Timestamp?, cause: JournalPosition, moment: Timestamp) {
+    mutating func apply(_ event: consuming WorkerEvent, to id: EmployeeID, effectiveAt: Timestamp?, cause: JournalPosition, moment: Timestamp) {
         let step = WorkerProjection.Step(rules: rules, cause: cause, moment: moment)
         // The worker's slot, looked up once: hashing the employee ID was a sixth of the fold.
-        let slot = slots[id]
-        switch event {
-        case .absent(let feed, _): absentees[feed, default: []].insert(id)
-        case .returned(let feed, _): absentees[feed]?.remove(id)
-        case .terminated, .rehired:
-            if let slot, let feed = Self.absenceFeed(&projections[slot]) { absentees[feed]?.remove(id) }
-        default: break
-        }
+        let slot = slots[id.rawValue]
+        trackAbsence(of: id, in: slot, event)
         guard let slot else {
             guard case .hired(let worker) = event else { return }
             let slot = projections.count
-            slots[id] = slot
+            slots.insert(slot, for: id.rawValue)
             projections.append(WorkerProjection(hired: worker, effectiveAt: effectiveAt, step: step))
             isDirty.append(false)
             isStale.append(false)
@@ -262,10 +260,21 @@ public struct DesiredState: Sendable {
         update(slot: slot, cause: cause, moment: moment) { $0.apply(event, effectiveAt: effectiveAt, step: step) }
     }
 
+    /// Keeps the feeds' absentees in step with `event` (lent, not copied).
+    private mutating func trackAbsence(of id: EmployeeID, in slot: Int?, _ event: borrowing WorkerEvent) {
+        switch event {
+        case .absent(let feed, _): absentees[feed, default: []].insert(id)
+        case .returned(let feed, _): absentees[feed]?.remove(id)
+        case .terminated, .rehired:
+            if let slot, let feed = Self.absenceFeed(&projections[slot]) { absentees[feed]?.remove(id) }
+        default: break
+        }
+    }
+
     /// Runs `body` on worker `id` (see ``update(slot:cause:moment:_:)``); nothing for a worker
     /// the journal has not told of.
     private mutating func update(_ id: EmployeeID, cause: JournalPosition?, moment: Timestamp, _ body: (inout WorkerProjection) -> Void) {
-        guard let slot = slots[id] else { return }
+        guard let slot = slots[id.rawValue] else { return }
         update(slot: slot, cause: cause, moment: moment, body)
     }
 
@@ -283,9 +292,9 @@ public struct DesiredState: Sendable {
         func step(_ projection: inout WorkerProjection) {
             traced = tracing != nil && tracing == projection.worker.id
             if traced { before = projection.user }
-            dueBefore = projection.nextDue(rules)?.at
+            dueBefore = Self.nextDue(&projection, rules)?.at
             body(&projection)
-            dueAfter = projection.nextDue(rules)?.at
+            dueAfter = Self.nextDue(&projection, rules)?.at
             if traced { after = projection.user }
         }
         step(&projections[slot])
@@ -309,7 +318,9 @@ public struct DesiredState: Sendable {
 
     /// The next moment of `projection`, read in place (see ``outboxEntry(_:)``).
     private static func nextDue(_ projection: inout WorkerProjection, _ rules: RuleSet) -> (at: Timestamp, kind: ScheduledEffect.Kind)? {
-        projection.nextDue(rules)
+        WorkerProjection.nextDue(
+            activation: projection.started ? nil : projection.activation?.at, termination: projection.termination?.at,
+            absentSince: projection.archived == nil ? projection.absence?.since : nil, rules: rules)
     }
 
     /// The feed `projection` is absent from, read in place.
@@ -333,7 +344,7 @@ public struct DesiredState: Sendable {
         let rules = self.rules
         for slot in projections.indices {
             let id = projections[slot].worker.id
-            slots[id] = slot
+            slots.insert(slot, for: id.rawValue)
             if projections[slot].archived == nil, let feed = Self.absenceFeed(&projections[slot]) { absentees[feed, default: []].insert(id) }
             if let due = Self.nextDue(&projections[slot], rules) { timers.insert(due.at, slot) }
         }
@@ -343,13 +354,13 @@ public struct DesiredState: Sendable {
     mutating func restore(_ projection: WorkerProjection) {
         let id = projection.worker.id
         let slot: Int
-        if let existing = slots[id] {
+        if let existing = slots[id.rawValue] {
             slot = existing
             projections[slot] = projection
             if slot < encodings.count { encodings[slot] = [] }
         } else {
             slot = projections.count
-            slots[id] = slot
+            slots.insert(slot, for: id.rawValue)
             projections.append(projection)
             isDirty.append(false)
             isStale.append(false)

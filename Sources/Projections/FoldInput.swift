@@ -22,6 +22,15 @@ public struct FoldInput: Sendable, Equatable {
     public var recordedAt: Timestamp
     public var kind: Kind
 
+    init(position: JournalPosition, recordedAt: Timestamp, kind: Kind) {
+        self.position = position
+        self.recordedAt = recordedAt
+        self.kind = kind
+    }
+
+    /// What it is, moved out of it.
+    consuming func intoKind() -> Kind { kind }
+
     /// `event`, decoded.
     public init(_ event: RecordedEvent) throws {
         self = try event.payload.withUnsafeBytes { payload in

@@ -5,9 +5,10 @@ import Journal
 /// on two cores, reading and decoding then add nothing to the fold's time.
 public enum FoldInputs {
     /// Calls `body` on this thread with each event from `first` through `last`, decoded on another
-    /// thread, in order, until it returns false.
+    /// thread, in order, until it returns false. Each input is handed over, not lent: the fold
+    /// moves a hire's worker into its projection instead of copying it (a retain a string).
     public static func forEach(
-        in journal: Journal, from first: JournalPosition, through last: JournalPosition? = nil, _ body: (FoldInput) throws -> Bool
+        in journal: Journal, from first: JournalPosition, through last: JournalPosition? = nil, _ body: (consuming FoldInput) throws -> Bool
     ) throws {
         let channel = Channel()
         let reader = Thread {
@@ -40,10 +41,11 @@ public enum FoldInputs {
             channel.cancel()
             channel.waitUntilFinished()
         }
-        while let chunk = channel.take() {
-            // Lent in place: a `for` loop over the array would copy (retain) each input first.
-            let more = try chunk.withUnsafeBufferPointer { inputs in
-                for index in inputs.indices where try !body(inputs[index]) { return false }
+        while var chunk = channel.take() {
+            // Moved out, each leaving an input that holds nothing in its place: a `for` loop
+            // over the array would copy (retain) each input first, and the fold copy it again.
+            let more = try chunk.withUnsafeMutableBufferPointer { inputs in
+                for index in inputs.indices where try !body(inputs.moveOut(at: index)) { return false }
                 return true
             }
             if !more { return }
@@ -121,5 +123,14 @@ public enum FoldInputs {
             while !finished { condition.wait() }
             condition.unlock()
         }
+    }
+}
+
+extension UnsafeMutableBufferPointer<FoldInput> {
+    /// The input at `index`, moved out; an input that holds nothing takes its place.
+    fileprivate func moveOut(at index: Int) -> FoldInput {
+        let input = (baseAddress! + index).move()
+        (baseAddress! + index).initialize(to: FoldInput(position: input.position, recordedAt: input.recordedAt, kind: .other))
+        return input
     }
 }

@@ -73,15 +73,22 @@ public struct WorkerProjection: Sendable, Equatable {
 
     /// The next moment something is due, and what.
     func nextDue(_ rules: RuleSet) -> (at: Timestamp, kind: ScheduledEffect.Kind)? {
+        Self.nextDue(
+            activation: started ? nil : activation?.at, termination: termination?.at,
+            absentSince: archived == nil ? absence?.since : nil, rules: rules)
+    }
+
+    /// The next moment of a projection, from the few fields it rests on: the fold asks twice an
+    /// event, and a call on the whole projection (800 bytes) copied it first.
+    static func nextDue(
+        activation: Timestamp?, termination: Timestamp?, absentSince: Timestamp?, rules: RuleSet
+    ) -> (at: Timestamp, kind: ScheduledEffect.Kind)? {
         var due: (at: Timestamp, kind: ScheduledEffect.Kind)?
-        func consider(_ at: Timestamp?, _ kind: ScheduledEffect.Kind) {
-            guard let at else { return }
-            if due == nil || at < due!.at { due = (at, kind) }
-        }
-        if !started { consider(activation?.at, .activate) }
-        consider(termination?.at, .deactivate)
-        if archived == nil, let absence, let days = rules.absence.days {
-            consider(absence.since.adding(microseconds: Int64(days) * 86_400_000_000), .archive)
+        if let activation { due = (activation, .activate) }
+        if let termination, due == nil || termination < due!.at { due = (termination, .deactivate) }
+        if let absentSince, let days = rules.absence.days {
+            let archive = absentSince.adding(microseconds: Int64(days) * 86_400_000_000)
+            if due == nil || archive < due!.at { due = (archive, .archive) }
         }
         return due
     }

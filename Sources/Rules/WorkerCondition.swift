@@ -85,18 +85,43 @@ public struct WorkerCondition: Sendable, Equatable, CustomStringConvertible {
 
     /// `text` as comparisons see it: trimmed and lower-cased.
     public static func fold(_ text: String) -> String {
-        // Most HR codes and titles are ASCII: when there is nothing to trim or lower, no copy.
+        // Most HR codes, titles and places are ASCII: when there is nothing to trim or lower, no
+        // copy; otherwise trimmed and lowered byte by byte, as the Unicode way would for ASCII.
+        var ascii = true
         var plain = true
-        for byte in text.utf8 where (0x41...0x5A).contains(byte) || byte >= 0x80 {
-            plain = false
-            break
+        for byte in text.utf8 {
+            if byte >= 0x80 {
+                ascii = false
+                break
+            }
+            if (0x41...0x5A).contains(byte) { plain = false }
         }
-        if plain, let first = text.utf8.first, let last = text.utf8.last, first > 0x20, last > 0x20 { return text }
+        if ascii {
+            if plain, let first = text.utf8.first, let last = text.utf8.last, first > 0x20, last > 0x20 { return text }
+            return foldASCII(text)
+        }
         let scalars = text.unicodeScalars
         guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
             let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })
         else { return "" }
         return String(scalars[start...end]).lowercased()
+    }
+
+    /// ``fold(_:)`` of ASCII `text`: the whitespace of Unicode's definition among ASCII (tab, line
+    /// feed, vertical tab, form feed, carriage return, space) trimmed, A to Z lowered.
+    private static func foldASCII(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { utf8 in
+            func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+            guard let start = utf8.firstIndex(where: { !isSpace($0) }), let end = utf8.lastIndex(where: { !isSpace($0) }) else { return "" }
+            return String(unsafeUninitializedCapacity: end - start + 1) { buffer in
+                for index in start...end {
+                    let byte = utf8[index]
+                    buffer[index - start] = (0x41...0x5A).contains(byte) ? byte + 0x20 : byte
+                }
+                return end - start + 1
+            }
+        }
     }
 }
 

@@ -7,6 +7,24 @@ import Workforce
         id: EmployeeID(rawValue: "E1"), legalFirstName: "Ada", legalLastName: "Lovelace", jobTitle: "  Engineering MANAGER ",
         departmentName: "Información Técnica", location: "LON", employmentType: .partTime, custom: ["union": "Yes"])
 
+    /// ASCII text is folded byte by byte: the same as trimming Unicode whitespace and lowering.
+    @Test func asciiFoldsAsUnicodeWouldForEveryByte() {
+        func unicodeFold(_ text: String) -> String {
+            let scalars = text.unicodeScalars
+            guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+                let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+            else { return "" }
+            return String(scalars[start...end]).lowercased()
+        }
+        for byte in UInt8(0)..<0x80 {
+            let character = String(UnicodeScalar(byte))
+            for text in [character, "\(character)Ab", "Ab\(character)", "\(character) Mixed Case \(character)", "\(character)\(character)"] {
+                #expect(WorkerCondition.fold(text) == unicodeFold(text), "byte \(byte)")
+            }
+        }
+        #expect(WorkerCondition.fold(" \t New York City Office Location \r\n") == "new york city office location")
+    }
+
     @Test func valuesCompareIgnoringCaseAndSurroundingSpace() throws {
         #expect(WorkerCondition.fold("Full_Time") == "full_time")
         #expect(WorkerCondition.fold("\u{00A0} Información Técnica\t") == "información técnica")
