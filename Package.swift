@@ -32,7 +32,8 @@ let package = Package(
         // Safe bindings: no domain knowledge.
         .target(name: "LMDBKit", dependencies: ["CLMDB"]),
         .target(name: "ZstdKit", dependencies: ["CZstd"]),
-        .target(name: "Digest", dependencies: ["CCryptoDigest"]),
+        .systemLibrary(name: "CCRC32C"),
+        .target(name: "Digest", dependencies: ["CCryptoDigest", "CCRC32C"]),
         // Compact binary encodings: big-endian integers, varints, length-prefixed strings.
         .target(name: "ByteCoding"),
         // CSV as HR systems write it and LMS importers read it. No dependencies.

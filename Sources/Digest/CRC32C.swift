@@ -1,8 +1,14 @@
+import CCRC32C
+
 /// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum iSCSI, ext4 and
 /// RocksDB use for stored blocks: it finds every single-bit and every burst error up to 32 bits.
 ///
-/// Table-driven, eight bytes a step ("slicing-by-8").
+/// With the processor's CRC32 instruction where it has one (SSE 4.2, ARMv8 CRC), about ten times
+/// the speed; otherwise table-driven, eight bytes a step ("slicing-by-8").
 public enum CRC32C {
+    /// The processor computes it.
+    static let inHardware = roster_crc32c_available() != 0
+
     private static let tables: [[UInt32]] = {
         var tables = [[UInt32]](repeating: [UInt32](repeating: 0, count: 256), count: 8)
         for byte in 0..<256 {
@@ -31,6 +37,12 @@ public enum CRC32C {
 
     /// Continues the checksum `crc` of earlier bytes over `bytes`.
     public static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        guard inHardware, let start = bytes.baseAddress else { return updateFromTables(crc, bytes) }
+        return ~roster_crc32c_update(~crc, start, bytes.count)
+    }
+
+    /// ``update(_:_:)`` from the tables, on any processor.
+    static func updateFromTables(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
         var crc = ~crc
         var index = 0
         let count = bytes.count

@@ -1,4 +1,4 @@
-import Digest
+@testable import Digest
 import Testing
 
 @Suite struct SHA256Tests {
@@ -26,6 +26,23 @@ import Testing
 }
 
 @Suite struct CRC32CTests {
+    /// The processor's instruction (used where there is one) and the tables give the same
+    /// checksum for every length up to a few words and every alignment.
+    @Test func theInstructionAndTheTablesAgree() {
+        #if arch(x86_64)
+        #expect(CRC32C.inHardware, "every x86-64 processor since 2008 has SSE 4.2")
+        #endif
+        let bytes = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 197 &+ 11) }
+        bytes.withUnsafeBytes { raw in
+            for start in 0..<9 {
+                for end in start...min(raw.count, start + 80) {
+                    let part = UnsafeRawBufferPointer(rebasing: raw[start..<end])
+                    #expect(CRC32C.update(0x1234_5678, part) == CRC32C.updateFromTables(0x1234_5678, part))
+                }
+            }
+        }
+    }
+
     @Test func matchesTheStandardCheckValues() {
         // RFC 3720, appendix B.4, and the common "123456789" check value.
         #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
