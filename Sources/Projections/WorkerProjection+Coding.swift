@@ -28,7 +28,7 @@ extension WorkerProjection {
     }
 
     private func encoded(ruleSet: String, user: LMSUser?) -> [UInt8] {
-        var writer = ByteWriter(capacity: 512)
+        var writer = BufferWriter(capacity: 512)
         writer.u8(Self.codingVersion)
         writer.worker(worker)
         var flags: UInt8 = 0
@@ -58,11 +58,11 @@ extension WorkerProjection {
         writer.u64(changedBy.rawValue)
         writer.optional(lms) { $0.account($1) }
         writer.varint(UInt64(deliveries.count))
-        ByteWriter.forEachInKeyOrder(deliveries) { command, failure in
+        BufferWriter.forEachInKeyOrder(deliveries) { command, failure in
             writer.string(command)
             writer.failure(failure)
         }
-        return writer.bytes
+        return writer.finish()
     }
 
     /// Decodes a record of a store whose rule set is `ruleSet`: the version text every fact
@@ -90,7 +90,7 @@ extension WorkerProjection {
     }
 }
 
-extension ByteWriter {
+extension ByteSink where Self: ~Copyable {
     /// Calls `body` with each entry of `map` in key order (records are deterministic). Maps of a
     /// worker hold a few entries: up to two are ordered without making an array.
     static func forEachInKeyOrder<Key: Comparable, Value>(_ map: [Key: Value], _ body: (Key, Value) -> Void) {
@@ -114,7 +114,7 @@ extension ByteWriter {
         }
     }
 
-    mutating func optional<T>(_ value: T?, _ body: (inout ByteWriter, T) -> Void) {
+    mutating func optional<T>(_ value: T?, _ body: (inout Self, T) -> Void) {
         guard let value else { return u8(0) }
         u8(1)
         body(&self, value)
