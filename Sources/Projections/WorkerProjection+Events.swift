@@ -156,14 +156,16 @@ extension WorkerProjection {
         var wantedCount = 0
         var unmappedMatch = true
         var unmappedCount = 0
-        for mapping in rules.groups {
-            switch mapping.outcome(for: worker) {
+        // By index: a `for` loop copies each mapping (its tables, memo and strings retained).
+        let mappings = rules.groups
+        for index in mappings.indices {
+            switch mappings[index].outcome(for: worker) {
             case .group(let name):
                 wantedCount += 1
                 if user.groups[name] == nil { groupsMatch = false }
             case .unmapped(let value):
                 unmappedCount += 1
-                if user.unmapped[mapping.id] != value { unmappedMatch = false }
+                if user.unmapped[mappings[index].id] != value { unmappedMatch = false }
             case .none:
                 break
             }
@@ -171,10 +173,10 @@ extension WorkerProjection {
         if unmappedMatch, unmappedCount == user.unmapped.count, groupsMatch, wantedCount == user.groups.count { return }
         var wanted: [(group: String, rule: String)] = []
         var unmapped: [String: String] = [:]
-        for mapping in rules.groups {
-            switch mapping.outcome(for: worker) {
-            case .group(let name): if !wanted.contains(where: { $0.group == name }) { wanted.append((name, mapping.id)) }
-            case .unmapped(let value): unmapped[mapping.id] = value
+        for index in mappings.indices {
+            switch mappings[index].outcome(for: worker) {
+            case .group(let name): if !wanted.contains(where: { $0.group == name }) { wanted.append((name, mappings[index].id)) }
+            case .unmapped(let value): unmapped[mappings[index].id] = value
             case .none: break
             }
         }

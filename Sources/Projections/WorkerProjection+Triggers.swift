@@ -8,13 +8,15 @@ extension WorkerProjection {
     /// the hire triggers that say to assign again.
     mutating func fireHireTriggers(_ step: Step, rehire: Bool) {
         let isNewHire = isWithinNewHireWindow(step)
-        for trigger in step.rules.triggers {
-            switch trigger.event {
+        // By index: a `for` loop copies each trigger (its condition and strings retained).
+        let triggers = step.rules.triggers
+        for index in triggers.indices {
+            switch triggers[index].event {
             case .hire(let reassign):
                 guard isNewHire else { continue }
-                if !rehire { assign(trigger, step, replacing: false) } else if reassign { assign(trigger, step, replacing: true) }
+                if !rehire { assign(triggers[index], step, replacing: false) } else if reassign { assign(triggers[index], step, replacing: true) }
             case .rehire:
-                if rehire { assign(trigger, step, replacing: true) }
+                if rehire { assign(triggers[index], step, replacing: true) }
             case .change, .transfer, .conversion:
                 break
             }
@@ -33,18 +35,19 @@ extension WorkerProjection {
     mutating func fireTriggers(for event: WorkerEvent, step: Step) {
         guard let attribute = Self.changedAttribute(event), step.rules.triggerAttributes.contains(attribute) else { return }
         guard user?.status == .active else { return }
-        for trigger in step.rules.triggers {
-            switch trigger.event {
+        let triggers = step.rules.triggers
+        for index in triggers.indices {
+            switch triggers[index].event {
             case .change(let condition):
                 guard let (old, new) = Self.change(of: condition.attribute, in: event), old != new else { continue }
-                if !condition.holds(forValue: old), condition.holds(forValue: new) { assign(trigger, step, replacing: false) }
+                if !condition.holds(forValue: old), condition.holds(forValue: new) { assign(triggers[index], step, replacing: false) }
             case .transfer(let locations):
                 guard case .changed(.location, let old, let new) = event, let new, old != new else { continue }
                 let folded = WorkerCondition.fold(new)
-                if locations.contains(where: { WorkerCondition.fold($0) == folded }) { assign(trigger, step, replacing: false) }
+                if locations.contains(where: { WorkerCondition.fold($0) == folded }) { assign(triggers[index], step, replacing: false) }
             case .conversion(let from, let to):
                 guard case .converted(let old, let new) = event, to.contains(new) else { continue }
-                if from == nil || from!.contains(old) { assign(trigger, step, replacing: false) }
+                if from == nil || from!.contains(old) { assign(triggers[index], step, replacing: false) }
             case .hire, .rehire:
                 break
             }
