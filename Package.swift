@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "Workforce", dependencies: ["Journal", "Digest"]),
 
         // HR feeds: presets, reading received files into worker records.
-        .target(name: "Ingestion", dependencies: ["CSV", "Workforce", "Journal"]),
+        .target(name: "Ingestion", dependencies: ["CSV", "Workforce", "Journal", "DurableFiles"]),
 
         // roster.yml: reading and checking the configuration, with line numbers in errors.
         // Rules: scope, mapping tables, assignment triggers. Pure values over workers; no I/O.
@@ -66,9 +66,11 @@ let package = Package(
         .target(name: "HTTPHeaderValues"),
         .target(name: "SCIM", dependencies: ["HTTPHeaderValues"]),
         // Provisioning: the outbox delivered to an LMS (CSV export, SCIM), every answer journaled.
-        .target(name: "Provisioning", dependencies: ["Projections", "Workforce", "Journal", "CSV", "SCIM"]),
-        // SFTP drop folders: a watched inbox per feed (completion rules, claim, archive, reject). No dependencies.
-        .target(name: "Inbox"),
+        .target(name: "Provisioning", dependencies: ["Projections", "Workforce", "Journal", "CSV", "SCIM", "DurableFiles"]),
+        // Files written whole or not at all (temporary file, sync, rename). No dependencies.
+        .target(name: "DurableFiles"),
+        // SFTP drop folders: a watched inbox per feed (completion rules, claim, archive, reject).
+        .target(name: "Inbox", dependencies: ["DurableFiles"]),
         // The daemon: `roster serve`'s service group, admin API, logs and metrics.
         .target(
             name: "Daemon",
@@ -159,6 +161,7 @@ let package = Package(
         .testTarget(name: "LMDBKitTests", dependencies: ["LMDBKit"]),
         .testTarget(name: "ZstdKitTests", dependencies: ["ZstdKit"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
+        .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles"]),
         .testTarget(name: "CSVTests", dependencies: ["CSV"]),
         .testTarget(name: "WorkforceTests", dependencies: ["Workforce", "Journal"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Workforce"]),

@@ -1,3 +1,5 @@
+import DurableFiles
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -63,33 +65,13 @@ extension DropFolder {
         return files
     }
 
-    /// Writes `reason` and a newline to `path` through a temporary file and a rename, so the
-    /// reason file is whole or absent.
+    /// Writes `reason` and a newline to `path` through a temporary file of its own, synced and
+    /// renamed, so the reason file is whole or absent.
     private func writeReason(_ reason: String, to path: String) throws {
-        let temporary = path + ".tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
-        guard descriptor >= 0 else {
-            throw InboxError.failed("write the reason file", path: temporary, errorNumber: errno)
-        }
-        var bytes = Array((reason + "\n").utf8)
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeMutableBytes {
-                write(descriptor, $0.baseAddress! + written, $0.count - written)
-            }
-            guard count > 0 else {
-                let error = errno
-                close(descriptor)
-                unlink(temporary)
-                throw InboxError.failed("write the reason file", path: temporary, errorNumber: error)
-            }
-            written += count
-        }
-        close(descriptor)
-        guard rename(temporary, path) == 0 else {
-            let error = errno
-            unlink(temporary)
-            throw InboxError.failed("write the reason file", path: path, errorNumber: error)
+        do {
+            try DurableFile.replace(path, with: Array((reason + "\n").utf8), permissions: 0o640)
+        } catch {
+            throw InboxError.failed("write the reason file", path: error.path, errorNumber: error.errorNumber)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Digest
+import DurableFiles
 import Foundation
 
 /// Keeps every received file byte for byte, under the SHA-256 of its content, before anything
@@ -27,32 +28,14 @@ public struct ReceivedFileStore: Sendable {
         let manager = FileManager.default
         if manager.fileExists(atPath: path) { return }
         try manager.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        // A name of its own for each write: the same content can arrive twice at once (a webhook
-        // delivered again before the first is answered), and two writers sharing one temporary
-        // file truncated each other's, then the second rename found nothing to rename.
-        let temporary = path + ".partial-\(getpid())-\(String(UInt64.random(in: .min ... .max), radix: 16))"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary])
+        // The temporary file is one of its own for each write: the same content can arrive twice
+        // at once (a webhook delivered again before the first is answered), and renaming over a
+        // copy another writer just put there replaces the same bytes.
+        do {
+            try DurableFile.replace(path, with: bytes, permissions: 0o600)
+        } catch {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: error.path, NSLocalizedDescriptionKey: error.description])
         }
-        var renamed = false
-        defer {
-            close(descriptor)
-            if !renamed { unlink(temporary) }
-        }
-        var written = 0
-        try bytes.withUnsafeBytes { raw in
-            while written < raw.count {
-                let count = write(descriptor, raw.baseAddress! + written, raw.count - written)
-                guard count > 0 else { throw CocoaError(.fileWriteOutOfSpace, userInfo: [NSFilePathErrorKey: temporary]) }
-                written += count
-            }
-        }
-        // Renaming over a copy another writer just put there replaces the same bytes.
-        guard fsync(descriptor) == 0, rename(temporary, path) == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
-        renamed = true
     }
 
     /// The bytes kept under `digest`.

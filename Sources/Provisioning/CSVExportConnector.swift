@@ -1,4 +1,5 @@
 import CSV
+import DurableFiles
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -216,22 +217,18 @@ public struct CSVExportConnector: LMSConnector {
     }
 
     static func writeSynced(_ bytes: [UInt8], to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
-        guard descriptor >= 0 else { throw DeliveryError(status: 0, message: "cannot create \(path): \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, bytes.count - written) }
-            guard result > 0 else { throw DeliveryError(status: 0, message: "cannot write \(path): \(String(cString: strerror(errno)))") }
-            written += result
+        do {
+            try DurableFile.writeSynced(bytes, to: path, permissions: 0o640)
+        } catch {
+            throw DeliveryError(status: 0, message: error.description)
         }
-        guard fsync(descriptor) == 0 else { throw DeliveryError(status: 0, message: "cannot sync \(path): \(String(cString: strerror(errno)))") }
     }
 
     static func syncDirectory(_ path: String) throws {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw DeliveryError(status: 0, message: "cannot open \(path): \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
-        _ = fsync(descriptor)
+        do {
+            try DurableFile.syncDirectory(path)
+        } catch {
+            throw DeliveryError(status: 0, message: error.description)
+        }
     }
 }
