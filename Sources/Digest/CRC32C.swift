@@ -3,7 +3,7 @@ import CCRC32C
 /// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum iSCSI, ext4 and
 /// RocksDB use for stored blocks: it finds every single-bit and every burst error up to 32 bits.
 ///
-/// With the processor's CRC32 instruction where it has one (SSE 4.2, ARMv8 CRC), about ten times
+/// With the processor's CRC32 instruction where it has one (x86-64's SSE 4.2), about ten times
 /// the speed; otherwise table-driven, eight bytes a step ("slicing-by-8").
 public enum CRC32C {
     /// The processor computes it.
