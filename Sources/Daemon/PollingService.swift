@@ -20,7 +20,7 @@ struct PollingService: Service {
         // A service that returns ends the whole group: with nothing to poll, wait for the shutdown.
         guard !pollers.isEmpty else { return try await gracefulShutdown() }
         let waker = Waker()
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
             var schedules = pollers.map { feed, _ in
                 PollSchedule(
                     interval: feed.polling!.interval, maximumBackoff: feed.polling!.maximumBackoff, firstPoll: ContinuousClock.now)
