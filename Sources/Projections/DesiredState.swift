@@ -219,7 +219,7 @@ public struct DesiredState: Sendable {
         var fired: [(id: EmployeeID, effect: ScheduledEffect)] = []
         let rules = self.rules
         while let earliest = timers.earliest, earliest <= instant, let (_, slot) = timers.popEarliest() {
-            guard let due = Self.nextDue(&projections[slot], rules), due.at <= instant else { continue }
+            guard let due = WorkerProjection.nextDue(of: &projections[slot], rules: rules), due.at <= instant else { continue }
             var effects: [ScheduledEffect] = []
             update(slot: slot, cause: nil, moment: due.at) { effects = $0.fireDue(upTo: instant, rules: rules) }
             if !effects.isEmpty {
@@ -253,7 +253,7 @@ public struct DesiredState: Sendable {
             projections.append(WorkerProjection(hired: worker, effectiveAt: effectiveAt, step: step))
             isDirty.append(false)
             isStale.append(false)
-            if let due = Self.nextDue(&projections[slot], rules)?.at { timers.insert(due, slot) }
+            if let due = WorkerProjection.nextDue(of: &projections[slot], rules: rules)?.at { timers.insert(due, slot) }
             update(slot: slot, cause: cause, moment: moment) { $0.settle(step, rule: "hire") }
             return
         }
@@ -292,9 +292,9 @@ public struct DesiredState: Sendable {
         func step(_ projection: inout WorkerProjection) {
             traced = tracing != nil && tracing == projection.worker.id
             if traced { before = projection.user }
-            dueBefore = Self.nextDue(&projection, rules)?.at
+            dueBefore = WorkerProjection.nextDue(of: &projection, rules: rules)?.at
             body(&projection)
-            dueAfter = Self.nextDue(&projection, rules)?.at
+            dueAfter = WorkerProjection.nextDue(of: &projection, rules: rules)?.at
             if traced { after = projection.user }
         }
         step(&projections[slot])
@@ -314,13 +314,6 @@ public struct DesiredState: Sendable {
                 trail.append(TraceEntry(cause: traced, at: moment, changes: changes))
             }
         }
-    }
-
-    /// The next moment of `projection`, read in place (see ``outboxEntry(_:)``).
-    private static func nextDue(_ projection: inout WorkerProjection, _ rules: RuleSet) -> (at: Timestamp, kind: ScheduledEffect.Kind)? {
-        WorkerProjection.nextDue(
-            activation: projection.started ? nil : projection.activation?.at, termination: projection.termination?.at,
-            absentSince: projection.archived == nil ? projection.absence?.since : nil, rules: rules)
     }
 
     /// The feed `projection` is absent from, read in place.
@@ -346,7 +339,7 @@ public struct DesiredState: Sendable {
             let id = projections[slot].worker.id
             slots.insert(slot, for: id.rawValue)
             if projections[slot].archived == nil, let feed = Self.absenceFeed(&projections[slot]) { absentees[feed, default: []].insert(id) }
-            if let due = Self.nextDue(&projections[slot], rules) { timers.insert(due.at, slot) }
+            if let due = WorkerProjection.nextDue(of: &projections[slot], rules: rules) { timers.insert(due.at, slot) }
         }
     }
 
@@ -366,7 +359,7 @@ public struct DesiredState: Sendable {
             isStale.append(false)
         }
         if let absence = projection.absence, projection.archived == nil { absentees[absence.feed, default: []].insert(id) }
-        if let due = projection.nextDue(rules) { timers.insert(due.at, slot) }
+        if let due = WorkerProjection.nextDue(of: &projections[slot], rules: rules) { timers.insert(due.at, slot) }
     }
 
     mutating func restoreCheckpoint(position: JournalPosition, clock: Timestamp) {

@@ -71,33 +71,24 @@ public struct WorkerProjection: Sendable, Equatable {
         return Timestamp(rawValue: start.rawValue + cutoff)
     }
 
-    /// The next moment something is due, and what.
-    func nextDue(_ rules: RuleSet) -> (at: Timestamp, kind: ScheduledEffect.Kind)? {
-        Self.nextDue(
-            activation: started ? nil : activation?.at, termination: termination?.at,
-            absentSince: archived == nil ? absence?.since : nil, rules: rules)
-    }
-
-    /// The next moment of a projection, from the few fields it rests on: the fold asks twice an
-    /// event, and a call on the whole projection (800 bytes) copied it first.
-    static func nextDue(
-        activation: Timestamp?, termination: Timestamp?, absentSince: Timestamp?, rules: RuleSet
-    ) -> (at: Timestamp, kind: ScheduledEffect.Kind)? {
+    /// The next moment something is due for `projection`, and what. Read in place, from the few
+    /// fields it rests on: the fold asks twice an event, and a method called on an array's
+    /// element (800 bytes) copied it first.
+    static func nextDue(of projection: inout WorkerProjection, rules: RuleSet) -> (at: Timestamp, kind: ScheduledEffect.Kind)? {
         var due: (at: Timestamp, kind: ScheduledEffect.Kind)?
-        if let activation { due = (activation, .activate) }
-        if let termination, due == nil || termination < due!.at { due = (termination, .deactivate) }
-        if let absentSince, let days = rules.absence.days {
-            let archive = absentSince.adding(microseconds: Int64(days) * 86_400_000_000)
+        if !projection.started, let activation = projection.activation?.at { due = (activation, .activate) }
+        if let termination = projection.termination?.at, due == nil || termination < due!.at { due = (termination, .deactivate) }
+        if projection.archived == nil, let since = projection.absence?.since, let days = rules.absence.days {
+            let archive = since.adding(microseconds: Int64(days) * 86_400_000_000)
             if due == nil || archive < due!.at { due = (archive, .archive) }
         }
         return due
     }
 
-
     /// Fires everything due at or before `instant`, each at its own moment, in order.
     mutating func fireDue(upTo instant: Timestamp, rules: RuleSet) -> [ScheduledEffect] {
         var fired: [ScheduledEffect] = []
-        while let due = nextDue(rules), due.at <= instant {
+        while let due = Self.nextDue(of: &self, rules: rules), due.at <= instant {
             switch due.kind {
             case .activate:
                 let cause = activation?.cause ?? .start
