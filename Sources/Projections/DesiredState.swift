@@ -78,19 +78,19 @@ public struct DesiredState: Sendable {
     /// records and snapshots to come.
     mutating func encodeStale() {
         if encodings.count < projections.count { encodings += Array(repeating: [], count: projections.count - encodings.count) }
-        let ruleSet = rules.version
+        let references = RecordReferences(rules)
         if staleSlots.count >= Self.parallelEncoding {
             // A snapshot's tens of thousands of workers are shared out among the cores: the fold
             // waits for them, and the other core has room (its reader and writer wait too).
             let stale = staleSlots
             projections.withUnsafeMutableBufferPointer { projections in
                 encodings.withUnsafeMutableBufferPointer { encodings in
-                    let shared = EncodingWork(projections: projections, encodings: encodings, stale: stale, ruleSet: ruleSet)
+                    let shared = EncodingWork(projections: projections, encodings: encodings, stale: stale, references: references)
                     DispatchQueue.concurrentPerform(iterations: Self.encodingParts) { part in shared.encode(part: part, of: Self.encodingParts) }
                 }
             }
         } else {
-            for slot in staleSlots { encodings[slot] = WorkerProjection.encode(&projections[slot], ruleSet: ruleSet) }
+            for slot in staleSlots { encodings[slot] = WorkerProjection.encode(&projections[slot], references: references) }
         }
         for slot in staleSlots { isStale[slot] = false }
         staleSlots.removeAll(keepingCapacity: true)
@@ -107,13 +107,13 @@ public struct DesiredState: Sendable {
         let projections: UnsafeMutableBufferPointer<WorkerProjection>
         let encodings: UnsafeMutableBufferPointer<[UInt8]>
         let stale: [Int]
-        let ruleSet: String
+        let references: RecordReferences
 
         /// Encodes the `part`-th of `parts` runs of the stale workers: each slot by one thread only.
         func encode(part: Int, of parts: Int) {
             for index in stale.count * part / parts..<stale.count * (part + 1) / parts {
                 let slot = stale[index]
-                encodings[slot] = WorkerProjection.encode(&projections[slot], ruleSet: ruleSet)
+                encodings[slot] = WorkerProjection.encode(&projections[slot], references: references)
             }
         }
     }
@@ -139,8 +139,8 @@ public struct DesiredState: Sendable {
     /// The stored form of every worker, in the order first seen (deterministic for a journal).
     mutating func allEncodings() -> [[UInt8]] {
         encodeStale()
-        let ruleSet = rules.version
-        for slot in projections.indices where encodings[slot].isEmpty { encodings[slot] = WorkerProjection.encode(&projections[slot], ruleSet: ruleSet) }
+        let references = RecordReferences(rules)
+        for slot in projections.indices where encodings[slot].isEmpty { encodings[slot] = WorkerProjection.encode(&projections[slot], references: references) }
         return encodings
     }
 

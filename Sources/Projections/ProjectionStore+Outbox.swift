@@ -18,7 +18,7 @@ extension ProjectionStore {
             }
             return try ids.compactMap { id in
                 try id.withUnsafeBytes { key in
-                    try txn.value(workers, key: key).map { try WorkerProjection(decoding: $0, ruleSet: rules.version).commands }
+                    try txn.value(workers, key: key).map { try WorkerProjection(decoding: $0, references: references).commands }
                 }
             }
         }

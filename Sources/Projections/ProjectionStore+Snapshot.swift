@@ -133,7 +133,7 @@ extension ProjectionStore {
         }
         // Room for the workers hired after the snapshot: growing the array would move them all.
         let projections = try [WorkerProjection](unsafeUninitializedCapacity: first + first / 8) { output, initialized in
-            try decode(frames, of: buffer, into: output, ruleSet: rules.version)
+            try decode(frames, of: buffer, into: output, references: RecordReferences(rules))
             initialized = first
         }
         var state = DesiredState(rules: rules)
@@ -148,7 +148,7 @@ extension ProjectionStore {
     /// many threads as there are cores. On a failure nothing is left initialized, and the error
     /// of the first frame that failed is thrown.
     static func decode(
-        _ frames: [Frame], of snapshot: UnsafeRawBufferPointer, into output: UnsafeMutableBufferPointer<WorkerProjection>, ruleSet: String
+        _ frames: [Frame], of snapshot: UnsafeRawBufferPointer, into output: UnsafeMutableBufferPointer<WorkerProjection>, references: RecordReferences
     ) throws {
         var failures = [(any Error)?](repeating: nil, count: frames.count)
         let next = Atomic(0)
@@ -170,7 +170,7 @@ extension ProjectionStore {
                         let bytes = UnsafeMutableRawBufferPointer(rebasing: plain[0..<frame.plainSize])
                         let compressed = UnsafeRawBufferPointer(rebasing: snapshot[frame.bytes])
                         try decompressor.get().decompress(compressed, into: bytes, dictionary: nil)
-                        try decode(frame, from: UnsafeRawBufferPointer(bytes), into: output, ruleSet: ruleSet)
+                        try decode(frame, from: UnsafeRawBufferPointer(bytes), into: output, references: references)
                     } catch {
                         failures[index] = error
                     }
@@ -187,7 +187,7 @@ extension ProjectionStore {
     /// Decodes one decompressed frame into `output`; on a failure, none of its records is left
     /// initialized.
     static func decode(
-        _ frame: Frame, from plain: UnsafeRawBufferPointer, into output: UnsafeMutableBufferPointer<WorkerProjection>, ruleSet: String
+        _ frame: Frame, from plain: UnsafeRawBufferPointer, into output: UnsafeMutableBufferPointer<WorkerProjection>, references: RecordReferences
     ) throws {
         var reader = ByteReader(plain)
         var decoded = 0
@@ -196,7 +196,7 @@ extension ProjectionStore {
                 let count = try reader.varint()
                 guard count <= UInt64(reader.remaining) else { throw ByteReader.Truncated() }
                 let record = try reader.bytes(Int(count))
-                (output.baseAddress! + frame.first + decoded).initialize(to: try WorkerProjection(decoding: record, ruleSet: ruleSet))
+                (output.baseAddress! + frame.first + decoded).initialize(to: try WorkerProjection(decoding: record, references: references))
                 decoded += 1
             }
             guard reader.remaining == 0 else { throw ByteReader.Truncated() }

@@ -21,6 +21,8 @@ import Workforce
 public final class ProjectionStore: Sendable {
     public let path: String
     public let rules: RuleSet
+    /// What the stored records name by reference under ``rules``.
+    let references: RecordReferences
     /// Events between snapshots.
     public let snapshotInterval: UInt64
     let environment: Environment
@@ -36,8 +38,9 @@ public final class ProjectionStore: Sendable {
     let outboxDatabase: Database
 
     /// The layout of the store and its snapshots; a store in another starts again (4: snapshots
-    /// in frames compressed one by one; 5: records name the rule set by reference).
-    static let formatVersion: UInt8 = 5
+    /// in frames compressed one by one; 5: records name the rule set by reference; 6: and its
+    /// rule ids and courses, ``RecordReferences``).
+    static let formatVersion: UInt8 = 6
 
     /// The state as this process last saved it: a catch-up that finds the checkpoint unmoved
     /// starts from it instead of reading and decoding every worker again (a daemon catches up
@@ -53,6 +56,7 @@ public final class ProjectionStore: Sendable {
     /// Opens (creating when missing) the store for `rules` under `root`.
     public init(root: String, rules: RuleSet, snapshotInterval: UInt64 = 100_000) throws {
         self.rules = rules
+        references = RecordReferences(rules)
         self.snapshotInterval = max(1, snapshotInterval)
         path = root + "/" + rules.version.prefix(16)
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -120,7 +124,7 @@ public final class ProjectionStore: Sendable {
             try txn.withCursor(workers) { cursor in
                 var entry = try cursor.first()
                 while let current = entry {
-                    state.restore(try WorkerProjection(decoding: current.value, ruleSet: rules.version))
+                    state.restore(try WorkerProjection(decoding: current.value, references: references))
                     entry = try cursor.next()
                 }
             }

@@ -1,6 +1,7 @@
 import ByteCoding
 import Foundation
 import Journal
+import Rules
 import Workforce
 
 /// The binary form of a worker's projection, as the projection store keeps it. Deterministic:
@@ -8,27 +9,30 @@ import Workforce
 /// compared with the live store byte for byte).
 extension WorkerProjection {
     /// The encoding's version, first byte of every record (4: the rule-set version and the
-    /// user's names written once, as references, instead of in every provenance and twice).
-    static let codingVersion: UInt8 = 4
+    /// user's names written once, as references, instead of in every provenance and twice;
+    /// 5: rule ids and trigger courses by reference, statuses and types as codes, journal
+    /// positions as varints).
+    static let codingVersion: UInt8 = 5
 
-    /// The record, for a store of the rule set `ruleSet`: every provenance names that version,
-    /// so it is written as a one-byte reference (64 hex digits five times over was half of a
-    /// record), and the user's names and email, mostly the worker's own, likewise.
-    func encoded(ruleSet: String) -> [UInt8] {
+    /// The record, for a store of the rule set `rules`: every provenance names that version, so
+    /// it is written as a one-byte reference (64 hex digits five times over was half of a
+    /// record), and the user's names and email, mostly the worker's own, likewise; rule ids
+    /// and courses are references into the rule set (``RecordReferences``).
+    func encoded(rules: RuleSet) -> [UInt8] {
         var projection = self
-        return Self.encode(&projection, ruleSet: ruleSet)
+        return Self.encode(&projection, references: RecordReferences(rules))
     }
 
-    /// ``encoded(ruleSet:)`` of a projection changed in place (its user is moved out and back:
+    /// ``encoded(rules:)`` of a projection changed in place (its user is moved out and back:
     /// read from a borrowed projection, the user was copied, every map and string retained).
-    static func encode(_ projection: inout WorkerProjection, ruleSet: String) -> [UInt8] {
+    static func encode(_ projection: inout WorkerProjection, references: RecordReferences) -> [UInt8] {
         let user = projection.user.take()
         defer { projection.user = user }
-        return projection.encoded(ruleSet: ruleSet, user: user)
+        return projection.encoded(references: references, user: user)
     }
 
-    private func encoded(ruleSet: String, user: LMSUser?) -> [UInt8] {
-        var writer = BufferWriter(capacity: 512)
+    private func encoded(references: RecordReferences, user: LMSUser?) -> [UInt8] {
+        var writer = BufferWriter(capacity: 384)
         writer.u8(Self.codingVersion)
         writer.worker(worker)
         var flags: UInt8 = 0
@@ -41,21 +45,21 @@ extension WorkerProjection {
             writer.string(absence.feed)
             writer.i64(absence.since.rawValue)
             writer.varint(UInt64(absence.snapshots))
-            writer.u64(absence.cause.rawValue)
+            writer.varint(absence.cause.rawValue)
         }
         if let archived {
             writer.u8(1)
-            writer.provenance(archived, ruleSet: ruleSet)
+            writer.provenance(archived, references: references)
         } else {
             writer.u8(0)
         }
         if let user {
             writer.u8(1)
-            writer.user(user, of: worker, ruleSet: ruleSet)
+            writer.user(user, of: worker, references: references)
         } else {
             writer.u8(0)
         }
-        writer.u64(changedBy.rawValue)
+        writer.varint(changedBy.rawValue)
         writer.optional(lms) { $0.account($1) }
         writer.varint(UInt64(deliveries.count))
         BufferWriter.forEachInKeyOrder(deliveries) { command, failure in
@@ -65,9 +69,13 @@ extension WorkerProjection {
         return writer.finish()
     }
 
-    /// Decodes a record of a store whose rule set is `ruleSet`: the version text every fact
-    /// names is then shared rather than made again (64 characters, a heap allocation each).
-    init(decoding buffer: UnsafeRawBufferPointer, ruleSet: String) throws {
+    /// Decodes a record of a store under the rules `references` were made from: the version
+    /// text, rule ids and courses facts name are then shared rather than made again.
+    init(decoding buffer: UnsafeRawBufferPointer, rules: RuleSet) throws {
+        try self.init(decoding: buffer, references: RecordReferences(rules))
+    }
+
+    init(decoding buffer: UnsafeRawBufferPointer, references: RecordReferences) throws {
         var reader = ByteReader(buffer)
         guard try reader.u8() == Self.codingVersion else { throw ByteReader.Truncated() }
         worker = try reader.worker()
@@ -78,12 +86,12 @@ extension WorkerProjection {
         termination = try reader.optional { try $0.pending() }
         absence = try reader.optional { reader in
             Absence(feed: try reader.string(), since: Timestamp(rawValue: try reader.i64()), snapshots: Int(try reader.varint()),
-                cause: JournalPosition(try reader.u64()))
+                cause: JournalPosition(try reader.varint()))
         }
-        archived = try reader.optional { try $0.provenance(sharing: ruleSet) }
-        user = try reader.optional { [worker] in try $0.user(sharing: ruleSet, of: worker) }
+        archived = try reader.optional { try $0.provenance(references) }
+        user = try reader.optional { [worker] in try $0.user(references, of: worker) }
         user?.employeeID = worker.id
-        changedBy = JournalPosition(try reader.u64())
+        changedBy = JournalPosition(try reader.varint())
         lms = try reader.optional { try $0.account() }
         let failures = Int(try reader.varint())
         for _ in 0..<failures { deliveries[try reader.string()] = try reader.failure() }
@@ -131,15 +139,24 @@ extension ByteSink where Self: ~Copyable {
 
     mutating func pending(_ pending: WorkerProjection.Pending) {
         i64(pending.at.rawValue)
-        u64(pending.cause.rawValue)
+        varint(pending.cause.rawValue)
     }
 
-    /// A provenance; its rule-set version as a reference when it is the store's `ruleSet`.
-    mutating func provenance(_ provenance: Provenance, ruleSet: String) {
-        string(provenance.rule)
-        shared(provenance.ruleSet, as: ruleSet)
-        u64(provenance.cause.rawValue)
+    /// A provenance: its rule as a reference when it is one of the table's, its rule-set version
+    /// as a reference when it is the store's. Returns the rule's index in the table, if any.
+    @discardableResult
+    mutating func provenance(_ provenance: Provenance, references: RecordReferences) -> Int? {
+        let rule = references.index(of: provenance.rule)
+        if let rule {
+            varint(UInt64(rule + 1))
+        } else {
+            varint(0)
+            string(provenance.rule)
+        }
+        shared(provenance.ruleSet, as: references.ruleSet)
+        varint(provenance.cause.rawValue)
         i64(provenance.at.rawValue)
+        return rule
     }
 
     /// `text`, as a 0 byte when it is `candidate` (which the reader knows), else 1 and the text.
@@ -180,8 +197,8 @@ extension ByteSink where Self: ~Copyable {
         optionalString(worker.managerID?.rawValue)
         optionalString(worker.managerEmail)
         optionalString(worker.costCenter)
-        string(worker.employmentType.rawValue)
-        string(worker.status.rawValue)
+        u8(worker.employmentType.code)
+        u8(worker.status.code)
         date(worker.hireDate)
         date(worker.terminationDate)
         stringMap(worker.custom)
@@ -208,11 +225,11 @@ extension ByteSink where Self: ~Copyable {
         optionalString(account.lmsID)
         profile(account.profile)
         u8(account.active ? 1 : 0)
-        u64(account.createdBy.rawValue)
+        varint(account.createdBy.rawValue)
         varint(UInt64(account.memberships.count))
         Self.forEachInKeyOrder(account.memberships) { membership, position in
             self.membership(membership)
-            u64(position.rawValue)
+            varint(position.rawValue)
         }
     }
 
@@ -225,23 +242,24 @@ extension ByteSink where Self: ~Copyable {
     }
 
     /// An LMS user; its names and email as references where they are the `worker`'s.
-    mutating func user(_ user: LMSUser, of worker: Worker, ruleSet: String) {
+    mutating func user(_ user: LMSUser, of worker: Worker, references: RecordReferences) {
         shared(user.userName, as: worker.email)
         shared(user.firstName, as: worker.preferredFirstName ?? worker.legalFirstName)
         shared(user.lastName, as: worker.preferredLastName ?? worker.legalLastName)
         optional(user.email) { $0.shared($1, as: worker.email) }
-        string(user.status.rawValue)
-        provenance(user.statusProvenance, ruleSet: ruleSet)
+        u8(user.status.code)
+        provenance(user.statusProvenance, references: references)
         varint(UInt64(user.groups.count))
         Self.forEachInKeyOrder(user.groups) { group, why in
             string(group)
-            provenance(why, ruleSet: ruleSet)
+            provenance(why, references: references)
         }
         varint(UInt64(user.assignments.count))
         Self.forEachInKeyOrder(user.assignments) { _, assignment in
-            string(assignment.course)
+            // The provenance first: its rule's course stands for the course when they agree.
+            let rule = provenance(assignment.provenance, references: references)
+            shared(assignment.course, as: rule.flatMap { references.courses[$0] })
             date(assignment.due)
-            provenance(assignment.provenance, ruleSet: ruleSet)
         }
         stringMap(user.unmapped)
     }
@@ -273,14 +291,28 @@ extension ByteReader {
     }
 
     mutating func pending() throws -> WorkerProjection.Pending {
-        WorkerProjection.Pending(at: Timestamp(rawValue: try i64()), cause: JournalPosition(try u64()))
+        WorkerProjection.Pending(at: Timestamp(rawValue: try i64()), cause: JournalPosition(try varint()))
     }
 
-    /// A provenance; its rule-set version is `ruleSet` itself (not a copy) for a reference.
-    mutating func provenance(sharing ruleSet: String) throws -> Provenance {
-        let rule = try string()
-        let version = try string(sharing: ruleSet)
-        return Provenance(rule: rule, ruleSet: version, cause: JournalPosition(try u64()), at: Timestamp(rawValue: try i64()))
+    /// A provenance and its rule's index in the table, if it was written as a reference; its
+    /// rule id and rule-set version are the table's own strings (not copies) for references.
+    mutating func provenance(_ references: RecordReferences) throws -> (provenance: Provenance, rule: Int?) {
+        let reference = try varint()
+        let rule: String
+        var index: Int?
+        if reference == 0 {
+            rule = try string()
+        } else {
+            guard reference <= UInt64(references.rules.count) else { throw Truncated() }
+            index = Int(reference - 1)
+            rule = references.rules[Int(reference - 1)]
+        }
+        let version = try string(sharing: references.ruleSet)
+        return (Provenance(rule: rule, ruleSet: version, cause: JournalPosition(try varint()), at: Timestamp(rawValue: try i64())), index)
+    }
+
+    mutating func provenance(_ references: RecordReferences) throws -> Provenance {
+        try provenance(references).provenance
     }
 
     mutating func date() throws -> LocalDate? {
@@ -295,8 +327,9 @@ extension ByteReader {
         return map
     }
 
-    mutating func enumeration<T: RawRepresentable<String>>(_ type: T.Type) throws -> T {
-        guard let value = T(rawValue: try string()) else { throw Truncated() }
+    /// A value of an enumeration written as its ``StoredCode/code``.
+    mutating func code<T: StoredCode>(_ type: T.Type) throws -> T {
+        guard let value = T(code: try u8()) else { throw Truncated() }
         return value
     }
 
@@ -306,8 +339,8 @@ extension ByteReader {
             preferredFirstName: try optionalString(), preferredLastName: try optionalString(), jobTitle: try optionalString(),
             jobCode: try optionalString(), departmentCode: try optionalString(), departmentName: try optionalString(),
             location: try optionalString(), timeZone: try string(), managerID: try optionalString().map(EmployeeID.init(rawValue:)),
-            managerEmail: try optionalString(), costCenter: try optionalString(), employmentType: try enumeration(EmploymentType.self),
-            status: try enumeration(WorkerStatus.self), hireDate: try date(), terminationDate: try date(), custom: try stringMap())
+            managerEmail: try optionalString(), costCenter: try optionalString(), employmentType: try code(EmploymentType.self),
+            status: try code(WorkerStatus.self), hireDate: try date(), terminationDate: try date(), custom: try stringMap())
     }
 
     mutating func profile() throws -> LMSProfile {
@@ -328,9 +361,9 @@ extension ByteReader {
 
     mutating func account() throws -> LMSAccount {
         var account = LMSAccount(
-            target: try string(), lmsID: try optionalString(), profile: try profile(), active: try u8() == 1, createdBy: JournalPosition(try u64()))
+            target: try string(), lmsID: try optionalString(), profile: try profile(), active: try u8() == 1, createdBy: JournalPosition(try varint()))
         let count = Int(try varint())
-        for _ in 0..<count { account.memberships[try membership()] = JournalPosition(try u64()) }
+        for _ in 0..<count { account.memberships[try membership()] = JournalPosition(try varint()) }
         return account
     }
 
@@ -342,22 +375,93 @@ extension ByteReader {
 
     /// An LMS user; its names and email are the `worker`'s own text (not a copy) where they were
     /// written as references, as they mostly are.
-    mutating func user(sharing ruleSet: String, of worker: Worker) throws -> LMSUser {
+    mutating func user(_ references: RecordReferences, of worker: Worker) throws -> LMSUser {
         let userName = try string(sharing: worker.email)
         let firstName = try string(sharing: worker.preferredFirstName ?? worker.legalFirstName)
         let lastName = try string(sharing: worker.preferredLastName ?? worker.legalLastName)
         let email = try optional { try $0.string(sharing: worker.email) }
-        let status = try enumeration(LMSUser.Status.self)
-        let statusProvenance = try provenance(sharing: ruleSet)
+        let status = try code(LMSUser.Status.self)
+        let statusProvenance: Provenance = try provenance(references)
         var groups: [String: Provenance] = [:]
-        for _ in 0..<Int(try varint()) { groups[try string()] = try provenance(sharing: ruleSet) }
+        for _ in 0..<Int(try varint()) { groups[try string()] = try provenance(references) }
         var assignments: [String: Assignment] = [:]
         for _ in 0..<Int(try varint()) {
-            let course = try string()
-            assignments[course] = Assignment(course: course, due: try date(), provenance: try provenance(sharing: ruleSet))
+            let (provenance, rule) = try provenance(references)
+            let course = try string(sharing: rule.flatMap { references.courses[$0] })
+            assignments[course] = Assignment(course: course, due: try date(), provenance: provenance)
         }
         return LMSUser(
             employeeID: EmployeeID(rawValue: ""), userName: userName, firstName: firstName, lastName: lastName, email: email, status: status,
             statusProvenance: statusProvenance, groups: groups, assignments: assignments, unmapped: try stringMap())
+    }
+}
+
+/// An enumeration stored as a one-byte code. The codes are fixed here, apart from the order the
+/// cases are declared in: changing one needs a new ``WorkerProjection/codingVersion``.
+protocol StoredCode {
+    var code: UInt8 { get }
+    init?(code: UInt8)
+}
+
+extension EmploymentType: StoredCode {
+    var code: UInt8 {
+        switch self {
+        case .fullTime: 0
+        case .partTime: 1
+        case .contractor: 2
+        case .intern: 3
+        case .temporary: 4
+        }
+    }
+
+    init?(code: UInt8) {
+        switch code {
+        case 0: self = .fullTime
+        case 1: self = .partTime
+        case 2: self = .contractor
+        case 3: self = .intern
+        case 4: self = .temporary
+        default: return nil
+        }
+    }
+}
+
+extension WorkerStatus: StoredCode {
+    var code: UInt8 {
+        switch self {
+        case .active: 0
+        case .onLeave: 1
+        case .terminated: 2
+        case .pending: 3
+        }
+    }
+
+    init?(code: UInt8) {
+        switch code {
+        case 0: self = .active
+        case 1: self = .onLeave
+        case 2: self = .terminated
+        case 3: self = .pending
+        default: return nil
+        }
+    }
+}
+
+extension LMSUser.Status: StoredCode {
+    var code: UInt8 {
+        switch self {
+        case .active: 0
+        case .deactivated: 1
+        case .archived: 2
+        }
+    }
+
+    init?(code: UInt8) {
+        switch code {
+        case 0: self = .active
+        case 1: self = .deactivated
+        case 2: self = .archived
+        default: return nil
+        }
     }
 }

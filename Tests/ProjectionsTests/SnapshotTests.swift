@@ -66,14 +66,62 @@ import Workforce
         try hire(3, into: scenario)
         let state = try Replay(now: nil).run(scenario.journal, rules: scenario.rules)
         let zoe = try #require(state[worker: EmployeeID(rawValue: "E3")])
-        var record = zoe.encoded(ruleSet: scenario.rules.version)
-        #expect(try record.withUnsafeBytes { try WorkerProjection(decoding: $0, ruleSet: scenario.rules.version) } == zoe)
+        var record = zoe.encoded(rules: scenario.rules)
+        #expect(try record.withUnsafeBytes { try WorkerProjection(decoding: $0, rules: scenario.rules) } == zoe)
         // "ë" is C3 AB; C3 28 is not UTF-8.
         let at = try #require(record.indices.first { record[$0] == 0xC3 && record[$0 + 1] == 0xAB })
         record[at + 1] = 0x28
         #expect(throws: (any Error).self) {
-            try record.withUnsafeBytes { try WorkerProjection(decoding: $0, ruleSet: scenario.rules.version) }
+            try record.withUnsafeBytes { try WorkerProjection(decoding: $0, rules: scenario.rules) }
         }
+    }
+
+    @Test func rulesAndCoursesNamedByReferenceOrWrittenOutDecodeAsTheyWere() throws {
+        let scenario = try Scenario()
+        try hire(1, into: scenario)
+        let state = try Replay(now: nil).run(scenario.journal, rules: scenario.rules)
+        let hired = try #require(state[worker: EmployeeID(rawValue: "E1")])
+        let at = instant("2026-12-01T09:30:00Z")
+        // A rule of the rules file and a built-in policy (references), and rules and a version
+        // the table does not hold (written out).
+        let leadership = Provenance(rule: "leadership", ruleSet: scenario.rules.version, cause: JournalPosition(1), at: at)
+        let unknown = Provenance(rule: "a rule of other rules", ruleSet: scenario.rules.version, cause: JournalPosition(1 << 40), at: at)
+        let older = Provenance(rule: "scope", ruleSet: String(repeating: "cd", count: 32), cause: JournalPosition(300), at: at)
+        var records: [[UInt8]] = []
+        for (index, status) in LMSUser.Status.allCases.enumerated() {
+            for type in EmploymentType.allCases {
+                for workerStatus in WorkerStatus.allCases {
+                    var projection = hired
+                    projection.worker.employmentType = type
+                    projection.worker.status = workerStatus
+                    var user = try #require(projection.user)
+                    user.status = status
+                    user.statusProvenance = [leadership, unknown, older][index]
+                    user.groups["Odd group"] = unknown
+                    user.groups["Older group"] = older
+                    // The trigger's own course (a reference), another course under the same
+                    // trigger (written out), and a course of a rule the table does not hold.
+                    user.assignments["Leadership_101"] = Assignment(course: "Leadership_101", due: LocalDate(year: 2026, month: 12, day: 31), provenance: leadership)
+                    user.assignments["Leadership_202"] = Assignment(course: "Leadership_202", due: nil, provenance: leadership)
+                    user.assignments["Elsewhere"] = Assignment(course: "Elsewhere", due: nil, provenance: unknown)
+                    projection.user = user
+                    let record = projection.encoded(rules: scenario.rules)
+                    #expect(try record.withUnsafeBytes { try WorkerProjection(decoding: $0, rules: scenario.rules) } == projection, "\(status) \(type) \(workerStatus)")
+                    records.append(record)
+                }
+            }
+        }
+        // Every status and type has a code of its own, and a code of none does not decode.
+        #expect(Set(records).count == records.count)
+        #expect(EmploymentType(code: 5) == nil && WorkerStatus(code: 4) == nil && LMSUser.Status(code: 3) == nil)
+        // The rules file's ids and the built-in policies are in the table, each trigger with its course.
+        let references = RecordReferences(scenario.rules)
+        for id in RecordReferences.policies + scenario.rules.groups.map(\.id) { #expect(references.index(of: id).map { references.rules[$0] } == id) }
+        for trigger in scenario.rules.triggers {
+            let index = try #require(references.index(of: trigger.id))
+            #expect(references.courses[index] == trigger.course)
+        }
+        #expect(references.index(of: "a rule of other rules") == nil)
     }
 
     @Test func recordsWriteMapsInKeyOrderWhateverTheirSize() {
@@ -95,11 +143,11 @@ import Workforce
         try hire(DesiredState.parallelEncoding + 500, into: scenario)
         try scenario.record("E7", .changed(.jobTitle, old: "Data Analyst", new: "Data Manager"), at: "2026-11-30T10:00:00Z")
         var state = try Replay(now: nil).run(scenario.journal, rules: scenario.rules)
-        let alone = state.allProjections.map { $0.encoded(ruleSet: scenario.rules.version) }
+        let alone = state.allProjections.map { $0.encoded(rules: scenario.rules) }
         let shared = state.allEncodings()
         #expect(shared.count == alone.count)
         #expect(shared == alone)
         // The projections are left as they were (each user is moved out and back while encoded).
-        #expect(state.allProjections.map { $0.encoded(ruleSet: scenario.rules.version) } == alone)
+        #expect(state.allProjections.map { $0.encoded(rules: scenario.rules) } == alone)
     }
 }
