@@ -18,7 +18,7 @@ struct DeliveryService: Service {
     func run() async throws {
         let waker = Waker()
         let provisioner = try await engine.run { try $0.provisioner() }
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
             while !waker.isStopped, !Task.isCancelled {
                 let head = engine.app.journal.head
                 do {

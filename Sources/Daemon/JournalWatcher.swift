@@ -40,7 +40,7 @@ struct JournalWatcher: Service {
                 let now = Timestamp.now()
                 for (feed, at) in lastBatch { metrics.feedLag(feed, seconds: Double(now.rawValue - at.rawValue) / 1_000_000) }
                 let size = (try? FileManager.default.attributesOfItem(atPath: path + "/data.mdb")[.size] as? Int) ?? 0
-                metrics.journalSize(bytes: size ?? 0, head: position)
+                metrics.journalSize(bytes: size, head: position)
                 if events.count == 10_000 { continue }
                 await waker.wait(until: .now + interval, journal: journal, beyond: position)
             }
