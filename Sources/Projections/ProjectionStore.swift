@@ -39,13 +39,17 @@ public final class ProjectionStore: Sendable {
 
     /// The layout of the store and its snapshots; a store in another starts again (4: snapshots
     /// in frames compressed one by one; 5: records name the rule set by reference; 6: and its
-    /// rule ids and courses, ``RecordReferences``).
-    static let formatVersion: UInt8 = 6
+    /// rule ids and courses, ``RecordReferences``; 7: snapshot frames compressed against the
+    /// snapshot before).
+    static let formatVersion: UInt8 = 7
 
     /// The state as this process last saved it: a catch-up that finds the checkpoint unmoved
     /// starts from it instead of reading and decoding every worker again (a daemon catches up
     /// several times a second). Another process's save moves the checkpoint and so bypasses it.
     private let lastSaved = Mutex<DesiredState?>(nil)
+    /// The last snapshot this process wrote, decompressed: the next one's frames are compressed
+    /// against its frames (see ``Snapshot/stored(against:)``). Kept only once it is committed.
+    private let lastSnapshot = Mutex<Snapshot.Plain?>(nil)
     private let catchingUp = NSLock()
 
     /// Why a store cannot be used.
@@ -201,7 +205,9 @@ public final class ProjectionStore: Sendable {
 
     /// Writes `pending` in one transaction, unless another process moved the store meanwhile.
     func write(_ pending: PendingWrite) throws {
-        let snapshot = try pending.snapshot.map { try $0.stored() }
+        let base = lastSnapshot.withLock { $0 }
+        let made = try pending.snapshot.map { try $0.stored(against: base) }
+        let snapshot = made?.bytes
         let saved: Bool = try environment.write { txn in
             if pending.snapshotOnly {
                 // A snapshot is the fold of the journal up to its position whoever wrote it.
@@ -235,6 +241,7 @@ public final class ProjectionStore: Sendable {
             return true
         }
         guard saved else { throw StoreError(description: Self.overtaken) }
+        if let made { lastSnapshot.withLock { $0 = made.plain } }
     }
 
     static let overtaken = "another process updated the projection store meanwhile; run the command again"

@@ -47,6 +47,26 @@ public final class Decompressor {
         }
     }
 
+    /// Decompresses a frame made by ``Compressor/compress(_:into:prefix:)`` against the same
+    /// `prefix` bytes; `output` must be exactly the original size.
+    public func decompress(
+        _ input: UnsafeRawBufferPointer,
+        into output: UnsafeMutableRawBufferPointer,
+        prefix: UnsafeRawBufferPointer
+    ) throws {
+        _ = try checkZstd(ZSTD_DCtx_refPrefix(context, prefix.baseAddress, prefix.count), "use prefix")
+        let written = try checkZstd(
+            ZSTD_decompressDCtx(context, output.baseAddress, output.count, input.baseAddress, input.count),
+            "decompress"
+        )
+        guard written == output.count else {
+            throw CompressionError(
+                operation: "decompress",
+                message: "frame holds \(written) bytes where \(output.count) were recorded"
+            )
+        }
+    }
+
     /// Decompresses `input`, whose original size is `originalSize`.
     public func decompress(
         _ input: UnsafeRawBufferPointer,

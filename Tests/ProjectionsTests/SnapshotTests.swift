@@ -46,6 +46,84 @@ import Workforce
         #expect(asOf.allProjections == replayed.allProjections)
     }
 
+    /// Title changes for workers `range`, in one append.
+    func promote(_ range: ClosedRange<Int>, to title: String, in scenario: Scenario) throws {
+        try scenario.journal.append(try range.map { index in
+            let event = WorkerEvent.changed(.jobTitle, old: nil, new: "\(title) \(index)")
+            return ProposedEvent(subject: "E\(index)", type: event.type, payload: try event.payload())
+        })
+    }
+
+    /// Each stored snapshot's position and its base's.
+    func chain(of store: ProjectionStore) throws -> [(position: UInt64, base: UInt64?)] {
+        try store.environment.read { txn in
+            try txn.withCursor(store.snapshots) { cursor in
+                var found: [(UInt64, UInt64?)] = []
+                var entry = try cursor.first()
+                while let current = entry {
+                    let snapshot = try ProjectionStore.StoredSnapshot(current.value)
+                    found.append((snapshot.position.rawValue, snapshot.base?.rawValue))
+                    entry = try cursor.next()
+                }
+                return found
+            }
+        }
+    }
+
+    @Test func snapshotsCompressedAgainstTheOneBeforeRestoreAsTheFoldAndEveryFewStandAlone() throws {
+        let scenario = try Scenario()
+        let workers = ProjectionStore.recordsPerFrame + 300
+        let interval = 500
+        var store = try ProjectionStore(root: scenario.directory.child("store"), rules: scenario.rules, snapshotInterval: UInt64(interval))
+        try hire(workers, into: scenario)
+        try promote(1...1200, to: "Data Manager", in: scenario)
+        try promote(600...1800, to: "Head of Data", in: scenario)
+        var live = try store.catchUp(scenario.journal)
+        // Snapshots at every 500th event, each compressed against the one before but every
+        // fourth, which stands alone; the second frame too (fewer records in it than the first).
+        let boundaries = (1...(live.position.rawValue / UInt64(interval))).map { $0 * UInt64(interval) }
+        let expected = boundaries.enumerated().map { index, position in
+            (position, index % ProjectionStore.snapshotChain == 0 ? nil : position - UInt64(interval))
+        }
+        #expect(try chain(of: store).map(\.position) == expected.map(\.0))
+        #expect(try chain(of: store).map(\.base) == expected.map(\.1))
+        // Each restores as the journal folded up to it.
+        for position in boundaries {
+            let restored = try #require(try store.snapshot(atOrBefore: JournalPosition(position)))
+            var folded = DesiredState(rules: scenario.rules)
+            try scenario.journal.read { snapshot in
+                try snapshot.forEachEvent(through: JournalPosition(position)) { event in
+                    try folded.apply(event)
+                    return true
+                }
+            }
+            #expect(restored.position == JournalPosition(position))
+            #expect(restored.allProjections == folded.allProjections, "snapshot at \(position)")
+        }
+        // A later catch-up by the same store goes on with the chain; a store opened afresh (a
+        // new process) knows no snapshot to compress against, and starts a new one.
+        try promote(1...700, to: "Director", in: scenario)
+        live = try store.catchUp(scenario.journal)
+        let later = try chain(of: store).filter { $0.position > boundaries.last! }
+        #expect(later.first.map { $0.base == boundaries.last! } == true)
+        store = try ProjectionStore(root: scenario.directory.child("store"), rules: scenario.rules, snapshotInterval: UInt64(interval))
+        try promote(1...600, to: "Chief", in: scenario)
+        let before = try chain(of: store).count
+        live = try store.catchUp(scenario.journal)
+        let afresh = try chain(of: store).dropFirst(before)
+        #expect(afresh.first.map { $0.base == nil } == true)
+        for snapshot in try chain(of: store) {
+            #expect(try store.snapshot(atOrBefore: JournalPosition(snapshot.position))?.position == JournalPosition(snapshot.position))
+        }
+        // Without its base, a snapshot cannot be restored: a clear error, not a wrong state.
+        let dependent = try #require(try chain(of: store).first { $0.base != nil })
+        try store.environment.write { txn in
+            _ = try dependent.base!.bigEndianBytes.withUnsafeBytes { try txn.delete(store.snapshots, key: $0) }
+        }
+        let error = #expect(throws: ProjectionStore.StoreError.self) { _ = try store.snapshot(atOrBefore: JournalPosition(dependent.position)) }
+        #expect(error?.description.contains("rebuild the projection") == true)
+    }
+
     @Test func aSnapshotWithARecordThatDoesNotDecodeFailsToRestore() throws {
         let scenario = try Scenario()
         let workers = ProjectionStore.recordsPerFrame * 2 + 100
@@ -55,7 +133,7 @@ import Workforce
         // A record of an unknown coding in the second of three frames: the first and the last
         // decode, and are put away again.
         snapshot.records[ProjectionStore.recordsPerFrame + 7] = [0xFF]
-        let stored = try snapshot.stored()
+        let stored = try snapshot.stored().bytes
         #expect(throws: (any Error).self) {
             try stored.withUnsafeBytes { try ProjectionStore.state(fromSnapshot: $0, rules: scenario.rules) }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import ZstdKit
 
@@ -42,6 +43,50 @@ import ZstdKit
         }
         let withoutDictionary = try? frame.withUnsafeBytes { try decompressor.decompress($0, originalSize: record.count, dictionary: nil) }
         #expect(withoutDictionary != record)
+    }
+
+    @Test func aNewVersionCompressedAgainstTheOldIsSmallAndNeedsTheOldToDecompress() throws {
+        // Two versions of the same thousand records (each with a token of its own, as names and
+        // emails are), one in ten changed.
+        var state: UInt64 = 42
+        let records: [[UInt8]] = (0..<1000).map { index in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Array("{\"employee_id\":\"E\(index)\",\"token\":\"\(String(state, radix: 36))\",\"title\":\"Senior Analyst\"}".utf8)
+        }
+        let old = Array(records.joined())
+        let new = Array(records.enumerated().map { index, record in
+            index % 10 == 0 ? Array(String(decoding: record, as: UTF8.self).replacingOccurrences(of: "Senior", with: "Lead").utf8) : record
+        }.joined())
+        let compressor = try Compressor(level: 1)
+        let decompressor = try Decompressor()
+        func frame(_ compress: (UnsafeRawBufferPointer, UnsafeMutableRawBufferPointer) throws -> Int) throws -> [UInt8] {
+            try new.withUnsafeBytes { input in
+                try [UInt8](unsafeUninitializedCapacity: Compressor.bound(input.count)) { output, count in
+                    count = try compress(input, UnsafeMutableRawBufferPointer(output))
+                }
+            }
+        }
+        let alone = try frame { try compressor.compress($0, into: $1, dictionary: nil) }
+        let against = try frame { input, output in try old.withUnsafeBytes { try compressor.compress(input, into: output, prefix: $0) } }
+        #expect(against.count * 3 < alone.count)
+        var output = [UInt8](repeating: 0, count: new.count)
+        try against.withUnsafeBytes { frame in
+            try old.withUnsafeBytes { prefix in
+                try output.withUnsafeMutableBytes { try decompressor.decompress(frame, into: $0, prefix: prefix) }
+            }
+        }
+        #expect(output == new)
+        // Without the old version (or with another), the frame does not give the new one back.
+        let other = Array(Self.samples.suffix(1000).joined())
+        let wrong = try? against.withUnsafeBytes { frame in
+            try other.withUnsafeBytes { prefix in
+                try output.withUnsafeMutableBytes { try decompressor.decompress(frame, into: $0, prefix: prefix) }
+            }
+            return output
+        }
+        #expect(wrong != new)
+        // The compressor is itself again after: a frame alone is what it was.
+        #expect(try frame { try compressor.compress($0, into: $1, dictionary: nil) } == alone)
     }
 
     @Test func trainingOnTooFewSamplesIsAClearError() {
