@@ -111,12 +111,18 @@ extension ByteSink where Self: ~Copyable {
             body(only.key, only.value)
         case 2:
             // Through the iterator: `first` and index arithmetic cost several times as much.
+            // Passed on as they come: choosing them into a pair first copied both entries (every
+            // string in them retained) and destroyed the copies.
             var entries = map.makeIterator()
             let first = entries.next()!
             let second = entries.next()!
-            let (low, high) = first.key < second.key ? (first, second) : (second, first)
-            body(low.key, low.value)
-            body(high.key, high.value)
+            if first.key < second.key {
+                body(first.key, first.value)
+                body(second.key, second.value)
+            } else {
+                body(second.key, second.value)
+                body(first.key, first.value)
+            }
         default:
             for (key, value) in map.sorted(by: { $0.key < $1.key }) { body(key, value) }
         }
