@@ -77,6 +77,10 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         // A day either side, the offsets in force around any transition near this time.
         let before = offset(local - 86_400)
         let after = offset(local + 86_400)
+        // The same offset a day either side (no transition near, nearly always): this time
+        // exists once, at that offset, with no more lookups (each costs ICU several hundred
+        // instructions, and a hire asks twice).
+        if before == after { return Timestamp(rawValue: (local - before) * 1_000_000) }
         var first: Int64?
         for candidate in [local - before, local - after] where candidate + offset(candidate) == local {
             first = min(first ?? candidate, candidate)
