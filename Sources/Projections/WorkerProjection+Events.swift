@@ -94,7 +94,7 @@ extension WorkerProjection {
         case .terminated: employed = termination.map { $0.at > step.moment } ?? false
         }
         let inScope = rules.scope.admits(worker)
-        guard let current = user.map(\.status) else {
+        guard let current = user?.status else {
             guard employed, inScope, archived == nil else { return }
             let reactivation = rehirePending
             rehirePending = false
