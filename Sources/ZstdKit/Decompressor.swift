@@ -35,16 +35,7 @@ public final class Decompressor {
         dictionary: CompressionDictionary?
     ) throws {
         _ = try checkZstd(ZSTD_DCtx_refDDict(context, dictionary?.decompressionDictionary), "use dictionary")
-        let written = try checkZstd(
-            ZSTD_decompressDCtx(context, output.baseAddress, output.count, input.baseAddress, input.count),
-            "decompress"
-        )
-        guard written == output.count else {
-            throw CompressionError(
-                operation: "decompress",
-                message: "frame holds \(written) bytes where \(output.count) were recorded"
-            )
-        }
+        try decompressFrame(input, into: output)
     }
 
     /// Decompresses a frame made by ``Compressor/compress(_:into:prefix:)`` against the same
@@ -55,6 +46,12 @@ public final class Decompressor {
         prefix: UnsafeRawBufferPointer
     ) throws {
         _ = try checkZstd(ZSTD_DCtx_refPrefix(context, prefix.baseAddress, prefix.count), "use prefix")
+        try decompressFrame(input, into: output)
+    }
+
+    /// Decompresses one frame with the dictionary or prefix already referenced; throws unless it
+    /// fills `output` exactly.
+    private func decompressFrame(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws {
         let written = try checkZstd(
             ZSTD_decompressDCtx(context, output.baseAddress, output.count, input.baseAddress, input.count),
             "decompress"
