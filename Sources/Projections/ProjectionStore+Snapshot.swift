@@ -53,6 +53,7 @@ extension ProjectionStore {
             var table = ByteWriter(capacity: 64)
             var frames: [[UInt8]] = []
             var plains: [[UInt8]] = []
+            var usedBase = false
             for (index, first) in stride(from: 0, to: records.count, by: ProjectionStore.recordsPerFrame).enumerated() {
                 let frame = records[first..<min(records.count, first + ProjectionStore.recordsPerFrame)]
                 var plain = ByteWriter(capacity: frame.reduce(0) { $0 + $1.count + 3 })
@@ -60,7 +61,10 @@ extension ProjectionStore {
                     plain.varint(UInt64(record.count))
                     plain.raw(record)
                 }
-                let against = base.flatMap { index < $0.frames.count ? $0.frames[index] : nil }
+                // The base's frame of the same workers, if there is one and the two fit zstd's window.
+                let against = base.flatMap { base in
+                    index < base.frames.count && base.frames[index].count + plain.bytes.count <= Compressor.maximumPrefixed ? base.frames[index] : nil
+                }
                 let compressed: [UInt8] = try plain.bytes.withUnsafeBytes { input in
                     try [UInt8](unsafeUninitializedCapacity: Compressor.bound(input.count)) { output, count in
                         let output = UnsafeMutableRawBufferPointer(output)
@@ -75,20 +79,23 @@ extension ProjectionStore {
                 table.varint(UInt64(plain.bytes.count))
                 table.varint(UInt64(compressed.count))
                 table.u8(against == nil ? 0 : 1)
+                if against != nil { usedBase = true }
                 frames.append(compressed)
                 plains.append(plain.bytes)
             }
+            // The base is named only when a frame was compressed against it.
+            let used = usedBase ? base : nil
             var result = ByteWriter(capacity: table.bytes.count + frames.reduce(256) { $0 + $1.count })
             result.u8(formatVersion)
             result.u64(position.rawValue)
             result.i64(clock.rawValue)
             result.stringMap(batchFeeds)
-            result.u64(base?.position.rawValue ?? 0)
+            result.u64(used?.position.rawValue ?? 0)
             result.varint(UInt64(records.count))
             result.varint(UInt64(frames.count))
             result.raw(table.bytes)
             for frame in frames { result.raw(frame) }
-            return (result.bytes, Plain(position: position, depth: base.map { $0.depth + 1 } ?? 0, frames: plains))
+            return (result.bytes, Plain(position: position, depth: used.map { $0.depth + 1 } ?? 0, frames: plains))
         }
 
         /// A stored snapshot's frames decompressed: the base of the next snapshot written.
@@ -121,6 +128,8 @@ extension ProjectionStore {
             clock = Timestamp(rawValue: try reader.i64())
             batchFeeds = try reader.stringMap()
             let base = try reader.u64()
+            // A base comes before its snapshot: a chain of them ends.
+            guard base < position.rawValue else { throw damaged }
             self.base = base == 0 ? nil : JournalPosition(base)
             // Counts are checked against the snapshot's size before they size anything: damage throws.
             let count = try reader.varint()
@@ -134,7 +143,7 @@ extension ProjectionStore {
                 let (records, plainSize, compressedSize) = (try reader.varint(), try reader.varint(), try reader.varint())
                 let delta = try reader.u8()
                 guard records <= plainSize, plainSize <= UInt64(Int32.max), compressedSize <= UInt64(buffer.count), delta <= 1 else { throw damaged }
-                guard delta == 0 || base != 0, base < position.rawValue else { throw damaged }
+                guard delta == 0 || base != 0 else { throw damaged }
                 let bytes = offset..<offset + Int(compressedSize)
                 frames.append(Frame(first: first, records: Int(records), plainSize: Int(plainSize), bytes: bytes, delta: delta == 1))
                 first += Int(records)
@@ -300,8 +309,10 @@ extension ProjectionStore {
                             decompressed = link.frame.plainSize
                         }
                         try decode(frames[index], from: UnsafeRawBufferPointer(rebasing: plain[0..<decompressed]), into: output, references: references)
-                    } catch {
+                    } catch let error as StoreError {
                         failures[index] = error
+                    } catch {
+                        failures[index] = StoreError(description: "a snapshot of the projection is damaged (frame \(index): \(error)); rebuild the projection")
                     }
                 }
             }

@@ -208,10 +208,22 @@ public final class ProjectionStore: Sendable {
         let base = lastSnapshot.withLock { $0 }
         let made = try pending.snapshot.map { try $0.stored(against: base) }
         let snapshot = made?.bytes
+        // Whether this snapshot went in. One already stored at its position is kept: it holds
+        // the same state, but perhaps its workers in another order (a state loaded from the
+        // store lists them by ID), and later snapshots may be compressed against its bytes.
+        var inserted = false
+        func putSnapshot(_ txn: inout WriteTransaction) throws {
+            guard let snapshot else { return }
+            do {
+                try txn.put(snapshots, key: pending.position.rawValue.bigEndianBytes, value: snapshot, flags: .noOverwrite)
+                inserted = true
+            } catch let error as LMDBError where error.isKeyExists {
+                inserted = false
+            }
+        }
         let saved: Bool = try environment.write { txn in
             if pending.snapshotOnly {
-                // A snapshot is the fold of the journal up to its position whoever wrote it.
-                if let snapshot { try txn.put(snapshots, key: pending.position.rawValue.bigEndianBytes, value: snapshot) }
+                try putSnapshot(&txn)
                 return true
             }
             // Another process caught the store up meanwhile: its state is this one's, or later;
@@ -237,11 +249,12 @@ public final class ProjectionStore: Sendable {
             }
             try txn.put(meta, key: Array("position".utf8), value: pending.position.rawValue.bigEndianBytes)
             try txn.put(meta, key: Array("clock".utf8), value: UInt64(bitPattern: pending.clock.rawValue).bigEndianBytes)
-            if let snapshot { try txn.put(snapshots, key: pending.position.rawValue.bigEndianBytes, value: snapshot) }
+            try putSnapshot(&txn)
             return true
         }
         guard saved else { throw StoreError(description: Self.overtaken) }
-        if let made { lastSnapshot.withLock { $0 = made.plain } }
+        // The next snapshot is compressed against this one only if these are the stored bytes.
+        if let made { lastSnapshot.withLock { $0 = inserted ? made.plain : nil } }
     }
 
     static let overtaken = "another process updated the projection store meanwhile; run the command again"

@@ -78,18 +78,23 @@ public final class Compressor {
     ) throws -> Int {
         // The window reaches back over the whole prefix; the hash table is large enough to
         // find the prefix's matches (level 1's is a sixteenth of a megabyte's positions).
-        let window = max(Self.minimumWindowLog, Int32((prefix.count + input.count).bitWidth - (prefix.count + input.count).leadingZeroBitCount))
-        guard window <= Self.maximumWindowLog else {
+        guard prefix.count + input.count <= Self.maximumPrefixed else {
             throw CompressionError(operation: "compress against a prefix", message: "\(prefix.count + input.count) bytes exceed the window")
+        }
+        let window = max(Self.minimumWindowLog, Int32((prefix.count + input.count).bitWidth - (prefix.count + input.count).leadingZeroBitCount))
+        defer {
+            // Back to the level's own parameters, without a checksum (and the dictionary, set
+            // again when next used), whatever failed.
+            _ = ZSTD_CCtx_setParameter(context, ZSTD_c_windowLog, 0)
+            _ = ZSTD_CCtx_setParameter(context, ZSTD_c_hashLog, 0)
+            _ = ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 0)
+            dictionarySet = false
         }
         _ = try checkZstd(ZSTD_CCtx_setParameter(context, ZSTD_c_windowLog, window), "set window")
         _ = try checkZstd(ZSTD_CCtx_setParameter(context, ZSTD_c_hashLog, min(window, Self.prefixHashLog)), "set hash table size")
-        defer {
-            // Back to the level's own parameters (and the dictionary, set again when next used).
-            _ = ZSTD_CCtx_setParameter(context, ZSTD_c_windowLog, 0)
-            _ = ZSTD_CCtx_setParameter(context, ZSTD_c_hashLog, 0)
-            dictionarySet = false
-        }
+        // A checksum of the content: decompressed against other bytes than these, the frame
+        // fails rather than giving other content of the right size.
+        _ = try checkZstd(ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1), "set checksum flag")
         _ = try checkZstd(ZSTD_CCtx_refPrefix(context, prefix.baseAddress, prefix.count), "use prefix")
         return try checkZstd(
             ZSTD_compress2(context, output.baseAddress, output.count, input.baseAddress, input.count),
@@ -97,9 +102,11 @@ public final class Compressor {
         )
     }
 
-    /// The smallest window zstd takes, and the largest a decompressor takes by default (128 MiB).
+    /// The smallest window zstd takes.
     static let minimumWindowLog: Int32 = 10
-    static let maximumWindowLog: Int32 = 27
+    /// The most a prefix and its input may hold together: the largest window a decompressor
+    /// takes by default (128 MiB).
+    public static let maximumPrefixed = 1 << 27
     /// The hash table for compressing against a prefix: 2^18 positions (measured on snapshot
     /// frames of about 600 KB: 4.2 times smaller than alone, and twice as fast).
     static let prefixHashLog: Int32 = 18

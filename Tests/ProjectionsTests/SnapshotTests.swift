@@ -73,14 +73,15 @@ import Workforce
     @Test func snapshotsCompressedAgainstTheOneBeforeRestoreAsTheFoldAndEveryFewStandAlone() throws {
         let scenario = try Scenario()
         let workers = ProjectionStore.recordsPerFrame + 300
-        let interval = 500
+        // The third snapshot (2,100 workers) has a second frame its base (1,400) lacks.
+        let interval = 700
         var store = try ProjectionStore(root: scenario.directory.child("store"), rules: scenario.rules, snapshotInterval: UInt64(interval))
         try hire(workers, into: scenario)
         try promote(1...1200, to: "Data Manager", in: scenario)
         try promote(600...1800, to: "Head of Data", in: scenario)
         var live = try store.catchUp(scenario.journal)
-        // Snapshots at every 500th event, each compressed against the one before but every
-        // fourth, which stands alone; the second frame too (fewer records in it than the first).
+        // Snapshots at every 700th event, each compressed against the one before but every
+        // fourth, which stands alone.
         let boundaries = (1...(live.position.rawValue / UInt64(interval))).map { $0 * UInt64(interval) }
         let expected = boundaries.enumerated().map { index, position in
             (position, index % ProjectionStore.snapshotChain == 0 ? nil : position - UInt64(interval))
@@ -122,6 +123,35 @@ import Workforce
         }
         let error = #expect(throws: ProjectionStore.StoreError.self) { _ = try store.snapshot(atOrBefore: JournalPosition(dependent.position)) }
         #expect(error?.description.contains("rebuild the projection") == true)
+    }
+
+    @Test func aSnapshotAlreadyStoredIsKeptSoTheSnapshotsCompressedAgainstItStillRestore() throws {
+        let scenario = try Scenario()
+        let interval = 600
+        let store = try ProjectionStore(root: scenario.directory.child("store"), rules: scenario.rules, snapshotInterval: UInt64(interval))
+        try hire(1000, into: scenario)
+        try promote(1...700, to: "Data Manager", in: scenario)
+        _ = try store.catchUp(scenario.journal)
+        #expect(try chain(of: store).map(\.base) == [nil, 600])
+        // Another process writes the first snapshot again, its workers in another order (as a
+        // state loaded from the store lists them): the stored one is kept.
+        var first = try #require(try store.snapshot(atOrBefore: JournalPosition(600)))
+        var again = ProjectionStore.Snapshot(of: &first)
+        again.records.reverse()
+        let other = try ProjectionStore(root: scenario.directory.child("store"), rules: scenario.rules, snapshotInterval: UInt64(interval))
+        try other.write(ProjectionStore.PendingWrite(
+            expected: first.position, position: first.position, clock: first.clock, records: [], batches: [], applied: [], outbox: [],
+            snapshot: again, snapshotOnly: true))
+        for position in [600, 1200] {
+            var folded = DesiredState(rules: scenario.rules)
+            try scenario.journal.read { snapshot in
+                try snapshot.forEachEvent(through: JournalPosition(UInt64(position))) { event in
+                    try folded.apply(event)
+                    return true
+                }
+            }
+            #expect(try store.snapshot(atOrBefore: JournalPosition(UInt64(position)))?.allProjections == folded.allProjections, "snapshot at \(position)")
+        }
     }
 
     @Test func aSnapshotWithARecordThatDoesNotDecodeFailsToRestore() throws {

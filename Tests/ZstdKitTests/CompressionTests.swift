@@ -85,8 +85,13 @@ import ZstdKit
             return output
         }
         #expect(wrong != new)
-        // The compressor is itself again after: a frame alone is what it was.
+        // The compressor is itself again after: a frame alone is what it was, and one with a
+        // dictionary decompresses with it.
         #expect(try frame { try compressor.compress($0, into: $1, dictionary: nil) } == alone)
+        let dictionary = try CompressionDictionary(id: 40_003, bytes: try DictionaryTrainer.train(samples: Self.samples, capacity: 8 * 1024, id: 40_003))
+        let record = Self.samples[7]
+        let trained = try compressor.compress(record, dictionary: dictionary)
+        #expect(try trained.withUnsafeBytes { try decompressor.decompress($0, originalSize: record.count, dictionary: dictionary) } == record)
     }
 
     @Test func trainingOnTooFewSamplesIsAClearError() {
