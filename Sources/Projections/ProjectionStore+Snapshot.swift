@@ -8,13 +8,15 @@ import ZstdKit
 /// Snapshots of the whole state, and the as-of queries they serve.
 ///
 /// A snapshot is stored as a header (its format, position, clock, the batches' feeds and the
-/// snapshot it is based on, if any), then every worker's record, in the order first seen, in
-/// frames of ``recordsPerFrame`` records compressed one by one (zstd level 1: snapshots are
-/// written as often as the journal grows). A frame is compressed against the same frame of the
-/// snapshot before it (its base) where there is one: workers keep their places, and most of a
-/// worker's record is what it was, so the frame is a quarter of the size and is made in half the
-/// time. Every ``snapshotChain``-th snapshot stands alone, so a restore decompresses at most that
-/// many frames for each of its own.
+/// snapshot it is based on, if any), then every worker's record, in the state's order (first
+/// seen, for a state folded from the journal), in frames of ``recordsPerFrame`` records
+/// compressed one by one (zstd level 1: snapshots are written as often as the journal grows). A
+/// frame is compressed against the same frame of the snapshot before it (its base) where there is
+/// one: workers keep their places, and most of a worker's record is what it was, so the frame is
+/// a fifth of the size and takes about a third less work to make. Every ``snapshotChain``-th
+/// snapshot stands alone, so a restore decompresses at most that many frames for each of its
+/// own; so does the first a process writes, and the next after one it found already stored (which
+/// it keeps: the same state, perhaps in another order, and later snapshots may rest on its bytes).
 ///
 /// A restore shares the frames out among the cores: each core decompresses a frame's chain, base
 /// first, into buffers of its own (about a megabyte each, not the sixty of a whole snapshot of
