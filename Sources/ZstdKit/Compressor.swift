@@ -76,12 +76,14 @@ public final class Compressor {
         into output: UnsafeMutableRawBufferPointer,
         prefix: UnsafeRawBufferPointer
     ) throws -> Int {
-        // The window reaches back over the whole prefix; the hash table is large enough to
-        // find the prefix's matches (level 1's is a sixteenth of a megabyte's positions).
-        guard prefix.count + input.count <= Self.maximumPrefixed else {
-            throw CompressionError(operation: "compress against a prefix", message: "\(prefix.count + input.count) bytes exceed the window")
+        // The window reaches back over the whole prefix (the smallest power of two holding
+        // both); the hash table is large enough to find the prefix's matches (level 1's holds
+        // 2^13 positions).
+        let total = prefix.count + input.count
+        guard total <= Self.maximumPrefixed else {
+            throw CompressionError(operation: "compress against a prefix", message: "\(total) bytes exceed the window")
         }
-        let window = max(Self.minimumWindowLog, Int32((prefix.count + input.count).bitWidth - (prefix.count + input.count).leadingZeroBitCount))
+        let window = max(Self.minimumWindowLog, Int32(Int.bitWidth - max(total - 1, 1).leadingZeroBitCount))
         defer {
             // Back to the level's own parameters, without a checksum (and the dictionary, set
             // again when next used), whatever failed.
@@ -108,7 +110,8 @@ public final class Compressor {
     /// takes by default (128 MiB).
     public static let maximumPrefixed = 1 << 27
     /// The hash table for compressing against a prefix: 2^18 positions (measured on snapshot
-    /// frames of about 600 KB: 4.2 times smaller than alone, and twice as fast).
+    /// frames of about 600 KB against the snapshot before: a quarter of the size they take
+    /// alone, made in half the time in isolation).
     static let prefixHashLog: Int32 = 18
 
     /// Compresses `input` and returns the frame.
