@@ -84,6 +84,15 @@ struct JSONReader {
         try null() ? nil : string()
     }
 
+    /// ``optionalString()`` of a value that rarely repeats (an ID, an email, a name): made, never
+    /// looked for in ``strings`` nor kept there, where it would take the place of one that repeats.
+    mutating func optionalUniqueString() throws -> String? {
+        let strings = self.strings
+        self.strings = nil
+        defer { self.strings = strings }
+        return try optionalString()
+    }
+
     mutating func string() throws -> String {
         try expect(0x22, "a string")
         let start = index

@@ -64,8 +64,10 @@ extension WorkerEvent {
             try reader.object { reader, key in
                 switch key {
                 case "field": field = try reader.rawValue(of: WorkerField.self)
-                case "old": old = try reader.optionalString()
-                case "new": new = try reader.optionalString()
+                // Values shared through the reader's table when the field's values repeat (the
+                // field comes first in Roster's payloads, its keys sorted).
+                case "old": old = try field?.repeats == false ? reader.optionalUniqueString() : reader.optionalString()
+                case "new": new = try field?.repeats == false ? reader.optionalUniqueString() : reader.optionalString()
                 default: try reader.skipValue()
                 }
             }
@@ -173,14 +175,14 @@ extension Worker {
                 if reader.null() { return }
                 try reader.object { reader, name in worker.custom[name.string] = try reader.optionalString() }
             case "employee_id":
-                let value = try reader.optionalString()
+                let value = try reader.optionalUniqueString()
                 worker.id = EmployeeID(rawValue: value ?? "")
                 hasID = value != nil
-            case "email": worker.email = try reader.optionalString()
-            case "legal_first_name": worker.legalFirstName = try reader.optionalString() ?? ""
-            case "legal_last_name": worker.legalLastName = try reader.optionalString() ?? ""
-            case "preferred_first_name": worker.preferredFirstName = try reader.optionalString()
-            case "preferred_last_name": worker.preferredLastName = try reader.optionalString()
+            case "email": worker.email = try reader.optionalUniqueString()
+            case "legal_first_name": worker.legalFirstName = try reader.optionalUniqueString() ?? ""
+            case "legal_last_name": worker.legalLastName = try reader.optionalUniqueString() ?? ""
+            case "preferred_first_name": worker.preferredFirstName = try reader.optionalUniqueString()
+            case "preferred_last_name": worker.preferredLastName = try reader.optionalUniqueString()
             case "job_title": worker.jobTitle = try reader.optionalString()
             case "job_code": worker.jobCode = try reader.optionalString()
             case "department_code": worker.departmentCode = try reader.optionalString()

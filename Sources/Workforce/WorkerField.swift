@@ -17,6 +17,15 @@ public enum WorkerField: String, Sendable, Codable, CaseIterable {
     /// A leave of absence starting or ending: active ⇄ on leave, or pending ⇄ active.
     case status
 
+    /// True when the field's values repeat across a workforce (a title, a department, a zone, a
+    /// manager for each of their reports), false for dates.
+    public var repeats: Bool {
+        switch self {
+        case .jobTitle, .jobCode, .departmentCode, .departmentName, .location, .timeZone, .managerID, .managerEmail, .costCenter, .status: true
+        case .hireDate, .terminationDate: false
+        }
+    }
+
     /// The field's value in `worker`, as text (nil when empty).
     public func value(in worker: Worker) -> String? {
         switch self {

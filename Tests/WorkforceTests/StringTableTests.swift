@@ -28,6 +28,33 @@ import Workforce
         #expect(storage(string("Zoë's department of Información Técnica", from: table)) == storage(zone))
     }
 
+    @Test func aReplayReaderSharesValuesThatRepeatAndNotAWorkersOwn() throws {
+        let table = StringTable()
+        var hired: [Worker] = []
+        for id in ["E1", "E2"] {
+            var worker = Worker(id: EmployeeID(rawValue: id), legalFirstName: "Bartholomew-Alexander", legalLastName: "Featherstonehaugh")
+            worker.email = "bartholomew.featherstonehaugh@example.com"
+            worker.jobTitle = "Senior Marketing Manager II"
+            let payload = try WorkerEvent.hired(worker).payload()
+            let event = try payload.withUnsafeBytes { try WorkerEvent.decode(.hired, payload: $0, strings: table) }
+            guard case .hired(let decoded) = event else { throw ValidationFailure() }
+            #expect(decoded == worker)
+            hired.append(decoded)
+        }
+        // The title is one string object for both; the email and names (a worker's own, however
+        // alike here) are made for each and kept out of the table.
+        #expect(storage(hired[0].jobTitle!) == storage(hired[1].jobTitle!))
+        #expect(storage(hired[0].email!) != storage(hired[1].email!))
+        #expect(storage(hired[0].legalFirstName) != storage(hired[1].legalFirstName))
+        // A title changed is shared too; a manager's email as well (it repeats for each report).
+        let change = try WorkerEvent.changed(.jobTitle, old: "Senior Marketing Manager II", new: "Senior Marketing Manager III").payload()
+        let changed = try change.withUnsafeBytes { try WorkerEvent.decode(.changed, payload: $0, strings: table) }
+        guard case .changed(_, let old, _) = changed else { throw ValidationFailure() }
+        #expect(storage(old!) == storage(hired[0].jobTitle!))
+    }
+
+    struct ValidationFailure: Error {}
+
     @Test func shortAndLongStringsAreMadeEachTime() {
         let table = StringTable()
         #expect(string("LON", from: table) == "LON")
