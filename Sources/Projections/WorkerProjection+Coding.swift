@@ -402,72 +402,31 @@ extension ByteReader {
     }
 }
 
-/// An enumeration stored as a one-byte code. The codes are fixed here, apart from the order the
-/// cases are declared in: changing one needs a new ``WorkerProjection/codingVersion``.
-protocol StoredCode {
-    var code: UInt8 { get }
-    init?(code: UInt8)
+/// An enumeration stored as a one-byte code: its place in ``coded``. The codes are fixed there,
+/// apart from the order the cases are declared in: a case is added at the end, and changing a
+/// code needs a new ``WorkerProjection/codingVersion``.
+protocol StoredCode: Equatable {
+    /// Every case, in the order of their codes.
+    static var coded: [Self] { get }
+}
+
+extension StoredCode {
+    var code: UInt8 { UInt8(Self.coded.firstIndex(of: self)!) }
+
+    init?(code: UInt8) {
+        guard Int(code) < Self.coded.count else { return nil }
+        self = Self.coded[Int(code)]
+    }
 }
 
 extension EmploymentType: StoredCode {
-    var code: UInt8 {
-        switch self {
-        case .fullTime: 0
-        case .partTime: 1
-        case .contractor: 2
-        case .intern: 3
-        case .temporary: 4
-        }
-    }
-
-    init?(code: UInt8) {
-        switch code {
-        case 0: self = .fullTime
-        case 1: self = .partTime
-        case 2: self = .contractor
-        case 3: self = .intern
-        case 4: self = .temporary
-        default: return nil
-        }
-    }
+    static let coded: [EmploymentType] = [.fullTime, .partTime, .contractor, .intern, .temporary]
 }
 
 extension WorkerStatus: StoredCode {
-    var code: UInt8 {
-        switch self {
-        case .active: 0
-        case .onLeave: 1
-        case .terminated: 2
-        case .pending: 3
-        }
-    }
-
-    init?(code: UInt8) {
-        switch code {
-        case 0: self = .active
-        case 1: self = .onLeave
-        case 2: self = .terminated
-        case 3: self = .pending
-        default: return nil
-        }
-    }
+    static let coded: [WorkerStatus] = [.active, .onLeave, .terminated, .pending]
 }
 
 extension LMSUser.Status: StoredCode {
-    var code: UInt8 {
-        switch self {
-        case .active: 0
-        case .deactivated: 1
-        case .archived: 2
-        }
-    }
-
-    init?(code: UInt8) {
-        switch code {
-        case 0: self = .active
-        case 1: self = .deactivated
-        case 2: self = .archived
-        default: return nil
-        }
-    }
+    static let coded: [LMSUser.Status] = [.active, .deactivated, .archived]
 }
