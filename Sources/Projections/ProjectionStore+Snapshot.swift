@@ -180,19 +180,19 @@ extension ProjectionStore {
         let chain: SnapshotChain? = try environment.read { txn in
             try txn.withCursor(snapshots) { cursor -> SnapshotChain? in
                 guard let found = try cursor.seek(atOrBefore: position.rawValue.bigEndianBytes) else { return nil }
-                var values = [found.value]
-                while let base = try StoredSnapshot(values[values.count - 1]).base {
+                var links = [(found.value, try StoredSnapshot(found.value))]
+                while let base = links[links.count - 1].1.base {
                     guard let value = try cursor.seek(atOrBefore: base.rawValue.bigEndianBytes), value.key.elementsEqual(base.rawValue.bigEndianBytes) else {
                         throw Self.damagedSnapshot
                     }
-                    values.append(value.value)
+                    links.append((value.value, try StoredSnapshot(value.value)))
                 }
-                return SnapshotChain(copying: values)
+                return SnapshotChain(copying: links)
             }
         }
         guard let chain else { return nil }
         defer { chain.bytes.deallocate() }
-        return try Self.state(from: chain, rules: rules)
+        return try Self.state(from: chain, rules: rules, references: references)
     }
 
     /// The state from the events recorded at or before `instant`: the latest snapshot before
@@ -211,14 +211,19 @@ extension ProjectionStore {
 
     static let damagedSnapshot = StoreError(description: "a snapshot of the projection is damaged; rebuild the projection")
 
-    /// A snapshot and its bases, newest first, in one buffer of their stored bytes.
+    /// A snapshot and its bases, newest first: their headers, and their stored bytes in one buffer.
     struct SnapshotChain {
         let bytes: UnsafeMutableRawBufferPointer
         /// Where each snapshot is in ``bytes``.
         let ranges: [Range<Int>]
+        /// Each snapshot's header, read once.
+        let snapshots: [StoredSnapshot]
 
-        /// Copies `values` out (of a read transaction that ends). The caller deallocates ``bytes``.
-        init(copying values: [UnsafeRawBufferPointer]) {
+        /// Copies the snapshots' bytes out (of a read transaction that ends). The caller
+        /// deallocates ``bytes``.
+        init(copying links: [(bytes: UnsafeRawBufferPointer, snapshot: StoredSnapshot)]) {
+            let values = links.map(\.bytes)
+            snapshots = links.map(\.snapshot)
             bytes = .allocate(byteCount: max(1, values.reduce(0) { $0 + $1.count }), alignment: 16)
             var ranges: [Range<Int>] = []
             var offset = 0
@@ -237,21 +242,21 @@ extension ProjectionStore {
 
     /// The state in one snapshot that stands alone (no base).
     static func state(fromSnapshot buffer: UnsafeRawBufferPointer, rules: RuleSet) throws -> DesiredState {
-        let chain = SnapshotChain(copying: [buffer])
+        let chain = SnapshotChain(copying: [(buffer, try StoredSnapshot(buffer))])
         defer { chain.bytes.deallocate() }
-        return try state(from: chain, rules: rules)
+        return try state(from: chain, rules: rules, references: RecordReferences(rules))
     }
 
     /// The state in the first snapshot of `chain`, whose frames may be compressed against its
     /// base's, the second, and so on.
-    static func state(from chain: SnapshotChain, rules: RuleSet) throws -> DesiredState {
-        let snapshots = try chain.ranges.indices.map { try StoredSnapshot(chain.snapshot($0)) }
+    static func state(from chain: SnapshotChain, rules: RuleSet, references: RecordReferences) throws -> DesiredState {
+        let snapshots = chain.snapshots
         for (snapshot, base) in zip(snapshots, snapshots.dropFirst()) where snapshot.base != base.position { throw damagedSnapshot }
         guard snapshots[snapshots.count - 1].base == nil else { throw damagedSnapshot }
         let head = snapshots[0]
         // Room for the workers hired after the snapshot: growing the array would move them all.
         let projections = try [WorkerProjection](unsafeUninitializedCapacity: head.count + head.count / 8) { output, initialized in
-            try decode(snapshots, of: chain, into: output, references: RecordReferences(rules))
+            try decode(snapshots, of: chain, into: output, references: references)
             initialized = head.count
         }
         var state = DesiredState(rules: rules)
