@@ -408,11 +408,12 @@ extension ByteReader {
 protocol StoredCode: Equatable {
     /// Every case, in the order of their codes.
     static var coded: [Self] { get }
+    /// The case's place in ``coded``: a switch, since an encoder asks for it three times a record
+    /// (searching the table cost more than the rest of the record's codes).
+    var code: UInt8 { get }
 }
 
 extension StoredCode {
-    var code: UInt8 { UInt8(Self.coded.firstIndex(of: self)!) }
-
     init?(code: UInt8) {
         guard Int(code) < Self.coded.count else { return nil }
         self = Self.coded[Int(code)]
@@ -421,12 +422,39 @@ extension StoredCode {
 
 extension EmploymentType: StoredCode {
     static let coded: [EmploymentType] = [.fullTime, .partTime, .contractor, .intern, .temporary]
+
+    var code: UInt8 {
+        switch self {
+        case .fullTime: 0
+        case .partTime: 1
+        case .contractor: 2
+        case .intern: 3
+        case .temporary: 4
+        }
+    }
 }
 
 extension WorkerStatus: StoredCode {
     static let coded: [WorkerStatus] = [.active, .onLeave, .terminated, .pending]
+
+    var code: UInt8 {
+        switch self {
+        case .active: 0
+        case .onLeave: 1
+        case .terminated: 2
+        case .pending: 3
+        }
+    }
 }
 
 extension LMSUser.Status: StoredCode {
     static let coded: [LMSUser.Status] = [.active, .deactivated, .archived]
+
+    var code: UInt8 {
+        switch self {
+        case .active: 0
+        case .deactivated: 1
+        case .archived: 2
+        }
+    }
 }
