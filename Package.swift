@@ -165,7 +165,9 @@ let package = Package(
         .testTarget(name: "CSVTests", dependencies: ["CSV"]),
         .testTarget(name: "WorkforceTests", dependencies: ["Workforce", "Journal"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Workforce"]),
-        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Rules", "Workforce", "Journal", "LMDBKit", "ByteCoding", "JournalTestSupport"]),
+        .testTarget(
+            name: "ProjectionsTests",
+            dependencies: ["Projections", "Rules", "Workforce", "Journal", "LMDBKit", "ByteCoding", "JournalTestSupport", "FeedGenerator", "Ingestion"]),
         .testTarget(
             name: "ProvisioningTests",
             dependencies: ["Provisioning", "Projections", "Rules", "Workforce", "Journal", "CSV", "SCIM", "JournalTestSupport", "SCIMTestSupport"]),
