@@ -185,3 +185,26 @@ extension WorkerProjection {
         for (group, rule) in wanted where user.groups[group] == nil { user.groups[group] = step.provenance(rule) }
     }
 }
+
+extension WorkerProjection {
+    /// Why the worker has no LMS user under `rules`, in words; nil when they have one. What
+    /// ``settle(_:rule:profile:)`` waits for or refuses on, the first that applies: the first day
+    /// not reached, an archive, the HR status, the scope.
+    public func whyNoUser(under rules: RuleSet) -> String? {
+        guard user == nil else { return nil }
+        if !started {
+            guard let activation else { return "no hire of theirs is journaled" }
+            let firstDay = worker.hireDate.map { "first day \($0) in \(worker.timeZone)" } ?? "hired"
+            let early = rules.preStartDays > 0 ? ", \(rules.preStartDays) days early" : ""
+            return "not started yet (\(firstDay)); the LMS user is due at \(activation.at)\(early)"
+        }
+        if let archived { return "archived (rule \(archived.rule), \(archived.at)) before an LMS user was made" }
+        switch worker.status {
+        case .pending: return "their HR status is pending"
+        case .terminated: return "terminated" + (worker.terminationDate.map { " (termination date \($0))" } ?? "") + " before an LMS user was made"
+        case .active, .onLeave: break
+        }
+        if let exclusion = rules.scope.exclusion(of: worker) { return "out of scope: \(exclusion)" }
+        return "none made yet"
+    }
+}

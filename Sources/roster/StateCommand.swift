@@ -3,6 +3,7 @@ import Foundation
 import Journal
 import Projections
 import RosterKit
+import Rules
 import Workforce
 
 /// `roster state`.
@@ -51,8 +52,7 @@ struct StateCommand: ParsableCommand {
         if let id {
             users = users.filter { $0.employeeID.rawValue == id }
             if users.isEmpty {
-                let known = state[worker: EmployeeID(rawValue: id)] != nil
-                warn(known ? "\(id) has no LMS user (out of scope, or not started yet)" : "no worker \(id)")
+                warn(UserText.missing(id, state[worker: EmployeeID(rawValue: id)], rules: rules.rules, asOf: replay.asOf))
                 throw Exit.failed
             }
         }
@@ -92,7 +92,7 @@ extension StateCommand {
         let (projection, rules) = try failing { try app.worker(id, asOf: asOf) }
         if let notice = rules.notice { warn(notice) }
         guard let user = projection?.user else {
-            warn(projection == nil ? "no worker \(id)" : "\(id) has no LMS user (out of scope, or not started yet)")
+            warn(UserText.missing(id.rawValue, projection, rules: rules.rules, asOf: asOf))
             throw Exit.failed
         }
         if json {
@@ -108,6 +108,15 @@ extension StateCommand {
 
 /// Users as text.
 enum UserText {
+    /// Why `id` has no LMS user to show (`projection` is theirs, nil when Roster knew no such
+    /// worker), as of `asOf` (nil: now).
+    static func missing(_ id: String, _ projection: WorkerProjection?, rules: RuleSet, asOf: Timestamp?) -> String {
+        guard let projection else {
+            return asOf.map { "Roster knew no worker \(id) as of \($0)" } ?? "no worker \(id); `roster workers` lists them"
+        }
+        return "\(id) has no LMS user\(asOf.map { " as of \($0)" } ?? ""): \(projection.whyNoUser(under: rules) ?? "it has one")"
+    }
+
     static func describe(_ user: LMSUser) -> String {
         var lines = ["\(user.employeeID)  \(user.status.rawValue)  \(user.userName)  \(user.firstName) \(user.lastName)  [\(user.statusProvenance.rule)]"]
         if !user.groups.isEmpty { lines.append("    groups: " + user.groups.keys.sorted().joined(separator: ", ")) }

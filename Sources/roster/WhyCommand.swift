@@ -30,7 +30,7 @@ struct WhyCommand: ParsableCommand {
         let instant = try asOf.map(parseInstant)
         let (projection, rules) = try failing { try app.worker(EmployeeID(rawValue: id), asOf: instant) }
         guard let user = projection?.user else {
-            warn(projection == nil ? "no worker \(id)" : "\(id) has no LMS user (out of scope, or not started yet)")
+            warn(UserText.missing(id, projection, rules: rules.rules, asOf: instant))
             throw Exit.failed
         }
         let folded = thing.lowercased()

@@ -50,6 +50,28 @@ import Workforce
         #expect(user.assignments["Onboarding_Path"]?.due == date(2026, 12, 21))
     }
 
+    @Test func aWorkerWithoutAUserIsToldWhy() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("S1", location: "SYD", zone: "Australia/Sydney", hired: date(2026, 12, 1)), at: "2026-11-29T09:00:00Z")
+        try scenario.hire(worker("C1", type: .contractor), at: "2026-11-29T09:00:01Z")
+        try scenario.hire(worker("T1", hired: date(2026, 12, 7)), at: "2026-11-29T09:00:02Z")
+        try scenario.terminate("T1", on: date(2026, 12, 1), zone: "Europe/London", at: "2026-11-30T09:00:00Z")
+        try scenario.hire(worker("E1"), at: "2026-11-29T09:00:03Z")
+        let state = try scenario.state(at: "2026-12-08T00:00:00Z")
+        let rules = scenario.rules
+        #expect(state[worker: EmployeeID(rawValue: "E1")]?.whyNoUser(under: rules) == nil)
+        #expect(
+            state[worker: EmployeeID(rawValue: "C1")]?.whyNoUser(under: rules)
+                == "out of scope: scope.include: employment_type in [full_time, part_time] does not hold (employment_type is contractor)")
+        #expect(
+            state[worker: EmployeeID(rawValue: "T1")]?.whyNoUser(under: rules)
+                == "terminated (termination date 2026-12-01) before an LMS user was made")
+        let early = try scenario.state(at: "2026-11-30T12:59:59Z")
+        #expect(
+            early[worker: EmployeeID(rawValue: "S1")]?.whyNoUser(under: rules)
+                == "not started yet (first day 2026-12-01 in Australia/Sydney); the LMS user is due at 2026-11-30T13:00:00.000000Z")
+    }
+
     @Test func aTerminationDatedTomorrowDeactivatesAtItsLocalStart() throws {
         let scenario = try Scenario()
         try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")

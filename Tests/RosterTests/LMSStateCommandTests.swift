@@ -158,7 +158,16 @@ import Testing
         // One worker, from their own events: the same answers.
         #expect(Self.courses(try users(["--id", "E1", "--as-of", between])["E1"]) == ["Onboarding_Path"])
         #expect(Self.courses(try users(["--id", "E1"])["E1"]) == ["Leadership_101", "Onboarding_Path"])
-        #expect(try run(["state", "--id", "C1"]).standardError.contains("C1 has no LMS user"))
+        // A worker without a user is told why.
+        let contractor = try run(["state", "--id", "C1"]).standardError
+        #expect(contractor.contains("C1 has no LMS user: out of scope: scope.include: employment_type in [full_time, part_time] does not hold (employment_type is contractor)"))
+        let early = try run(["why", "S1", "status", "--as-of", between])
+        #expect(early.status == 2)
+        #expect(early.standardError.contains("S1 has no LMS user as of "))
+        #expect(early.standardError.contains(": not started yet (first day 2030-03-02 in Australia/Sydney); the LMS user is due at 2030-03-01T13:00:00.000000Z"))
+        let before = try run(["why", "E1", "status", "--as-of", "2000-01-01"])
+        #expect(before.standardError.contains("Roster knew no worker E1 as of 2000-01-01T00:00:00.000000Z"))
+        #expect(try run(["why", "E99", "status"]).standardError.contains("no worker E99; `roster workers` lists them"))
     }
 
     @Test func tickFiresAFutureHireAtItsLocalMidnight() throws {
