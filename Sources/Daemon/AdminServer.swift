@@ -83,12 +83,13 @@ final class AdminServer: Service, Sendable {
         await route("GET /v1/workers/:id") { [engine] request in
             let id = EmployeeID(rawValue: request.routeParameters["id"] ?? "")
             return try await engine.run { app -> HTTPResponse in
-                let (projection, _) = try app.worker(id, asOf: nil)
+                let (projection, rules) = try app.worker(id, asOf: nil)
                 guard let projection else { return .problem(.notFound, "no worker \(id)") }
                 var object: [String: Any] = [
                     "employee_id": id.rawValue,
                     "worker": (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(projection.worker))) as Any,
                     "user": projection.user.map(JSONView.user) as Any,
+                    "no_user_reason": projection.whyNoUser(under: rules.rules) as Any,
                     "lms": projection.lms.map { JSONView.account(id, $0) } as Any,
                 ]
                 object["outbox"] = projection.commands.map(JSONView.command)

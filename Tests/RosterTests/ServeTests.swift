@@ -79,6 +79,10 @@ import FoundationNetworking
         #expect((try await daemon.json("v1/state")["users"] as? [Any])?.count == 10)
         #expect(try await daemon.request("GET", "v1/state?as_of=yesterday").0 == 400)
         #expect(try await daemon.request("GET", "v1/workers/E999").0 == 404)
+        #expect(worker["no_user_reason"] is NSNull)
+        let contractor = try await daemon.json("v1/workers/C1")
+        #expect(contractor["user"] is NSNull)
+        #expect((contractor["no_user_reason"] as? String)?.hasPrefix("out of scope: scope.include: employment_type") == true)
 
         // The CLI reads beside the daemon, and says who holds the journal when it would write.
         #expect(try await run(["state", "--id", "E1"]).status == 0)
