@@ -151,38 +151,45 @@ extension WorkerProjection {
         let userName = rules.userName == .email ? worker.email ?? worker.id.rawValue : worker.id.rawValue
         if user.userName != userName { user.userName = userName }
         // Groups change rarely: check the user's against the mappings' without making anything,
-        // and rebuild them only when they differ.
-        var groupsMatch = true
-        var wantedCount = 0
-        var unmappedMatch = true
-        var unmappedCount = 0
-        // By index: a `for` loop copies each mapping (its tables, memo and strings retained).
+        // and make them again only when they differ. By index: a `for` loop copies each mapping
+        // (its tables, memo and strings retained). The answers (each a memo's lookup) are kept
+        // on the stack for the second pass.
         let mappings = rules.groups
-        for index in mappings.indices {
-            switch mappings[index].outcome(for: worker) {
-            case .group(let name):
-                wantedCount += 1
-                if user.groups[name] == nil { groupsMatch = false }
-            case .unmapped(let value):
-                unmappedCount += 1
-                if user.unmapped[mappings[index].id] != value { unmappedMatch = false }
-            case .none:
-                break
+        withUnsafeTemporaryAllocation(of: GroupMapping.Outcome.self, capacity: mappings.count) { outcomes in
+            var groupsMatch = true
+            var wantedCount = 0
+            var unmappedMatch = true
+            var unmappedCount = 0
+            for index in mappings.indices {
+                let outcome = mappings[index].outcome(for: worker)
+                switch outcome {
+                case .group(let name):
+                    wantedCount += 1
+                    if user.groups[name] == nil { groupsMatch = false }
+                case .unmapped(let value):
+                    unmappedCount += 1
+                    if user.unmapped[mappings[index].id] != value { unmappedMatch = false }
+                case .none:
+                    break
+                }
+                (outcomes.baseAddress! + index).initialize(to: outcome)
             }
-        }
-        if unmappedMatch, unmappedCount == user.unmapped.count, groupsMatch, wantedCount == user.groups.count { return }
-        var wanted: [(group: String, rule: String)] = []
-        var unmapped: [String: String] = [:]
-        for index in mappings.indices {
-            switch mappings[index].outcome(for: worker) {
-            case .group(let name): if !wanted.contains(where: { $0.group == name }) { wanted.append((name, mappings[index].id)) }
-            case .unmapped(let value): unmapped[mappings[index].id] = value
-            case .none: break
+            defer { outcomes.baseAddress!.deinitialize(count: mappings.count) }
+            if unmappedMatch, unmappedCount == user.unmapped.count, groupsMatch, wantedCount == user.groups.count { return }
+            // A group two mappings make is the first's; a membership kept keeps its provenance.
+            // Made with room for them all: growing on the way costs more.
+            var groups = [String: Provenance](minimumCapacity: wantedCount)
+            var unmapped: [String: String] = [:]
+            for index in mappings.indices {
+                switch outcomes[index] {
+                case .group(let name): if groups[name] == nil { groups[name] = user.groups[name] ?? step.provenance(mappings[index].id) }
+                case .unmapped(let value): unmapped[mappings[index].id] = value
+                case .none: break
+                }
             }
+            if user.unmapped != unmapped { user.unmapped = unmapped }
+            user.groups = groups
         }
-        if user.unmapped != unmapped { user.unmapped = unmapped }
-        for group in user.groups.keys where !wanted.contains(where: { $0.group == group }) { user.groups[group] = nil }
-        for (group, rule) in wanted where user.groups[group] == nil { user.groups[group] = step.provenance(rule) }
     }
 }
 
