@@ -17,8 +17,26 @@ extension LocalDate {
     /// Parses `text` in `format`; nil when it is not a real date in that format. Surrounding
     /// spaces are ignored; an empty string is not a date.
     public static func parse(_ text: String, format: DateFormat) -> LocalDate? {
+        // Journaled dates are exactly `yyyy-MM-dd`: read without trimming, splitting or arrays.
+        if format == .iso, let date = text.utf8.withContiguousStorageIfAvailable({ isoDay($0) }), let date { return date }
         var text = text.trimmingSpaces
         return text.withUTF8 { bytes in parse(bytes, format: format) }
+    }
+
+    /// `bytes` as exactly `yyyy-MM-dd`; nil for anything else (which the general parse reads).
+    static func isoDay(_ bytes: UnsafeBufferPointer<UInt8>) -> LocalDate? {
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                let digit = Int(bytes[index]) &- 48
+                guard digit >= 0, digit <= 9 else { return nil }
+                value = value * 10 + digit
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
+        return LocalDate(year: year, month: month, day: day)
     }
 
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, format: DateFormat) -> LocalDate? {

@@ -20,6 +20,7 @@ import Testing
     @Test(arguments: [
         ("2026-02-30", DateFormat.iso), ("2026-13-01", .iso), ("2026-1-05", .iso), ("13/29/2026", .us), ("29/13/2026", .european),
         ("2023-02-29", .iso), ("", .iso), ("yesterday", .iso), ("2026/11/29", .iso), ("29-11-2026", .european), ("202611290", .compact),
+        ("2026-11-2x", .iso), ("20a6-11-29", .iso), ("2026-+1-29", .iso), ("2026-11-29x", .iso),
     ])
     func refusesWhatIsNotARealDateInTheFormat(text: String, format: DateFormat) {
         #expect(LocalDate.parse(text, format: format) == nil)
