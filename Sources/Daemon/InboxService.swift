@@ -20,7 +20,7 @@ struct InboxService: Service {
 
     func run() async throws {
         let waker = Waker()
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
             while !waker.isStopped, !Task.isCancelled {
                 for (feed, folder) in inboxes where !waker.isStopped {
                     do {
