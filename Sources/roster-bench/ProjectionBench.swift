@@ -232,13 +232,14 @@ struct ProjectionBench: ParsableCommand {
         }
         let command = "roster-bench projections --workers \(workers) --events \(events) --runs \(results.count) --snapshot-interval \(snapshotInterval)"
         var lines = [
-            "; \(median.events) events, \(median.populationWorkers) workers; \(queries) one-worker queries and 5 whole-population queries a run.",
+            "; \(median.events) events, \(median.populationWorkers) workers; \(queries) one-worker queries and 5 whole-population queries a run. "
+                + "The median run is the one whose rebuild took the median time, its figures as they were.",
             "",
             "| run | fold in memory (s) | rebuild (s) | rebuild (events/s) | baseline: plain read (s) | read (events/s) | rebuild / read | one worker p50 (ms) | p99 (ms) | max (ms) | population as of, max (s) |",
             "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for (index, figures) in results.enumerated() { lines.append(row("\(index + 1)", figures)) }
-        if results.count > 1 { lines.append(row("median", median)) }
+        if results.count > 1 { lines.append(row("median run", median)) }
         try ReportFile.write(lines, name: "projections", command: command, into: path)
     }
 }
