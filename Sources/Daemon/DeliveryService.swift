@@ -17,7 +17,9 @@ struct DeliveryService: Service {
 
     func run() async throws {
         let waker = Waker()
-        let provisioner = try await engine.run { try $0.provisioner() }
+        var provisioner = try await engine.run { try $0.provisioner() }
+        // Its appends and catch-ups on the engine's queue, with every other write of the daemon.
+        provisioner.steps = EngineSteps(engine: engine)
         await withGracefulShutdownHandler {
             while !waker.isStopped, !Task.isCancelled {
                 let head = engine.app.journal.head

@@ -1,6 +1,7 @@
 import Foundation
 import Ingestion
 import Journal
+import Provisioning
 import RosterKit
 import Synchronization
 
@@ -25,6 +26,15 @@ public final class RosterEngine: Sendable {
         try await withCheckedThrowingContinuation { continuation in
             queue.async { continuation.resume(with: Result { try body(self.app) }) }
         }
+    }
+}
+
+/// A provisioner's journal and store steps, run on the engine's queue.
+struct EngineSteps: StepQueue {
+    let engine: RosterEngine
+
+    func run<T: Sendable>(_ step: @escaping @Sendable () throws -> T) async throws -> T {
+        try await engine.run { _ in try step() }
     }
 }
 

@@ -20,6 +20,9 @@ public struct Provisioner: Sendable {
     public let policy: DeliveryPolicy
     /// The instant taken as now (injected in tests).
     public var now: @Sendable () -> Timestamp
+    /// Where a sync's journal and store steps run (everything but the calls to the LMS): at once
+    /// by default; the daemon runs them on its engine's queue, after and before its other writes.
+    public var steps: any StepQueue = ImmediateSteps()
 
     public init(journal: Journal, store: ProjectionStore, connector: any LMSConnector, policy: DeliveryPolicy, now: @escaping @Sendable () -> Timestamp = { .now() }) {
         self.journal = journal
@@ -64,19 +67,20 @@ public struct Provisioner: Sendable {
         var summary = Summary()
         for _ in 0..<maxRounds {
             let instant = now()
-            let due = try dueCommands(at: instant)
+            let due = try await steps.run { [self] in try dueCommands(at: instant) }
             guard !due.isEmpty else { break }
             summary.rounds += 1
-            try announce(due)
+            try await steps.run { [self] in try announce(due) }
             let outcomes = await connector.deliver(due)
             guard outcomes.count == due.count else {
                 throw DeliveryError(status: 0, message: "the \(connector.target) connector answered \(outcomes.count) of \(due.count) commands")
             }
-            let delivered = try record(due, outcomes, at: now())
+            let answered = now()
+            let delivered = try await steps.run { [self] in try record(due, outcomes, at: answered) }
             summary.deliveries += delivered
             if !delivered.contains(where: { if case .acknowledged = $0.outcome { true } else { false } }) { break }
         }
-        let left = try outboxAfterSync()
+        let left = try await steps.run { [self] in try outboxAfterSync() }
         summary.waiting = left.count { !$0.isDead }
         summary.dead = left.count { $0.isDead }
         return summary
@@ -169,5 +173,21 @@ public struct Provisioner: Sendable {
         }
         try journal.append(events)
         return chosen
+    }
+}
+
+/// Where a ``Provisioner``'s synchronous steps (journal appends, projection-store catch-ups)
+/// run. A process that writes from several tasks runs them all on one serial queue, so LMDB write
+/// transactions never race each other or block the concurrency pool.
+public protocol StepQueue: Sendable {
+    func run<T: Sendable>(_ step: @escaping @Sendable () throws -> T) async throws -> T
+}
+
+/// Steps run at once, on the caller's thread: a command-line sync, the only writer of its process.
+public struct ImmediateSteps: StepQueue {
+    public init() {}
+
+    public func run<T: Sendable>(_ step: @escaping @Sendable () throws -> T) async throws -> T {
+        try step()
     }
 }

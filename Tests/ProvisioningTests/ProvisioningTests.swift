@@ -3,6 +3,7 @@ import Journal
 import JournalTestSupport
 import Projections
 import Provisioning
+import Synchronization
 import Testing
 import Workforce
 
@@ -130,6 +131,29 @@ import Workforce
         #expect(throws: DeliveryError.self) { try scenario.retry(provisioner, ["E1 create"]) }
     }
 
+    @Test func aSyncJournalsAndCatchesUpOnTheQueueItIsGivenAndCallsTheLMSOffIt() async throws {
+        let scenario = try ProvisioningScenario()
+        try scenario.hire(worker("E1"), at: "2026-11-29T09:00:00Z")
+        try scenario.hire(worker("E2"), at: "2026-11-29T09:00:01Z")
+        let steps = RecordingSteps(journal: scenario.journal)
+        let clock = scenario.clock
+        let connector = WatchedConnector(inner: CSVExportConnector(directory: scenario.exports, now: { clock.now() }), steps: steps)
+        var provisioner = scenario.provisioner(connector: connector)
+        provisioner.steps = steps
+        let before = scenario.journal.head.rawValue
+
+        let summary = try await provisioner.sync()
+        #expect(summary.acknowledged > 0 && summary.acknowledged == summary.deliveries.count)
+        // Every append (the round announced, the answers) was made inside a step; the LMS was
+        // called once, between steps, so a daemon's queue is not held for the LMS's answer.
+        #expect(steps.grown.withLock { $0 } == scenario.journal.head.rawValue - before)
+        #expect(steps.grown.withLock { $0 } >= 2)
+        #expect(connector.calls.withLock { $0 } == [false])
+        // The round's due commands, its announcement, its answers, the next round's (none), the outbox left.
+        #expect(steps.steps.withLock { $0 } == 5)
+        #expect(try scenario.drift() == [])
+    }
+
     @Test func theLMSBelievedStateAsOfAnInstant() async throws {
         let scenario = try ProvisioningScenario()
         let provisioner = scenario.provisioner()
@@ -218,6 +242,54 @@ import Workforce
         let refused = policy.failure(of: "E1 create", attempt: 1, error: DeliveryError(status: 400, message: "invalidValue", permanent: true), at: now)
         #expect(refused.dead && refused.retryAt == nil)
         #expect(policy.failure(of: "E1 create", attempt: 5, error: DeliveryError(status: 503, message: "down"), at: now).dead)
+    }
+}
+
+/// A step queue of its own, like the daemon's engine: it notes how far the journal grew inside
+/// its steps, and whether a step is running.
+final class RecordingSteps: StepQueue, @unchecked Sendable {
+    let journal: Journal
+    private let queue = DispatchQueue(label: "test.provisioner-steps")
+    let running = Mutex(false)
+    let grown = Mutex<UInt64>(0)
+    let steps = Mutex(0)
+
+    init(journal: Journal) {
+        self.journal = journal
+    }
+
+    func run<T: Sendable>(_ step: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                self.running.withLock { $0 = true }
+                let before = self.journal.head.rawValue
+                let result = Result { try step() }
+                self.grown.withLock { $0 += self.journal.head.rawValue - before }
+                self.steps.withLock { $0 += 1 }
+                self.running.withLock { $0 = false }
+                continuation.resume(with: result)
+            }
+        }
+    }
+}
+
+/// A connector that notes, at each call, whether one of `steps`' steps was running.
+final class WatchedConnector: LMSConnector, @unchecked Sendable {
+    let inner: any LMSConnector
+    let steps: RecordingSteps
+    let calls = Mutex<[Bool]>([])
+
+    init(inner: any LMSConnector, steps: RecordingSteps) {
+        self.inner = inner
+        self.steps = steps
+    }
+
+    var target: String { inner.target }
+
+    func deliver(_ commands: [LMSCommand]) async -> [DeliveryOutcome] {
+        let running = steps.running.withLock { $0 }
+        calls.withLock { $0.append(running) }
+        return await inner.deliver(commands)
     }
 }
 
