@@ -47,7 +47,19 @@ struct DeliveryService: Service {
         }
     }
 
+    /// Metrics for every delivery; a line for each failure (warning), for each command sent
+    /// (debug: a first provisioning sends tens of thousands), and for each sync that sent
+    /// anything (info, with its counts).
     func record(_ summary: Provisioner.Summary) {
+        if !summary.deliveries.isEmpty {
+            logger.info(
+                "delivered",
+                metadata: [
+                    "acknowledged": "\(summary.acknowledged)", "failed": "\(summary.failed)",
+                    "skipped": "\(summary.deliveries.count - summary.acknowledged - summary.failed)", "rounds": "\(summary.rounds)",
+                    "waiting": "\(summary.waiting)", "dead": "\(summary.dead)",
+                ])
+        }
         for delivery in summary.deliveries {
             let result: String
             switch delivery.outcome {
@@ -61,7 +73,7 @@ struct DeliveryService: Service {
                 metadata["error"] = "\(error)"
                 logger.warning("delivery failed", metadata: metadata)
             } else {
-                logger.info("delivered", metadata: metadata)
+                logger.debug("delivered command", metadata: metadata)
             }
         }
     }

@@ -71,6 +71,13 @@ import FoundationNetworking
             outbox = try #require(try await daemon.json("v1/outbox")["commands"] as? [Any])
         }
         #expect(outbox.isEmpty)
+        // One log line for the sync, with its counts (one per command only at debug).
+        let child = daemon.child
+        let delivered = try await blocking { try child.readLine(until: { $0.contains("\"message\":\"delivered") }, timeout: .seconds(30)) }
+        let line = try #require(try JSONSerialization.jsonObject(with: Data(delivered.utf8)) as? [String: Any])
+        #expect(line["message"] as? String == "delivered")
+        #expect((Int(line["acknowledged"] as? String ?? "") ?? 0) > 0)
+        #expect(line["failed"] as? String == "0")
         let worker = try await daemon.json("v1/workers/E1")
         #expect((worker["lms"] as? [String: Any])?["active"] as? Bool == true)
         #expect(((worker["user"] as? [String: Any])?["groups"] as? [[String: Any]])?.count == 2)
