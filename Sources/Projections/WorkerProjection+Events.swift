@@ -172,9 +172,9 @@ extension WorkerProjection {
                 case .none:
                     break
                 }
-                (outcomes.baseAddress! + index).initialize(to: outcome)
+                outcomes.initializeElement(at: index, to: outcome)
             }
-            defer { outcomes.baseAddress!.deinitialize(count: mappings.count) }
+            defer { outcomes.deinitialize() }
             if unmappedMatch, unmappedCount == user.unmapped.count, groupsMatch, wantedCount == user.groups.count { return }
             // A group two mappings make is the first's; a membership kept keeps its provenance.
             // Made with room for them all: growing on the way costs more.

@@ -50,6 +50,17 @@ import Workforce
         #expect(user.assignments["Onboarding_Path"]?.due == date(2026, 12, 21))
     }
 
+    @Test func rulesWithoutGroupsGiveUsersNone() throws {
+        var rules = Scenario.standardRules
+        rules.groups = []
+        let scenario = try Scenario(rules: rules)
+        try scenario.hire(worker("E1"), at: "2026-11-29T09:00:00Z")
+        try scenario.record("E1", .changed(.location, old: "LON", new: "NYC"), at: "2026-11-30T09:00:00Z")
+        let user = try #require(try scenario.user("E1", at: "2026-11-30T10:00:00Z"))
+        #expect(user.groups.isEmpty && user.unmapped.isEmpty)
+        #expect(user.assignments["NY_Harassment_Prevention"] != nil)
+    }
+
     @Test func aWorkerWithoutAUserIsToldWhy() throws {
         let scenario = try Scenario()
         try scenario.hire(worker("S1", location: "SYD", zone: "Australia/Sydney", hired: date(2026, 12, 1)), at: "2026-11-29T09:00:00Z")
