@@ -21,7 +21,7 @@ public struct Provisioner: Sendable {
     /// The instant taken as now (injected in tests).
     public var now: @Sendable () -> Timestamp
     /// Where a sync's journal and store steps run (everything but the calls to the LMS): at once
-    /// by default; the daemon runs them on its engine's queue, after and before its other writes.
+    /// by default; the daemon runs them on its engine's queue, in turn with its other writes.
     public var steps: any StepQueue = ImmediateSteps()
 
     public init(journal: Journal, store: ProjectionStore, connector: any LMSConnector, policy: DeliveryPolicy, now: @escaping @Sendable () -> Timestamp = { .now() }) {
