@@ -25,6 +25,11 @@ public final class ProjectionStore: Sendable {
     let references: RecordReferences
     /// Events between snapshots.
     public let snapshotInterval: UInt64
+    /// The journal position from which this store answers as-of queries: where its rules were
+    /// adopted (when they were not the first), since before it the rules then in force answer.
+    /// Snapshots are kept from the last interval boundary at or before it; a catch-up from the
+    /// start (a rebuild for rules being adopted now) takes none of the history's.
+    public let snapshotsFrom: JournalPosition
     let environment: Environment
     let meta: Database
     let workers: Database
@@ -57,11 +62,13 @@ public final class ProjectionStore: Sendable {
         public let description: String
     }
 
-    /// Opens (creating when missing) the store for `rules` under `root`.
-    public init(root: String, rules: RuleSet, snapshotInterval: UInt64 = 100_000) throws {
+    /// Opens (creating when missing) the store for `rules` under `root`, keeping snapshots from
+    /// `snapshotsFrom` on (see ``snapshotsFrom``).
+    public init(root: String, rules: RuleSet, snapshotInterval: UInt64 = 100_000, snapshotsFrom: JournalPosition = .start) throws {
         self.rules = rules
         references = RecordReferences(rules)
         self.snapshotInterval = max(1, snapshotInterval)
+        self.snapshotsFrom = snapshotsFrom
         path = root + "/" + rules.version.prefix(16)
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var configuration = Environment.Configuration(path: path)
@@ -171,9 +178,11 @@ public final class ProjectionStore: Sendable {
         var snapshotOnly = false
     }
 
-    /// True when an interval boundary lies between the state's last snapshot and its position.
+    /// True when an interval boundary lies between the state's last snapshot and its position,
+    /// and the position is less than an interval before ``snapshotsFrom`` (or after it).
     private func needsSnapshot(_ state: DesiredState) -> Bool {
         state.position.rawValue / snapshotInterval > state.snapshotPosition.rawValue / snapshotInterval
+            && state.position.rawValue &+ snapshotInterval > snapshotsFrom.rawValue
     }
 
     /// Takes what changed out of `state`, on the caller's thread (the state is read).

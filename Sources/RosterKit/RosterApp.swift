@@ -83,8 +83,16 @@ public struct RosterApp: Sendable {
     /// The projection store for `rules`, opened once per app: LMDB wants an environment open once
     /// per process, and a store remembers the state it last saved, so a daemon's next catch-up
     /// starts from it.
+    ///
+    /// It answers as-of queries from where `rules` were last adopted (from the start for the
+    /// first rules, which count for the history before them too; from the journal's head for
+    /// rules not adopted yet, a candidate), so it keeps snapshots from there on only.
     public func store(for rules: RuleSet) throws -> ProjectionStore {
-        try stores.store(for: rules, root: projectionsPath)
+        try stores.store(for: rules, root: projectionsPath) {
+            let adoptions = try RuleBook.adoptions(in: journal)
+            guard let last = adoptions.last(where: { $0.rules.version == rules.version }) else { return journal.head }
+            return last.position == adoptions.first?.position ? .start : last.position
+        }
     }
 
     /// The LMS desired state as `replay` asks, under the rules in force at its instant.
@@ -163,10 +171,11 @@ public struct RosterApp: Sendable {
 final class StoreRegistry: Sendable {
     private let opened = Mutex<[String: ProjectionStore]>([:])
 
-    func store(for rules: RuleSet, root: String) throws -> ProjectionStore {
+    /// The store for `rules`, opened with snapshots from `snapshotsFrom()` the first time.
+    func store(for rules: RuleSet, root: String, snapshotsFrom: () throws -> JournalPosition) throws -> ProjectionStore {
         try opened.withLock { opened in
             if let store = opened[rules.version] { return store }
-            let store = try ProjectionStore(root: root, rules: rules)
+            let store = try ProjectionStore(root: root, rules: rules, snapshotsFrom: try snapshotsFrom())
             opened[rules.version] = store
             return store
         }

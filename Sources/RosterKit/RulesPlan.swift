@@ -19,12 +19,19 @@ public struct RulesPlan: Sendable {
 }
 
 extension RosterApp {
-    /// Replays the journal under `candidate` and compares it with the live state now.
+    /// Replays the journal under `candidate` (or takes `folded`, the whole journal folded under
+    /// it) and compares it with the live state now.
     @available(*, noasync, message: "reads the journal synchronously")
-    public func plan(candidate: RuleSet) throws -> RulesPlan {
+    public func plan(candidate: RuleSet, folded: DesiredState? = nil) throws -> RulesPlan {
         let instant = now()
         let (live, rules) = try desiredState(Replay(now: instant))
-        let scratch = try Replay(now: instant).run(journal, rules: candidate)
+        var scratch: DesiredState
+        if var folded {
+            folded.advance(to: instant)
+            scratch = folded
+        } else {
+            scratch = try Replay(now: instant).run(journal, rules: candidate)
+        }
         let difference = StateDifference(from: live.users, to: scratch.users)
         let population = live.users.values.filter { $0.status == .active }.count
         let safety = configuration.safety
@@ -45,14 +52,17 @@ extension RosterApp {
     /// a threshold and `confirmed` is false.
     @available(*, noasync, message: "appends to the journal synchronously")
     public func adopt(_ candidate: RuleSet, source: String, by person: String, confirmed: Bool) throws -> (RulesPlan, AdoptedRules) {
-        let plan = try plan(candidate: candidate)
+        // Blue/green: the candidate's store is built and caught up while the live one serves,
+        // the one fold of the journal under the candidate that the plan compares too. It keeps
+        // no snapshots of the history: the candidate answers as-of queries only from its adoption.
+        let folded = try store(for: candidate).catchUp(journal)
+        let plan = try plan(candidate: candidate, folded: folded)
         if !plan.crossed.isEmpty, !confirmed {
             throw Failure(
                 "the candidate rules cross safety thresholds (\(plan.crossed.joined(separator: "; "))); "
-                    + "review `roster rebuild --rules \(source) --plan`, then add --confirm to adopt them anyway")
+                    + "review `roster rebuild --rules \(source) --plan`, then add --confirm to adopt them anyway (the candidate's store, "
+                    + "built, is kept for it)")
         }
-        // Blue/green: the candidate's store is built and caught up while the live one serves.
-        _ = try store(for: candidate).catchUp(journal)
         let adopted = try RuleBook.adopt(candidate, source: source, by: person, in: journal)
         try removeStores(except: [candidate.version, plan.live.version])
         return (plan, adopted)

@@ -17,7 +17,9 @@ struct ProjectionBench: ParsableCommand {
             A generated company is ingested night after night (new hires, leavers, promotions, transfers, 10% of rows \
             changed) until the journal holds the events asked for (not timed). Then, timed: a plain read of every \
             event (the baseline), a rebuild of the projection store from scratch (decode, fold under realistic rules, \
-            write), one worker's state as of random instants, and the whole population as of random instants.
+            write, a snapshot every interval), the same for rules adopted now (what `roster rebuild --apply` builds: \
+            no snapshots of the history), one worker's state as of random instants, and the whole population as of \
+            random instants.
             """
     )
 
@@ -56,6 +58,8 @@ struct ProjectionBench: ParsableCommand {
         var readSeconds: Double
         var foldSeconds: Double
         var rebuildSeconds: Double
+        /// A rebuild for rules adopted now (`roster rebuild --apply`): no snapshots of the history.
+        var adoptSeconds: Double
         var workerP50: Double
         var workerP99: Double
         var workerMax: Double
@@ -131,8 +135,8 @@ struct ProjectionBench: ParsableCommand {
         }
         let median = results.sorted { $0.rebuildSeconds < $1.rebuildSeconds }[results.count / 2]
         print(String(
-            format: "%d events: fold in memory %.2f s, rebuild %.2f s (%.0f events/s), plain read %.2f s (%.0f events/s); one worker as of an instant p50 %.3f ms, p99 %.3f ms; %d workers as of an instant %.3f s at most",
-            median.events, median.foldSeconds, median.rebuildSeconds, median.rebuildRate, median.readSeconds, median.readRate, median.workerP50 * 1000,
+            format: "%d events: fold in memory %.2f s, rebuild %.2f s (%.0f events/s), for rules adopted now %.2f s, plain read %.2f s (%.0f events/s); one worker as of an instant p50 %.3f ms, p99 %.3f ms; %d workers as of an instant %.3f s at most",
+            median.events, median.foldSeconds, median.rebuildSeconds, median.rebuildRate, median.adoptSeconds, median.readSeconds, median.readRate, median.workerP50 * 1000,
             median.workerP99 * 1000, median.populationWorkers, median.populationMax))
         if let report { try write(results, median: median, into: report) }
     }
@@ -190,6 +194,13 @@ struct ProjectionBench: ParsableCommand {
         let rebuild = clock.now - start
         guard live.workerCount >= workers else { throw ValidationError("the rebuild holds \(live.workerCount) workers") }
 
+        // The store of rules adopted now: the same fold and save, snapshots only from the head.
+        start = clock.now
+        let adopted = try ProjectionStore(
+            root: scratch + "-adopted", rules: Self.rules, snapshotInterval: snapshotInterval, snapshotsFrom: journal.head)
+        guard try adopted.catchUp(journal).workerCount == live.workerCount else { throw ValidationError("the two rebuilds differ") }
+        let adopt = clock.now - start
+
         // As-of instants spread over the journal's recorded times.
         let first = try journal.read { try $0.event(at: JournalPosition(1)) }!.recordedAt
         let last = try journal.read { try $0.event(at: journal.head) }!.recordedAt
@@ -218,7 +229,8 @@ struct ProjectionBench: ParsableCommand {
             populationWorkers = max(populationWorkers, state.workerCount)
         }
         return Figures(
-            events: count, readSeconds: read.seconds, foldSeconds: fold.seconds, rebuildSeconds: rebuild.seconds, workerP50: timings[timings.count / 2],
+            events: count, readSeconds: read.seconds, foldSeconds: fold.seconds, rebuildSeconds: rebuild.seconds, adoptSeconds: adopt.seconds,
+            workerP50: timings[timings.count / 2],
             workerP99: timings[min(timings.count - 1, timings.count * 99 / 100)], workerMax: timings.last ?? 0,
             populationMax: population.max() ?? 0, populationWorkers: populationWorkers)
     }
@@ -226,7 +238,8 @@ struct ProjectionBench: ParsableCommand {
     func write(_ results: [Figures], median: Figures, into path: String) throws {
         func row(_ label: String, _ figures: Figures) -> String {
             String(
-                format: "| %@ | %.2f | %.2f | %.0f | %.2f | %.0f | %.2f | %.3f | %.3f | %.3f | %.3f |", label, figures.foldSeconds, figures.rebuildSeconds, figures.rebuildRate,
+                format: "| %@ | %.2f | %.2f | %.0f | %.2f | %.0f | %.2f | %.0f | %.2f | %.3f | %.3f | %.3f | %.3f |", label, figures.foldSeconds,
+                figures.rebuildSeconds, figures.rebuildRate, figures.adoptSeconds, Double(figures.events) / figures.adoptSeconds,
                 figures.readSeconds, figures.readRate, figures.rebuildSeconds / figures.readSeconds, figures.workerP50 * 1000,
                 figures.workerP99 * 1000, figures.workerMax * 1000, figures.populationMax)
         }
@@ -235,8 +248,8 @@ struct ProjectionBench: ParsableCommand {
             "; \(median.events) events, \(median.populationWorkers) workers; \(queries) one-worker queries and 5 whole-population queries a run. "
                 + "The median run is the one whose rebuild took the median time, its figures as they were.",
             "",
-            "| run | fold in memory (s) | rebuild (s) | rebuild (events/s) | baseline: plain read (s) | read (events/s) | rebuild / read | one worker p50 (ms) | p99 (ms) | max (ms) | population as of, max (s) |",
-            "|---|---|---|---|---|---|---|---|---|---|---|",
+            "| run | fold in memory (s) | rebuild (s) | rebuild (events/s) | rebuild for rules adopted now (s) | (events/s) | baseline: plain read (s) | read (events/s) | rebuild / read | one worker p50 (ms) | p99 (ms) | max (ms) | population as of, max (s) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for (index, figures) in results.enumerated() { lines.append(row("\(index + 1)", figures)) }
         if results.count > 1 { lines.append(row("median run", median)) }

@@ -39,8 +39,15 @@ import Workforce
             try ProjectionStore(root: directory.child("live"), rules: Scenario.standardRules, snapshotInterval: GeneratedHistoryTests.interval)
         }
 
-        /// Ingests the company's export each night (some rows left out on some nights), ticks
-        /// the scheduler every few nights, and catches `live` up at uneven moments.
+        var company = GeneratedCompany(size: 400, today: LocalDate(year: 2026, month: 3, day: 2)!, seed: 11)
+        var workforce = WorkforceHistory()
+        var random = SplitMix64(seed: 5)
+        var missingForAWhile: [Substring] = []
+        var missingForGood: [Substring] = []
+
+        /// Ingests the company's export each night for `count` more nights (some rows left out
+        /// on some nights), ticks the scheduler every few nights, and catches the live store up
+        /// at uneven moments.
         func run(nights count: Int) throws {
             var thresholds = SafetyThresholds()
             thresholds.terminations = .init()
@@ -49,13 +56,8 @@ import Workforce
             let ingestor = Ingestor(journal: journal, store: ReceivedFileStore(directory: directory.child("received")), thresholds: thresholds)
             var feed = FeedConfiguration(name: "nightly", kind: .csvSnapshot)
             feed.locationTimeZones = Dictionary(uniqueKeysWithValues: Names.locations.map { ($0.code, $0.zone) })
-            var company = GeneratedCompany(size: 400, today: LocalDate(year: 2026, month: 3, day: 2)!, seed: 11)
-            var history = WorkforceHistory()
-            var random = SplitMix64(seed: 5)
             var store = try live()
-            var missingForAWhile: [Substring] = []
-            var missingForGood: [Substring] = []
-            for night in 0..<count {
+            for night in nights.count..<nights.count + count {
                 clock.set(instant("2026-03-02T02:00:00Z").adding(microseconds: Int64(night) * 86_400_000_000))
                 if night > 0 {
                     company.advanceDay()
@@ -73,7 +75,7 @@ import Workforce
                 let missing = Set((4...8).contains(night) ? missingForAWhile : []).union(night >= 20 ? missingForGood : []).union(night == 30 ? pick(2) : [])
                 rows.removeAll { row in missing.contains(row.prefix { $0 != "," }) }
                 nights.append(clock.now())
-                _ = try ingestor.ingest(Array(rows.joined(separator: "\r\n").utf8), file: "night-\(night).csv", feed: feed, history: &history)
+                _ = try ingestor.ingest(Array(rows.joined(separator: "\r\n").utf8), file: "night-\(night).csv", feed: feed, history: &workforce)
                 clock.advance(seconds: 3_600)
                 if night % 4 == 2 { _ = try store.tick(journal, at: clock.now(), origin: "test") }
                 if night % 3 == 1 { _ = try store.catchUp(journal) }
@@ -81,7 +83,7 @@ import Workforce
                 if night % 7 == 5 { store = try live() }
             }
             _ = try store.catchUp(journal)
-            ids = try ProjectionStore(root: directory.child("ids"), rules: Scenario.standardRules).catchUp(journal).allProjections.map(\.worker.id)
+            ids = try ProjectionStore(root: directory.child("ids-\(nights.count)"), rules: Scenario.standardRules).catchUp(journal).allProjections.map(\.worker.id)
         }
 
         /// The fold of the journal's events through `position`.
@@ -167,5 +169,36 @@ import Workforce
                 }
             }
         }
+    }
+
+    @Test func aStoreForRulesAdoptedLaterKeepsSnapshotsFromTheAdoptionAndAnswersFromThere() throws {
+        let history = try History()
+        try history.run(nights: 16)
+        let head = history.journal.head
+        // Rules adopted at `from`: a rebuild for them takes no snapshot of the history before
+        // the last boundary at or before it.
+        let from = JournalPosition(head.rawValue * 2 / 3)
+        let store = try ProjectionStore(
+            root: history.directory.child("adopted"), rules: Scenario.standardRules, snapshotInterval: Self.interval, snapshotsFrom: from)
+        let state = try store.catchUp(history.journal)
+        let first = from.rawValue / Self.interval * Self.interval
+        #expect(try snapshotPositions(of: store).map(\.rawValue) == Array(stride(from: first, through: head.rawValue, by: Int(Self.interval))).map { UInt64($0) })
+        // The same workers, byte for byte, as a store that kept every snapshot.
+        let full = try history.live()
+        #expect(try store.records().map(\.value) == full.records().map(\.value))
+        #expect(state.users == (try Replay(now: nil).run(history.journal, rules: Scenario.standardRules)).users)
+        // As of any instant from the adoption on, what a replay gives.
+        let adoptedAt = try history.journal.read { try $0.event(at: from) }!.recordedAt
+        for night in history.nights where night > adoptedAt {
+            let instant = night.adding(microseconds: 1_800_000_000)
+            var fromStore = try store.state(asOf: instant, journal: history.journal, live: state)
+            fromStore.advance(to: instant)
+            #expect(fromStore.users == (try Replay(asOf: instant, now: nil).run(history.journal, rules: Scenario.standardRules)).users)
+        }
+        // A later catch-up goes on taking snapshots at every boundary.
+        try history.run(nights: 4)
+        _ = try store.catchUp(history.journal)
+        let later = try snapshotPositions(of: store).map(\.rawValue).filter { $0 > head.rawValue }
+        #expect(later == Array(stride(from: (head.rawValue / Self.interval + 1) * Self.interval, through: history.journal.head.rawValue, by: Int(Self.interval))).map { UInt64($0) })
     }
 }
