@@ -25,7 +25,7 @@ extension RosterApp {
     public func plan(candidate: RuleSet, folded: DesiredState? = nil) throws -> RulesPlan {
         let instant = now()
         let (live, rules) = try desiredState(Replay(now: instant))
-        var scratch: DesiredState
+        let scratch: DesiredState
         if var folded {
             folded.advance(to: instant)
             scratch = folded
@@ -60,8 +60,8 @@ extension RosterApp {
         if !plan.crossed.isEmpty, !confirmed {
             throw Failure(
                 "the candidate rules cross safety thresholds (\(plan.crossed.joined(separator: "; "))); "
-                    + "review `roster rebuild --rules \(source) --plan`, then add --confirm to adopt them anyway (the candidate's store, "
-                    + "built, is kept for it)")
+                    + "review `roster rebuild --rules \(source) --plan`, then add --confirm to adopt them anyway (the candidate's store is "
+                    + "built and kept, so that run is quick)")
         }
         let adopted = try RuleBook.adopt(candidate, source: source, by: person, in: journal)
         try removeStores(except: [candidate.version, plan.live.version])
