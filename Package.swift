@@ -177,7 +177,7 @@ let package = Package(
             name: "RosterTests",
             dependencies: [
                 "roster", "roster-journal", "Journal", "Workforce", "SCIM", "JournalTestSupport", "SCIMTestSupport", "SFTPTestSupport",
-                "HRISTestSupport",
+                "HRISTestSupport", "RosterKit", "Configuration",
             ]),
         .testTarget(
             name: "IngestionTests",

@@ -1,6 +1,8 @@
+import Configuration
 import Foundation
 import Journal
 import JournalTestSupport
+import RosterKit
 import Testing
 
 /// `roster state`, `history`, `why`, `tick`, `restore` and `rebuild`, run as the real executable
@@ -234,6 +236,19 @@ import Testing
         let apply = try run(["rebuild", "--rules", candidate, "--apply", "--by", "l-and-d-admin"])
         #expect(apply.status == 0, "\(apply.standardError)")
         #expect(apply.standardOutput.contains("adopted rules"))
+        // Each rule set's store keeps snapshots from where it answers as-of queries: the first
+        // rules from the start, the adopted candidate from its adoption, a candidate not yet
+        // adopted from the journal's head.
+        try {
+            let app = try RosterApp(configuration: try RosterConfiguration.load(path: config))
+            let adoptions = try RuleBook.adoptions(in: app.journal)
+            #expect(adoptions.count == 2)
+            #expect(try app.store(for: adoptions[0].rules).snapshotsFrom == .start)
+            #expect(try app.store(for: adoptions[1].rules).snapshotsFrom == adoptions[1].position)
+            var another = adoptions[1].rules
+            another.version = String(repeating: "c", count: 64)
+            #expect(try app.store(for: another).snapshotsFrom == app.journal.head)
+        }()
         let users = try users()
         #expect(Self.groups(users["E1"]) == ["London", "Technology"])
         #expect(users["C1"]?["status"] as? String == "active")
