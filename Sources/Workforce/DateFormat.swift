@@ -17,26 +17,8 @@ extension LocalDate {
     /// Parses `text` in `format`; nil when it is not a real date in that format. Surrounding
     /// spaces are ignored; an empty string is not a date.
     public static func parse(_ text: String, format: DateFormat) -> LocalDate? {
-        // Journaled dates are exactly `yyyy-MM-dd`: read without trimming, splitting or arrays.
-        if format == .iso, let date = text.utf8.withContiguousStorageIfAvailable({ isoDay($0) }), let date { return date }
         var text = text.trimmingSpaces
         return text.withUTF8 { bytes in parse(bytes, format: format) }
-    }
-
-    /// `bytes` as exactly `yyyy-MM-dd`; nil for anything else (which the general parse reads).
-    static func isoDay(_ bytes: UnsafeBufferPointer<UInt8>) -> LocalDate? {
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for index in range {
-                let digit = Int(bytes[index]) &- 48
-                guard digit >= 0, digit <= 9 else { return nil }
-                value = value * 10 + digit
-            }
-            return value
-        }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
-        return LocalDate(year: year, month: month, day: day)
     }
 
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, format: DateFormat) -> LocalDate? {
@@ -49,15 +31,16 @@ extension LocalDate {
         }
         switch format {
         case .iso:
-            // A time or an offset may follow the date (`2024-01-15T00:00:00`, Workday's `2024-01-15-08:00`).
-            var date = bytes[...]
-            if bytes.count > 10, [UInt8(ascii: "T"), UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "Z")].contains(bytes[10]) {
-                date = bytes[..<10]
+            // `yyyy-MM-dd`, which a time or an offset may follow (`2024-01-15T00:00:00`, Workday's
+            // `2024-01-15-08:00`). Read in place: a journal replay reads two dates a hire.
+            guard bytes.count >= 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+            if bytes.count > 10 {
+                switch bytes[10] {
+                case UInt8(ascii: "T"), UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "Z"): break
+                default: return nil
+                }
             }
-            let parts = date.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
-            guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-                let year = number(parts[0]), let month = number(parts[1]), let day = number(parts[2])
-            else { return nil }
+            guard let year = number(bytes[0..<4]), let month = number(bytes[5..<7]), let day = number(bytes[8..<10]) else { return nil }
             return LocalDate(year: year, month: month, day: day)
         case .us, .european:
             let parts = split(UInt8(ascii: "/"))
