@@ -56,7 +56,7 @@ struct DeliveryService: Service {
                 "delivered",
                 metadata: [
                     "acknowledged": "\(summary.acknowledged)", "failed": "\(summary.failed)",
-                    "skipped": "\(summary.deliveries.count - summary.acknowledged - summary.failed)", "rounds": "\(summary.rounds)",
+                    "skipped": "\(summary.skipped)", "rounds": "\(summary.rounds)",
                     "waiting": "\(summary.waiting)", "dead": "\(summary.dead)",
                 ])
         }

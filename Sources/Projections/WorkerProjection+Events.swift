@@ -208,8 +208,10 @@ extension WorkerProjection {
         if let archived { return "archived (rule \(archived.rule), \(archived.at)) before an LMS user was made" }
         switch worker.status {
         case .pending: return "their HR status is pending"
-        case .terminated: return "terminated" + (worker.terminationDate.map { " (termination date \($0))" } ?? "") + " before an LMS user was made"
-        case .active, .onLeave: break
+        // A termination still to come leaves them employed, as settle has it.
+        case .terminated where termination == nil:
+            return "terminated" + (worker.terminationDate.map { " (termination date \($0))" } ?? "") + " before an LMS user was made"
+        case .terminated, .active, .onLeave: break
         }
         if let exclusion = rules.scope.exclusion(of: worker) { return "out of scope: \(exclusion)" }
         return "none made yet"

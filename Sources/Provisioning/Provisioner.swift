@@ -50,6 +50,7 @@ public struct Provisioner: Sendable {
 
         public var acknowledged: Int { deliveries.count { if case .acknowledged = $0.outcome { true } else { false } } }
         public var failed: Int { deliveries.count { if case .failed = $0.outcome { true } else { false } } }
+        public var skipped: Int { deliveries.count { $0.outcome == .skipped } }
     }
 
     /// Every command in the outbox now, due or not, sending nothing. What time made due is
