@@ -41,7 +41,7 @@ public struct Replay: Sendable {
         // Valid time: events effective after the end of `date` in their worker's zone are left
         // out, and no moment passes the earliest end of that date anywhere until the last step.
         let validCutoff = Self.earliestEnd(of: date)
-        var zones: [EmployeeID: TimeZone] = [:]
+        var zones: [EmployeeID: Zone] = [:]
         try FoldInputs.forEach(in: journal, from: JournalPosition(1)) { input in
             if let limit, input.recordedAt > limit { return false }
             if case .worker(let id, let event, let effectiveAt) = input.kind {
@@ -50,22 +50,25 @@ public struct Replay: Sendable {
                 case .changed(.timeZone, _, let new?): zones[id] = Zones.named(new)
                 default: break
                 }
-                if (effectiveAt ?? input.recordedAt) >= Self.end(of: date, in: zones[id] ?? .gmt) { return true }
+                if (effectiveAt ?? input.recordedAt) >= Self.end(of: date, in: zones[id] ?? .utc) { return true }
             }
             state.apply(input, at: min(input.recordedAt, validCutoff))
             return true
         }
-        state.advance { projection in Self.end(of: date, in: Zones.named(projection.worker.timeZone) ?? .gmt) }
+        state.advance { projection in Self.end(of: date, in: Zones.namedOrUTC(projection.worker.timeZone)) }
         return state
     }
 
     /// The end of `date` in `zone`: the start of the next day.
-    static func end(of date: LocalDate, in zone: TimeZone) -> Timestamp {
+    static func end(of date: LocalDate, in zone: Zone) -> Timestamp {
         date.adding(days: 1).start(in: zone)
     }
 
+    /// UTC+14, the first clock to reach a date.
+    private static let farthestEast = Zone(TimeZone(secondsFromGMT: 14 * 3600)!)
+
     /// The earliest end of `date` anywhere (UTC+14), so no worker's clock passes their own end.
     static func earliestEnd(of date: LocalDate) -> Timestamp {
-        end(of: date, in: TimeZone(secondsFromGMT: 14 * 3600)!)
+        end(of: date, in: Self.farthestEast)
     }
 }

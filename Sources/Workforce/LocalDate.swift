@@ -71,15 +71,14 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     ///
     /// Worked out from the zone's UTC offsets rather than a `Calendar` (which costs more to make
     /// than the rest of a replay's step); ``startByCalendar(in:cutoff:)`` is the oracle in tests.
-    public func start(in zone: TimeZone, cutoff: LocalTime = .midnight) -> Timestamp {
+    public func start(in zone: Zone, cutoff: LocalTime = .midnight) -> Timestamp {
         let local = Int64(daysSinceEpoch) * 86_400 + Int64(cutoff.hour * 3600 + cutoff.minute * 60)
-        func offset(_ utc: Int64) -> Int64 { Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(utc)))) }
+        func offset(_ utc: Int64) -> Int64 { zone.secondsFromGMT(atUTC: utc) }
         // A day either side, the offsets in force around any transition near this time.
         let before = offset(local - 86_400)
         let after = offset(local + 86_400)
         // The same offset a day either side (no transition near, nearly always): this time
-        // exists once, at that offset, with no more lookups (each costs ICU several hundred
-        // instructions, and a hire asks twice).
+        // exists once, at that offset, with no more lookups (a hire asks twice).
         if before == after { return Timestamp(rawValue: (local - before) * 1_000_000) }
         var first: Int64?
         for candidate in [local - before, local - after] where candidate + offset(candidate) == local {
@@ -100,9 +99,9 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     }
 
     /// The date it is in `zone` at `instant`.
-    public static func at(_ instant: Timestamp, in zone: TimeZone) -> LocalDate {
+    public static func at(_ instant: Timestamp, in zone: Zone) -> LocalDate {
         let seconds = instant.rawValue >= 0 ? instant.rawValue / 1_000_000 : (instant.rawValue - 999_999) / 1_000_000
-        let local = seconds + Int64(zone.secondsFromGMT(for: instant.date))
+        let local = seconds + zone.secondsFromGMT(atUTC: seconds)
         let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
         return LocalDate(daysSinceEpoch: Int(days))
     }

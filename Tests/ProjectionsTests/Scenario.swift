@@ -37,13 +37,13 @@ final class Scenario {
     /// A hire recorded at `time`, effective at the start of the hire date in the worker's zone.
     @discardableResult
     func hire(_ worker: Worker, at time: String) throws -> JournalPosition {
-        try record(worker.id.rawValue, .hired(worker), at: time, effective: worker.hireDate!.start(in: TimeZone(identifier: worker.timeZone)!))
+        try record(worker.id.rawValue, .hired(worker), at: time, effective: worker.hireDate!.start(in: Zones.named(worker.timeZone)!))
     }
 
     /// A termination dated `date`, effective at that local date's start.
     @discardableResult
     func terminate(_ id: String, on date: LocalDate, zone: String, at time: String) throws -> JournalPosition {
-        try record(id, .terminated(date: date, previousStatus: .active), at: time, effective: date.start(in: TimeZone(identifier: zone)!))
+        try record(id, .terminated(date: date, previousStatus: .active), at: time, effective: date.start(in: Zones.named(zone)!))
     }
 
     /// A full snapshot of `feed` applied at `time`, in which `absent` were missing.

@@ -151,7 +151,7 @@ import Workforce
         try scenario.terminate("E1", on: date(2026, 11, 10), zone: "Europe/London", at: "2026-11-10T09:00:00Z")
         var back = worker("E1", hired: date(2026, 12, 1))
         back.jobTitle = "Data Manager"
-        try scenario.record("E1", .rehired(back), at: "2026-11-29T09:00:00Z", effective: date(2026, 12, 1).start(in: TimeZone(identifier: "Europe/London")!))
+        try scenario.record("E1", .rehired(back), at: "2026-11-29T09:00:00Z", effective: date(2026, 12, 1).start(in: Zones.named("Europe/London")!))
 
         // Deactivated until the new first day.
         #expect(try scenario.user("E1", at: "2026-11-30T23:59:59Z")?.status == .deactivated)

@@ -48,11 +48,11 @@ final class ProvisioningScenario: @unchecked Sendable {
 
     @discardableResult
     func hire(_ worker: Worker, at time: String) throws -> JournalPosition {
-        try record(worker.id.rawValue, .hired(worker), at: time, effective: worker.hireDate!.start(in: TimeZone(identifier: worker.timeZone)!))
+        try record(worker.id.rawValue, .hired(worker), at: time, effective: worker.hireDate!.start(in: Zones.named(worker.timeZone)!))
     }
 
     func terminate(_ id: String, on date: LocalDate, at time: String) throws {
-        try record(id, .terminated(date: date, previousStatus: .active), at: time, effective: date.start(in: TimeZone(identifier: "Europe/London")!))
+        try record(id, .terminated(date: date, previousStatus: .active), at: time, effective: date.start(in: Zones.named("Europe/London")!))
     }
 
     /// The outbox as `roster plan` shows it (a synchronous call, kept out of async tests).

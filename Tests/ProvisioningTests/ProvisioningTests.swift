@@ -73,7 +73,7 @@ import Workforce
         // A rehire: the same account comes back.
         var back = worker("E3", first: "Grace", last: "Murray", hired: date(2026, 12, 2))
         back.status = .active
-        try scenario.record("E3", .rehired(back), at: "2026-12-02T09:00:00Z", effective: date(2026, 12, 2).start(in: TimeZone(identifier: "Europe/London")!))
+        try scenario.record("E3", .rehired(back), at: "2026-12-02T09:00:00Z", effective: date(2026, 12, 2).start(in: Zones.named("Europe/London")!))
         try await syncAndCheck("rehire")
         #expect(canvas.users["E3"]?.status == "active")
 

@@ -57,7 +57,7 @@ import Workforce
 
         var back = worker("E3", first: "Grace", last: "Murray", hired: date(2026, 12, 2))
         back.status = .active
-        try scenario.record("E3", .rehired(back), at: "2026-12-02T09:00:00Z", effective: date(2026, 12, 2).start(in: TimeZone(identifier: "Europe/London")!))
+        try scenario.record("E3", .rehired(back), at: "2026-12-02T09:00:00Z", effective: date(2026, 12, 2).start(in: Zones.named("Europe/London")!))
         try await syncAndCheck("rehire")
         #expect(try await server.client().findUser(externalId: "E3")?.active == true)
 

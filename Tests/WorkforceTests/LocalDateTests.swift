@@ -42,12 +42,12 @@ import Testing
 
     @Test func aDateStartsAtLocalMidnightInTheWorkersZone() throws {
         let day = LocalDate(year: 2027, month: 1, day: 4)!
-        let sydney = try #require(TimeZone(identifier: "Australia/Sydney"))
-        let losAngeles = try #require(TimeZone(identifier: "America/Los_Angeles"))
+        let sydney = try #require(Zones.named("Australia/Sydney"))
+        let losAngeles = try #require(Zones.named("America/Los_Angeles"))
         #expect(day.start(in: sydney) == Timestamp(iso8601: "2027-01-03T13:00:00Z"))
         #expect(day.start(in: losAngeles) == Timestamp(iso8601: "2027-01-04T08:00:00Z"))
         // London in summer time, with a 17:30 cut-off.
-        let london = try #require(TimeZone(identifier: "Europe/London"))
+        let london = try #require(Zones.named("Europe/London"))
         let summer = LocalDate(year: 2027, month: 7, day: 1)!
         #expect(summer.start(in: london, cutoff: LocalTime("17:30")!) == Timestamp(iso8601: "2027-07-01T16:30:00Z"))
         #expect(LocalDate.at(Timestamp(iso8601: "2027-01-03T13:00:00Z")!, in: sydney) == day)
@@ -76,11 +76,11 @@ extension LocalDateTests {
         let zones = ["America/Santiago", "America/Havana", "America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Kolkata", "Pacific/Apia"]
         let cutoffs = [LocalTime.midnight, LocalTime("02:30")!, LocalTime("17:00")!]
         for name in zones {
-            let zone = try #require(TimeZone(identifier: name))
+            let zone = try #require(Zones.named(name))
             var day = LocalDate(year: 2026, month: 1, day: 1)!
             for _ in 0..<730 {
                 for cutoff in cutoffs {
-                    #expect(day.start(in: zone, cutoff: cutoff) == day.startByCalendar(in: zone, cutoff: cutoff), "\(name) \(day) \(cutoff)")
+                    #expect(day.start(in: zone, cutoff: cutoff) == day.startByCalendar(in: zone.timeZone, cutoff: cutoff), "\(name) \(day) \(cutoff)")
                 }
                 let noon = day.start(in: zone).adding(microseconds: 12 * 3_600_000_000)
                 #expect(LocalDate.at(noon, in: zone) == day, "\(name) \(day)")
