@@ -33,6 +33,7 @@ let package = Package(
         .target(name: "LMDBKit", dependencies: ["CLMDB"]),
         .target(name: "ZstdKit", dependencies: ["CZstd"]),
         .systemLibrary(name: "CCRC32C"),
+        .systemLibrary(name: "CPrefetch"),
         .target(name: "Digest", dependencies: ["CCryptoDigest", "CCRC32C"]),
         // Compact binary encodings: big-endian integers, varints, length-prefixed strings.
         .target(name: "ByteCoding"),
@@ -51,7 +52,7 @@ let package = Package(
         ),
 
         // The HR domain: workers and their events. Pure: no I/O.
-        .target(name: "Workforce", dependencies: ["Journal", "Digest"]),
+        .target(name: "Workforce", dependencies: ["Journal", "Digest", "CPrefetch"]),
 
         // HR feeds: presets, reading received files into worker records.
         .target(name: "Ingestion", dependencies: ["CSV", "Workforce", "Journal", "DurableFiles"]),
@@ -60,7 +61,7 @@ let package = Package(
         // Rules: scope, mapping tables, assignment triggers. Pure values over workers; no I/O.
         .target(name: "Rules", dependencies: ["Workforce"]),
         // Projections: the LMS desired state folded from the journal under a rule set.
-        .target(name: "Projections", dependencies: ["Rules", "Workforce", "Journal", "LMDBKit", "ZstdKit", "ByteCoding", "Digest"]),
+        .target(name: "Projections", dependencies: ["Rules", "Workforce", "Journal", "LMDBKit", "ZstdKit", "ByteCoding", "Digest", "CPrefetch"]),
         // SCIM 2.0 client (RFC 7643/7644) over URLSession. No package dependencies.
         // The Retry-After header, read the same way by every HTTP client.
         .target(name: "HTTPHeaderValues"),

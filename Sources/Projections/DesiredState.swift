@@ -1,3 +1,4 @@
+import CPrefetch
 import Foundation
 import Journal
 import Rules
@@ -175,11 +176,12 @@ public struct DesiredState: Sendable {
     public mutating func apply(_ input: consuming FoldInput, at moment: Timestamp? = nil) {
         let moment = moment ?? input.recordedAt
         let cause = input.position
+        let hash = input.workerHash
         position = cause
         switch input.intoKind() {
         case .worker(let id, let event, let effectiveAt):
             advance(to: moment)
-            apply(event, to: id, effectiveAt: effectiveAt, cause: cause, moment: moment)
+            apply(event, to: id, hash: hash, effectiveAt: effectiveAt, cause: cause, moment: moment)
         case .batchReceived(let batch, let feed):
             advance(to: moment)
             batchFeeds[batch] = feed
@@ -241,15 +243,38 @@ public struct DesiredState: Sendable {
         }
     }
 
-    mutating func apply(_ event: consuming WorkerEvent, to id: EmployeeID, effectiveAt: Timestamp?, cause: JournalPosition, moment: Timestamp) {
+    /// Brings into the caches what folding `input` will read first, `lookahead` inputs before it
+    /// is folded: far ahead, the entry of its worker's slot; near, the worker's projection. A
+    /// replay reads them at random places in a hundred megabytes, and waited on memory for each.
+    public mutating func prefetch(for input: UnsafePointer<FoldInput>, _ lookahead: FoldInputs.Lookahead) {
+        let hash = input.pointee.workerHash
+        guard hash != 0 else { return }
+        switch lookahead {
+        case .far:
+            slots.prefetch(hash: hash)
+        case .near:
+            guard let slot = slots.probableValue(hash: hash) else { return }
+            projections.withUnsafeBufferPointer { projections in
+                roster_prefetch(projections.baseAddress! + slot, MemoryLayout<WorkerProjection>.stride)
+            }
+        }
+    }
+
+    /// Folds `event` into worker `id`'s projection; `hash` is the ID's ``StringMap`` hash, or 0
+    /// for the fold to work it out.
+    mutating func apply(
+        _ event: consuming WorkerEvent, to id: EmployeeID, hash: UInt64 = 0, effectiveAt: Timestamp?, cause: JournalPosition, moment: Timestamp
+    ) {
         let step = WorkerProjection.Step(rules: rules, cause: cause, moment: moment)
-        // The worker's slot, looked up once: hashing the employee ID was a sixth of the fold.
-        let slot = slots[id.rawValue]
+        // The worker's slot, looked up once (hashing the employee ID was a sixth of the fold; the
+        // reading thread now hashes it).
+        let hash = hash != 0 ? hash : StringMap<Int>.hash(id.rawValue)
+        let slot = slots[id.rawValue, hash: hash]
         trackAbsence(of: id, in: slot, event)
         guard let slot else {
             guard case .hired(let worker) = event else { return }
             let slot = projections.count
-            slots.insert(slot, for: id.rawValue)
+            slots.insert(slot, for: id.rawValue, hash: hash)
             projections.append(WorkerProjection(hired: worker, effectiveAt: effectiveAt, step: step))
             isDirty.append(false)
             isStale.append(false)

@@ -21,6 +21,10 @@ public struct FoldInput: Sendable, Equatable {
     public var position: JournalPosition
     public var recordedAt: Timestamp
     public var kind: Kind
+    /// For an input about one worker, the ``StringMap`` hash of their ID (0 for others): worked
+    /// out by the reading thread, so the fold finds the worker's slot without hashing, and can
+    /// fetch it into the caches inputs ahead without reading the ID.
+    public var workerHash: UInt64 = 0
 
     init(position: JournalPosition, recordedAt: Timestamp, kind: Kind) {
         self.position = position
@@ -58,7 +62,9 @@ public struct FoldInput: Sendable, Equatable {
         switch route {
         case .worker(let wireType):
             let event = try WorkerEvent.decode(wireType, payload: payload, strings: strings)
-            kind = .worker(EmployeeID(rawValue: subject()), event, effectiveAt: effectiveAt)
+            let id = EmployeeID(rawValue: subject())
+            workerHash = StringMap<Int>.hash(id.rawValue)
+            kind = .worker(id, event, effectiveAt: effectiveAt)
         case .batch:
             // One batch event per file: the Foundation decoders and a payload copy cost nothing here.
             switch try BatchEvent.decode(type: type, payload: Array(payload)) {
@@ -71,13 +77,17 @@ public struct FoldInput: Sendable, Equatable {
                 kind = .other
                 return
             }
-            kind = .restored(EmployeeID(rawValue: subject()))
+            let id = EmployeeID(rawValue: subject())
+            workerHash = StringMap<Int>.hash(id.rawValue)
+            kind = .restored(id)
         case .lms:
             guard let answer = try LMSEvent.decode(type: type, payload: Array(payload)) else {
                 kind = .other
                 return
             }
-            kind = .lms(EmployeeID(rawValue: subject()), answer)
+            let id = EmployeeID(rawValue: subject())
+            workerHash = StringMap<Int>.hash(id.rawValue)
+            kind = .lms(id, answer)
         case .schedule:
             guard case .fired(let effect) = try ScheduleEvent.decode(type: type, payload: Array(payload)) else {
                 kind = .other

@@ -7,8 +7,13 @@ public enum FoldInputs {
     /// Calls `body` on this thread with each event from `first` through `last`, decoded on another
     /// thread, in order, until it returns false. Each input is handed over, not lent: the fold
     /// moves a hire's worker into its projection instead of copying it (a retain a string).
+    ///
+    /// `ahead` is shown each input twice before `body` takes it, ``Lookahead/far`` and then
+    /// ``Lookahead/near`` inputs earlier, to bring into the caches what folding it will read.
     public static func forEach(
-        in journal: Journal, from first: JournalPosition, through last: JournalPosition? = nil, _ body: (consuming FoldInput) throws -> Bool
+        in journal: Journal, from first: JournalPosition, through last: JournalPosition? = nil,
+        ahead: (UnsafePointer<FoldInput>, Lookahead) -> Void = { _, _ in },
+        _ body: (consuming FoldInput) throws -> Bool
     ) throws {
         let channel = Channel()
         let reader = Thread {
@@ -45,13 +50,28 @@ public enum FoldInputs {
             // Moved out, each leaving an input that holds nothing in its place: a `for` loop
             // over the array would copy (retain) each input first, and the fold copy it again.
             let more = try chunk.withUnsafeMutableBufferPointer { inputs in
-                for index in inputs.indices where try !body(inputs.moveOut(at: index)) { return false }
+                let base = UnsafePointer(inputs.baseAddress!)
+                let count = inputs.count
+                for index in 0..<min(Lookahead.far.rawValue, count) { ahead(base + index, .far) }
+                for index in 0..<min(Lookahead.near.rawValue, count) { ahead(base + index, .near) }
+                for index in inputs.indices {
+                    if index + Lookahead.far.rawValue < count { ahead(base + index + Lookahead.far.rawValue, .far) }
+                    if index + Lookahead.near.rawValue < count { ahead(base + index + Lookahead.near.rawValue, .near) }
+                    if try !body(inputs.moveOut(at: index)) { return false }
+                }
                 return true
             }
             if !more { return }
             channel.giveBack(consume chunk)
         }
         if let failure = channel.failure { throw failure }
+    }
+
+    /// How many inputs before its turn `forEach` shows an input to its `ahead`.
+    public enum Lookahead: Int, Sendable {
+        /// Far enough ahead for one load from memory to arrive before the next stage needs it.
+        case far = 12
+        case near = 6
     }
 
     /// Chunks of decoded events between the reading thread and the folding one, at most a few

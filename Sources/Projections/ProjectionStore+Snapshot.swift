@@ -202,7 +202,7 @@ extension ProjectionStore {
         let position = try journal.read { try $0.position(recordedAtOrBefore: instant) }
         guard position < live.position else { return live }
         var state = try snapshot(atOrBefore: position) ?? DesiredState(rules: rules)
-        try FoldInputs.forEach(in: journal, from: state.position.next, through: position) { input in
+        try FoldInputs.forEach(in: journal, from: state.position.next, through: position, ahead: { state.prefetch(for: $0, $1) }) { input in
             state.apply(input)
             return true
         }

@@ -297,7 +297,7 @@ public final class ProjectionStore: Sendable {
         // order, two at most ahead.
         let writer = BackgroundWriter(store: self)
         do {
-            try FoldInputs.forEach(in: journal, from: state.position.next) { input in
+            try FoldInputs.forEach(in: journal, from: state.position.next, ahead: { state.prefetch(for: $0, $1) }) { input in
                 state.apply(input)
                 if state.position.rawValue % interval == 0, let snapshot = prepareSnapshot(&state) { try writer.enqueue(snapshot) }
                 return true

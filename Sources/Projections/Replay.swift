@@ -30,7 +30,7 @@ public struct Replay: Sendable {
         state.tracing = tracing
         let limit = asOf
         guard let date = effectiveAt else {
-            try FoldInputs.forEach(in: journal, from: JournalPosition(1)) { input in
+            try FoldInputs.forEach(in: journal, from: JournalPosition(1), ahead: { state.prefetch(for: $0, $1) }) { input in
                 if let limit, input.recordedAt > limit { return false }
                 state.apply(input)
                 return true
@@ -42,7 +42,7 @@ public struct Replay: Sendable {
         // out, and no moment passes the earliest end of that date anywhere until the last step.
         let validCutoff = Self.earliestEnd(of: date)
         var zones: [EmployeeID: Zone] = [:]
-        try FoldInputs.forEach(in: journal, from: JournalPosition(1)) { input in
+        try FoldInputs.forEach(in: journal, from: JournalPosition(1), ahead: { state.prefetch(for: $0, $1) }) { input in
             if let limit, input.recordedAt > limit { return false }
             if case .worker(let id, let event, let effectiveAt) = input.kind {
                 switch event {

@@ -1,3 +1,4 @@
+import CPrefetch
 import Digest
 
 /// A map keyed by strings for the replay's hot paths (a worker's slot by ID, memoised rule
@@ -35,18 +36,28 @@ public struct StringMap<Value> {
         entries = [Entry](repeating: Entry(), count: 16)
     }
 
-    /// The hash entries are kept by: never 0.
+    /// The hash a map keeps `key` by (never 0): worked out once, it can be passed to the forms
+    /// that take it, on another thread or ahead of time.
     @inlinable
-    static func hash(_ key: String) -> UInt64 {
+    public static func hash(_ key: String) -> UInt64 {
         TableHash.of(key) | 1
     }
 
     /// The value for `key`, or nil; setting stores it (nil is not stored: use ``removeAll(keepingCapacity:)``).
     @inlinable
     public subscript(key: String) -> Value? {
+        get { self[key, hash: Self.hash(key)] }
+        set {
+            guard let newValue else { return }
+            insert(newValue, for: key)
+        }
+    }
+
+    /// The value for `key`, whose ``hash(_:)`` is `hash`, or nil.
+    @inlinable
+    public subscript(key: String, hash hash: UInt64) -> Value? {
         get {
-            let hash = Self.hash(key)
-            return entries.withUnsafeBufferPointer { entries in
+            entries.withUnsafeBufferPointer { entries in
                 let mask = entries.count - 1
                 var index = Int(truncatingIfNeeded: hash) & mask
                 while true {
@@ -57,16 +68,42 @@ public struct StringMap<Value> {
                 }
             }
         }
-        set {
-            guard let newValue else { return }
-            insert(newValue, for: key)
+    }
+
+    /// Brings the entry a look-up of the key hashed `hash` reads first into the caches, so a
+    /// look-up a little later finds it there (see `CPrefetch`).
+    @inlinable
+    public func prefetch(hash: UInt64) {
+        entries.withUnsafeBufferPointer { entries in
+            roster_prefetch(entries.baseAddress! + (Int(truncatingIfNeeded: hash) & (entries.count - 1)), MemoryLayout<Entry>.stride)
+        }
+    }
+
+    /// The value of the first key stored with `hash`, keys not compared: a guess (two keys
+    /// rarely share 64 bits of hash), for what may be read as well as for prefetching.
+    @inlinable
+    public func probableValue(hash: UInt64) -> Value? {
+        entries.withUnsafeBufferPointer { entries in
+            let mask = entries.count - 1
+            var index = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let stored = entries[index].hash
+                if stored == 0 { return nil }
+                if stored == hash { return entries[index].value }
+                index = (index + 1) & mask
+            }
         }
     }
 
     /// Stores `value` for `key`, replacing any value it had.
     @inlinable
     public mutating func insert(_ value: Value, for key: String) {
-        let hash = Self.hash(key)
+        insert(value, for: key, hash: Self.hash(key))
+    }
+
+    /// Stores `value` for `key`, whose ``hash(_:)`` is `hash`, replacing any value it had.
+    @inlinable
+    public mutating func insert(_ value: Value, for key: String, hash: UInt64) {
         let mask = entries.count - 1
         var index = Int(truncatingIfNeeded: hash) & mask
         while entries[index].hash != 0 {

@@ -45,4 +45,26 @@ import Workforce
         map["a"] = "again"
         #expect(map["a"] == "again")
     }
+
+    /// A hash worked out once (on the reading thread) finds and stores what the key does; the
+    /// probable value by hash alone is the key's, and prefetching changes nothing.
+    @Test func aHashWorkedOutAheadFindsWhatTheKeyFinds() {
+        var map = StringMap<Int>()
+        for number in 0..<2_000 {
+            let key = number % 2 == 0 ? "E\(number)" : "employee-with-a-long-identifier-\(number)"
+            let hash = StringMap<Int>.hash(key)
+            map.prefetch(hash: hash)
+            #expect(map[key, hash: hash] == nil)
+            #expect(map.probableValue(hash: hash) == nil)
+            map.insert(number, for: key, hash: hash)
+        }
+        for number in 0..<2_000 {
+            let key = number % 2 == 0 ? "E\(number)" : "employee-with-a-long-identifier-\(number)"
+            let hash = StringMap<Int>.hash(key)
+            #expect(map[key, hash: hash] == number)
+            #expect(map[key] == number)
+            #expect(map.probableValue(hash: hash) == number)
+        }
+        #expect(map.count == 2_000)
+    }
 }
