@@ -47,8 +47,12 @@ public struct FoldInput: Sendable, Equatable {
     /// The event `view` lends, decoded; `routes` remembers what each type of its journal means,
     /// so a read of millions compares type names once per type rather than once per event.
     public init(_ view: EventView, routes: inout Routes) throws {
+        // The subject's bytes, not the view, for the subject to be made from: an autoclosure over
+        // the view copied it (its type name retained and released) for every event.
+        let subject = view.subjectBytes
         try self.init(
-            position: view.position, recordedAt: view.recordedAt, effectiveAt: view.effectiveAt, subject: view.subject,
+            position: view.position, recordedAt: view.recordedAt, effectiveAt: view.effectiveAt,
+            subject: String(decoding: subject, as: UTF8.self),
             type: view.type, route: routes.route(for: view), payload: view.payload, strings: routes.strings)
     }
 

@@ -15,3 +15,11 @@ public enum WorkerStatus: String, Sendable, Codable, CaseIterable {
     /// Hired, not started yet.
     case pending
 }
+
+extension EmploymentType: WireNamed {
+    static let wireNames = WireNames<EmploymentType>()
+}
+
+extension WorkerStatus: WireNamed {
+    static let wireNames = WireNames<WorkerStatus>()
+}

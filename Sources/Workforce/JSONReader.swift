@@ -107,7 +107,7 @@ struct JSONReader {
 
     /// The case of `T` the next string names, matched on the string's bytes so no string is made
     /// (most events name a field or a status); nil for a string naming none.
-    mutating func rawValue<T: RawRepresentable & CaseIterable>(of _: T.Type) throws -> T? where T.RawValue == String {
+    mutating func rawValue<T: WireNamed>(of _: T.Type) throws -> T? {
         try expect(0x22, "a string")
         let start = index
         index = quoteOrEscape(from: start)
@@ -115,14 +115,7 @@ struct JSONReader {
         if bytes[index] == 0x5C { return T(rawValue: try escapedString(from: start)) }
         let name = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
         index += 1
-        for candidate in T.allCases {
-            var rawValue = candidate.rawValue
-            let matches = rawValue.withUTF8 { raw in
-                raw.count == name.count && (raw.isEmpty || memcmp(raw.baseAddress!, name.baseAddress!, raw.count) == 0)
-            }
-            if matches { return candidate }
-        }
-        return nil
+        return T.wireNames.match(name)
     }
 
     /// The offset of the first `"` or `\` at or after `start`, or the end of the bytes: where a
@@ -234,6 +227,30 @@ struct JSONReader {
     mutating func end() throws {
         skipSpace()
         guard index == bytes.count else { throw Malformed(offset: index, expected: "the end of the payload") }
+    }
+}
+
+/// An enumeration written in payloads by its raw value, with a table of its cases' names.
+protocol WireNamed: RawRepresentable, CaseIterable, Sendable where RawValue == String {
+    /// Made once (`static let wireNames = WireNames<Self>()`).
+    static var wireNames: WireNames<Self> { get }
+}
+
+/// The cases of an enumeration by their names' UTF-8, made once per type: `allCases` makes a new
+/// array at each call, and reading each case's name made it again (a tenth of decoding a change).
+final class WireNames<T: WireNamed>: Sendable {
+    private let names: [(utf8: [UInt8], value: T)]
+
+    init() {
+        names = T.allCases.map { (Array($0.rawValue.utf8), $0) }
+    }
+
+    /// The case named by `name`'s bytes, or nil.
+    func match(_ name: UnsafeRawBufferPointer) -> T? {
+        for entry in names where entry.utf8.count == name.count {
+            if entry.utf8.withUnsafeBytes({ memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 }) { return entry.value }
+        }
+        return nil
     }
 }
 

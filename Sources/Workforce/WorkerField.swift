@@ -98,3 +98,7 @@ public enum WorkerField: String, Sendable, Codable, CaseIterable {
         return true
     }
 }
+
+extension WorkerField: WireNamed {
+    static let wireNames = WireNames<WorkerField>()
+}
