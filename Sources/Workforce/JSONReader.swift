@@ -71,6 +71,15 @@ struct JSONReader {
         return JSONKey(text: try string())
     }
 
+    /// True, consuming them, when the next bytes are exactly `literal`'s (no space skipped):
+    /// for a decoder to read the form Roster writes without matching keys one by one.
+    @inline(__always) mutating func consume(_ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard index + count <= bytes.count, memcmp(bytes.baseAddress! + index, literal.utf8Start, count) == 0 else { return false }
+        index += count
+        return true
+    }
+
     /// True, consuming it, when the next value is `null`.
     @inline(__always) mutating func null() -> Bool {
         skipSpace()

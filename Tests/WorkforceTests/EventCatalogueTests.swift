@@ -134,4 +134,60 @@ extension EventCatalogueTests {
         #expect(throws: (any Error).self) { try WorkerEvent.decode(type: "worker.changed.v1", payload: Array(#"{"field":"job_title","old":"a""#.utf8)) }
         #expect(throws: (any Error).self) { try WorkerEvent.decode(type: "worker.hired.v1", payload: Array(#"{"worker":{"employee_id":"E1"}}"#.utf8)) }
     }
+
+    /// A change as Roster writes it is read by a shortcut; the same change in any other form
+    /// (spaces, keys in another order, escapes, an unknown key, a null) by the general reading,
+    /// and both agree with Foundation. A change naming no known field is refused either way.
+    @Test func changesReadTheSameInEveryForm() throws {
+        let forms = [
+            #"{"field":"job_title","new":"Head of Sales","old":"Sales Manager II"}"#,
+            #"{"field":"job_title","new":null,"old":"Sales Manager II"}"#,
+            #"{"field":"hire_date","new":"2027-01-04","old":null}"#,
+            #"{"field":"job_title","old":"Sales Manager II","new":"Head of Sales"}"#,
+            #"{ "field" : "job_title", "new" : "Head of Sales", "old" : "Sales Manager II" }"#,
+            #"{"field":"job\u005ftitle","new":"Head of Sales","old":"Sales Manager II"}"#,
+            #"{"field":"job_title","new":"Head \"of\" Sales","old":"Sales Manager II"}"#,
+            #"{"field":"job_title","new":"Head of Sales","note":1,"old":"Sales Manager II"}"#,
+            #"{"new":"Head of Sales","old":"Sales Manager II","field":"job_title"}"#,
+            #"{"field":"location","new":"NYC","old":"LON"} "#,
+        ]
+        for form in forms {
+            let payload = Array(form.utf8)
+            let read = try WorkerEvent.decode(type: "worker.changed.v1", payload: payload)
+            #expect(read == (try WorkerEvent.decodeWithFoundation(type: "worker.changed.v1", payload: payload)), "\(form)")
+        }
+        #expect(try WorkerEvent.decode(type: "worker.changed.v1", payload: Array(forms[6].utf8)) == .changed(.jobTitle, old: "Sales Manager II", new: #"Head "of" Sales"#))
+        #expect(throws: (any Error).self) { try WorkerEvent.decode(type: "worker.changed.v1", payload: Array(#"{"field":"shoe_size","new":"9","old":"8"}"#.utf8)) }
+        #expect(throws: (any Error).self) { try WorkerEvent.decode(type: "worker.changed.v1", payload: Array(#"{"field":"job_title","new":"a","old":"b"}x"#.utf8)) }
+        #expect(throws: (any Error).self) { try WorkerEvent.decode(type: "worker.changed.v1", payload: Array(#"{"field":"job_title","new":"a","old":"b"#.utf8)) }
+    }
+
+    /// A hire as Roster writes it is read by trying each key where it would come; with a key
+    /// unknown, out of order or missing, by the general reading; both agree with Foundation.
+    @Test func hiresReadTheSameInEveryForm() throws {
+        var worker = EventCatalogue.exampleWorker
+        worker.custom = ["union": "yes", "badge": "A\"7"]
+        worker.terminationDate = LocalDate(year: 2027, month: 5, day: 1)
+        let canonical = String(decoding: try WorkerEvent.hired(worker).payload(), as: UTF8.self)
+        let forms = [
+            canonical,
+            canonical.replacingOccurrences(of: #""email":"#, with: #""extra":[1,2],"email":"#),
+            canonical.replacingOccurrences(of: #","time_zone":"#, with: #","zzz":true,"time_zone":"#),
+            canonical.replacingOccurrences(of: #""custom":{"badge":"A\"7","union":"yes"}"#, with: #""custom":{}"#),
+            canonical.replacingOccurrences(of: #"{"worker":{"#, with: #"{"worker":{"status":"active","#)
+                .replacingOccurrences(of: #","status":"active","#, with: ","),
+            #"{"worker":{"custom":{},"employee_id":"E1","employment_type":"full_time","legal_first_name":"A","legal_last_name":"B","status":"active","time_zone":"UTC"}}"#,
+        ]
+        #expect(Set(forms).count == forms.count, "each form differs from the canonical one")
+        for form in forms {
+            let payload = Array(form.utf8)
+            let read = try WorkerEvent.decode(type: "worker.hired.v1", payload: payload)
+            #expect(read == (try WorkerEvent.decodeWithFoundation(type: "worker.hired.v1", payload: payload)), "\(form)")
+        }
+        #expect(try WorkerEvent.decode(type: "worker.hired.v1", payload: Array(canonical.utf8)) == .hired(worker))
+        let noZone = #"{"worker":{"employee_id":"E1","employment_type":"full_time","legal_first_name":"A","legal_last_name":"B","status":"active"}}"#
+        #expect(throws: (any Error).self) { try WorkerEvent.decode(type: "worker.hired.v1", payload: Array(noZone.utf8)) }
+        let unknownType = #"{"worker":{"employee_id":"E1","employment_type":"robot","status":"active","time_zone":"UTC"}}"#
+        #expect(throws: (any Error).self) { try WorkerEvent.decode(type: "worker.hired.v1", payload: Array(unknownType.utf8)) }
+    }
 }
