@@ -56,18 +56,7 @@ public struct StringMap<Value> {
     /// The value for `key`, whose ``hash(_:)`` is `hash`, or nil.
     @inlinable
     public subscript(key: String, hash hash: UInt64) -> Value? {
-        get {
-            entries.withUnsafeBufferPointer { entries in
-                let mask = entries.count - 1
-                var index = Int(truncatingIfNeeded: hash) & mask
-                while true {
-                    let stored = entries[index].hash
-                    if stored == 0 { return nil }
-                    if stored == hash, entries[index].key == key { return entries[index].value }
-                    index = (index + 1) & mask
-                }
-            }
-        }
+        firstValue(hash: hash, key: key)
     }
 
     /// Brings the entry a look-up of the key hashed `hash` reads first into the caches, so a
@@ -83,13 +72,22 @@ public struct StringMap<Value> {
     /// rarely share 64 bits of hash), for what may be read as well as for prefetching.
     @inlinable
     public func probableValue(hash: UInt64) -> Value? {
+        firstValue(hash: hash, key: nil)
+    }
+
+    /// The value of the first entry stored with `hash` whose key is `key` (any key when nil).
+    @inlinable
+    func firstValue(hash: UInt64, key: String?) -> Value? {
         entries.withUnsafeBufferPointer { entries in
             let mask = entries.count - 1
             var index = Int(truncatingIfNeeded: hash) & mask
             while true {
                 let stored = entries[index].hash
                 if stored == 0 { return nil }
-                if stored == hash { return entries[index].value }
+                if stored == hash {
+                    guard let key else { return entries[index].value }
+                    if entries[index].key == key { return entries[index].value }
+                }
                 index = (index + 1) & mask
             }
         }
