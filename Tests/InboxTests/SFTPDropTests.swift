@@ -48,20 +48,24 @@ struct SFTPDropTests {
         let export = try local.export("workers.csv", bytes: 128 * 1024)
         let partial = server.incomingPath + "/workers.csv.part"
 
-        // About two seconds at 640 kbit/s: the scans overlap the upload, even on a busy machine.
-        let finished = Mutex(false)
-        async let upload: Void = {
-            defer { finished.withLock { $0 = true } }
-            try await server.upload(localFile: export.path, as: "workers.csv.part", kilobitsPerSecond: 640)
-        }()
+        // About two seconds at 640 kbit/s: the scans overlap the upload. When the whole test run
+        // keeps this task from running until the upload is over (seen once, under a full parallel
+        // run), nothing was shown either way, and the upload is made again, at most three times.
         var sizesSeen: Set<Int64> = []
-        while !finished.withLock({ $0 }) {
-            #expect(try folder.scan().isEmpty)
-            let size = (try? FileManager.default.attributesOfItem(atPath: partial)[.size] as? NSNumber)?.intValue ?? 0
-            if size > 0, size < export.bytes.count { sizesSeen.insert(Int64(size)) }
-            _ = await folder.wait(timeout: .milliseconds(20))
+        for _ in 1...3 where sizesSeen.isEmpty {
+            let finished = Mutex(false)
+            async let upload: Void = {
+                defer { finished.withLock { $0 = true } }
+                try await server.upload(localFile: export.path, as: "workers.csv.part", kilobitsPerSecond: 640)
+            }()
+            while !finished.withLock({ $0 }) {
+                #expect(try folder.scan().isEmpty)
+                let size = (try? FileManager.default.attributesOfItem(atPath: partial)[.size] as? NSNumber)?.intValue ?? 0
+                if size > 0, size < export.bytes.count { sizesSeen.insert(Int64(size)) }
+                _ = await folder.wait(timeout: .milliseconds(20))
+            }
+            try await upload
         }
-        try await upload
         #expect(!sizesSeen.isEmpty, "the scans overlapped the upload: \(sizesSeen.sorted())")
 
         try await server.rename("workers.csv.part", to: "workers.csv")
