@@ -51,10 +51,10 @@ extension WorkerProjection {
     static func touchesProfile(_ event: WorkerEvent, rules: RuleSet) -> Bool {
         switch event {
         case .hired, .rehired, .nameChanged, .emailChanged: true
-        case .changed(let field, _, _): rules.groupAttributes.contains(.field(field))
-        case .attributeChanged(let name, _, _): rules.groupAttributes.contains(.custom(name))
-        case .converted: rules.groupAttributes.contains(.employmentType)
-        case .terminated: rules.groupAttributes.contains(.field(.status)) || rules.groupAttributes.contains(.field(.terminationDate))
+        case .changed(let field, _, _): rules.groupsRead(.field(field))
+        case .attributeChanged(let name, _, _): rules.groupsRead(.custom(name))
+        case .converted: rules.groupsRead(.employmentType)
+        case .terminated: rules.groupsRead(.field(.status)) || rules.groupsRead(.field(.terminationDate))
         case .absent, .returned, .emailConflict: false
         }
     }
@@ -93,7 +93,7 @@ extension WorkerProjection {
         case .pending: employed = user != nil
         case .terminated: employed = termination.map { $0.at > step.moment } ?? false
         }
-        let inScope = rules.scope.admits(worker)
+        let inScope = rules.admits(worker)
         guard let current = user?.status else {
             guard employed, inScope, archived == nil else { return }
             let reactivation = rehirePending

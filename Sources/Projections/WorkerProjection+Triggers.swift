@@ -33,7 +33,7 @@ extension WorkerProjection {
     /// The triggers `event` fires for a worker whose user is active after it. What changed is
     /// read from the event itself (its old and new values), so no copy of the worker is kept.
     mutating func fireTriggers(for event: WorkerEvent, step: Step) {
-        guard let attribute = Self.changedAttribute(event), step.rules.triggerAttributes.contains(attribute) else { return }
+        guard let attribute = Self.changedAttribute(event), step.rules.triggersRead(attribute) else { return }
         guard user?.status == .active else { return }
         let triggers = step.rules.triggers
         for index in triggers.indices {

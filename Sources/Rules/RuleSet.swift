@@ -42,6 +42,9 @@ public struct RuleSet: Sendable, Equatable {
     }
     /// The attributes the mapping tables read: a change to any other leaves groups as they are.
     public var groupAttributes: AttributeSet { storage.groupAttributes }
+    /// Whether the mapping tables read `attribute`, asked in place: reading ``groupAttributes``
+    /// copies the set (its custom names retained), and a replay asks once an event.
+    public func groupsRead(_ attribute: WorkerAttribute) -> Bool { storage.groupAttributes.contains(attribute) }
     public var triggers: [AssignmentTrigger] {
         get { storage.triggers }
         set {
@@ -53,6 +56,10 @@ public struct RuleSet: Sendable, Equatable {
     /// The attributes whose change may fire a trigger (a change, transfer or conversion
     /// trigger): a change to any other fires none, and a replay need not look at each trigger.
     public var triggerAttributes: AttributeSet { storage.triggerAttributes }
+    /// Whether a change of `attribute` may fire a trigger, asked in place (see ``groupsRead(_:)``).
+    public func triggersRead(_ attribute: WorkerAttribute) -> Bool { storage.triggerAttributes.contains(attribute) }
+    /// Whether the scope admits `worker`, asked in place: reading ``scope`` copies its conditions.
+    public func admits(_ worker: Worker) -> Bool { storage.scope.admits(worker) }
     public var absence: AbsencePolicy {
         get { storage.absence }
         set { unique().absence = newValue }
@@ -75,20 +82,21 @@ public struct RuleSet: Sendable, Equatable {
     /// the fold. Copied on write, so the rule set is still a value.
     private var storage: Storage
 
-    /// Mutable only through ``unique()``, on a storage no other rule set shares.
+    /// Mutable only through ``unique()``, on a storage no other rule set shares. Unchecked: changed only through ``unique()``, by a rule set that alone holds it, so no
+    /// access overlaps one that changes it (checking each read at run time cost the fold).
     private final class Storage: @unchecked Sendable {
-        var version: String
-        var text: String
-        var names: NamePolicy
-        var userName: UserNamePolicy
-        var scope: Scope
-        var groups: [GroupMapping]
-        var groupAttributes: AttributeSet
-        var triggers: [AssignmentTrigger]
-        var triggerAttributes: AttributeSet
-        var absence: AbsencePolicy
-        var preStartDays: Int
-        var newHireWindowDays: Int?
+        @exclusivity(unchecked) var version: String
+        @exclusivity(unchecked) var text: String
+        @exclusivity(unchecked) var names: NamePolicy
+        @exclusivity(unchecked) var userName: UserNamePolicy
+        @exclusivity(unchecked) var scope: Scope
+        @exclusivity(unchecked) var groups: [GroupMapping]
+        @exclusivity(unchecked) var groupAttributes: AttributeSet
+        @exclusivity(unchecked) var triggers: [AssignmentTrigger]
+        @exclusivity(unchecked) var triggerAttributes: AttributeSet
+        @exclusivity(unchecked) var absence: AbsencePolicy
+        @exclusivity(unchecked) var preStartDays: Int
+        @exclusivity(unchecked) var newHireWindowDays: Int?
 
         init(
             version: String, text: String, names: NamePolicy, userName: UserNamePolicy, scope: Scope, groups: [GroupMapping],
