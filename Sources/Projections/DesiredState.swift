@@ -246,6 +246,8 @@ public struct DesiredState: Sendable {
     /// Brings into the caches what folding `input` will read first, `lookahead` inputs before it
     /// is folded: far ahead, the entry of its worker's slot; near, the worker's projection. A
     /// replay reads them at random places in a hundred megabytes, and waited on memory for each.
+    /// Changes nothing; `mutating` so the caller's closure reaches the state in place (a
+    /// non-mutating call copied the whole state, every array retained, for each input).
     public mutating func prefetch(for input: UnsafePointer<FoldInput>, _ lookahead: FoldInputs.Lookahead) {
         let hash = input.pointee.workerHash
         guard hash != 0 else { return }
