@@ -20,11 +20,12 @@ public struct FoldInput: Sendable, Equatable {
 
     public var position: JournalPosition
     public var recordedAt: Timestamp
-    public var kind: Kind
-    /// For an input about one worker, the ``StringMap`` hash of their ID (0 for others): worked
-    /// out by the reading thread, so the fold finds the worker's slot without hashing, and can
-    /// fetch it into the caches inputs ahead without reading the ID.
-    public var workerHash: UInt64 = 0
+    public let kind: Kind
+    /// For an input about one worker, the ``StringMap`` hash of their ID (0 for others, and for
+    /// the fold to work out): worked out by the reading thread, so the fold finds the worker's
+    /// slot without hashing, and can fetch it into the caches inputs ahead without reading the
+    /// ID. Set with ``kind`` and only then, so the two cannot disagree.
+    public private(set) var workerHash: UInt64 = 0
 
     init(position: JournalPosition, recordedAt: Timestamp, kind: Kind) {
         self.position = position

@@ -170,7 +170,7 @@ extension WorkerEvent {
     /// A change as Roster writes it, `{"field":F,"new":V,"old":V}` (keys sorted, no spaces),
     /// read without matching keys: nine events in ten are changes. Nil, the reader where it was,
     /// for any other form (which the general reading takes, and reports if malformed).
-    private static func canonicalChange(from reader: inout JSONReader) throws -> WorkerEvent? {
+    static func canonicalChange(from reader: inout JSONReader) throws -> WorkerEvent? {
         let start = reader.index
         guard reader.consume(#"{"field":"#), let field = try reader.rawValue(of: WorkerField.self), reader.consume(#","new":"#) else {
             reader.index = start

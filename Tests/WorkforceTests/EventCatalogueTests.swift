@@ -157,6 +157,17 @@ extension EventCatalogueTests {
             #expect(read == (try WorkerEvent.decodeWithFoundation(type: "worker.changed.v1", payload: payload)), "\(form)")
         }
         #expect(try WorkerEvent.decode(type: "worker.changed.v1", payload: Array(forms[6].utf8)) == .changed(.jobTitle, old: "Sales Manager II", new: #"Head "of" Sales"#))
+        // The shortcut takes Roster's forms (the first three, an escaped value or field name,
+        // trailing space), and leaves the others to the general reading, where it found them.
+        for (index, form) in forms.enumerated() {
+            let taken = try Array(form.utf8).withUnsafeBytes { bytes in
+                var reader = JSONReader(bytes)
+                let change = try WorkerEvent.canonicalChange(from: &reader)
+                #expect(change != nil || reader.index == 0, "\(form)")
+                return change != nil
+            }
+            #expect(taken == [0, 1, 2, 5, 6, 9].contains(index), "\(form)")
+        }
         #expect(throws: (any Error).self) { try WorkerEvent.decode(type: "worker.changed.v1", payload: Array(#"{"field":"shoe_size","new":"9","old":"8"}"#.utf8)) }
         #expect(throws: (any Error).self) { try WorkerEvent.decode(type: "worker.changed.v1", payload: Array(#"{"field":"job_title","new":"a","old":"b"}x"#.utf8)) }
         #expect(throws: (any Error).self) { try WorkerEvent.decode(type: "worker.changed.v1", payload: Array(#"{"field":"job_title","new":"a","old":"b"#.utf8)) }
@@ -168,6 +179,7 @@ extension EventCatalogueTests {
         var worker = EventCatalogue.exampleWorker
         worker.custom = ["union": "yes", "badge": "A\"7"]
         worker.terminationDate = LocalDate(year: 2027, month: 5, day: 1)
+        worker.preferredLastName = "O'Neil"
         let canonical = String(decoding: try WorkerEvent.hired(worker).payload(), as: UTF8.self)
         let forms = [
             canonical,
@@ -185,6 +197,16 @@ extension EventCatalogueTests {
             #expect(read == (try WorkerEvent.decodeWithFoundation(type: "worker.hired.v1", payload: payload)), "\(form)")
         }
         #expect(try WorkerEvent.decode(type: "worker.hired.v1", payload: Array(canonical.utf8)) == .hired(worker))
+        // The shortcut takes Roster's own forms (with custom attributes, with none, and a minimal
+        // worker) and no other.
+        for (index, form) in forms.enumerated() {
+            let worker = try Array(form.utf8).withUnsafeBytes { bytes in
+                var reader = JSONReader(bytes)
+                guard reader.consume(#"{"worker":"#) else { return nil as Worker? }
+                return try Worker.readCanonical(from: &reader)
+            }
+            #expect((worker != nil) == [0, 3, 5].contains(index), "\(form)")
+        }
         let noZone = #"{"worker":{"employee_id":"E1","employment_type":"full_time","legal_first_name":"A","legal_last_name":"B","status":"active"}}"#
         #expect(throws: (any Error).self) { try WorkerEvent.decode(type: "worker.hired.v1", payload: Array(noZone.utf8)) }
         let unknownType = #"{"worker":{"employee_id":"E1","employment_type":"robot","status":"active","time_zone":"UTC"}}"#

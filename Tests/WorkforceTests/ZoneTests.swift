@@ -40,6 +40,20 @@ import Testing
         }
     }
 
+    /// Densely, without asking Foundation where the transitions are: every 2 days 23 hours and
+    /// 17 seconds from 1970 to 2100, in zones that changed their rules often.
+    @Test func zonesWithManyRuleChangesAgreeWithFoundationDensely() throws {
+        for identifier in ["America/Sao_Paulo", "Africa/Casablanca", "Asia/Tehran", "Europe/Moscow", "Pacific/Apia", "America/Santiago", "Australia/Lord_Howe"] {
+            let zone = try #require(Zones.named(identifier))
+            var mismatches = 0
+            for seconds in stride(from: Int64(0), to: 4_102_444_800, by: 255_617) {
+                let expected = Int64(zone.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds))))
+                if zone.secondsFromGMT(atUTC: seconds) != expected { mismatches += 1 }
+            }
+            #expect(mismatches == 0, "\(identifier)")
+        }
+    }
+
     @Test func zonesAreMadeOnceAndUTCIsTheFallback() {
         #expect(Zones.named("Nowhere/Special") == nil)
         #expect(Zones.namedOrUTC("Nowhere/Special") == .utc)
