@@ -93,6 +93,12 @@ struct JSONReader {
         try null() ? nil : string()
     }
 
+    /// ``optionalString()`` of a value that repeats across a workforce (`shared`: looked for in
+    /// ``strings``) or one that rarely does (``optionalUniqueString()``).
+    mutating func optionalString(shared: Bool) throws -> String? {
+        try shared ? optionalString() : optionalUniqueString()
+    }
+
     /// ``optionalString()`` of a value that rarely repeats (an ID, an email, a name): made, never
     /// looked for in ``strings`` nor kept there, where it would take the place of one that repeats.
     mutating func optionalUniqueString() throws -> String? {

@@ -72,8 +72,8 @@ extension WorkerEvent {
                 case "field": field = try reader.rawValue(of: WorkerField.self)
                 // Values shared through the reader's table when the field's values repeat (the
                 // field comes first in Roster's payloads, its keys sorted).
-                case "old": old = try field?.repeats == false ? reader.optionalUniqueString() : reader.optionalString()
-                case "new": new = try field?.repeats == false ? reader.optionalUniqueString() : reader.optionalString()
+                case "old": old = try reader.optionalString(shared: field?.repeats != false)
+                case "new": new = try reader.optionalString(shared: field?.repeats != false)
                 default: try reader.skipValue()
                 }
             }
@@ -177,12 +177,12 @@ extension WorkerEvent {
             return nil
         }
         // Values shared through the reader's table when the field's values repeat.
-        let new = try field.repeats ? reader.optionalString() : reader.optionalUniqueString()
+        let new = try reader.optionalString(shared: field.repeats)
         guard reader.consume(#","old":"#) else {
             reader.index = start
             return nil
         }
-        let old = try field.repeats ? reader.optionalString() : reader.optionalUniqueString()
+        let old = try reader.optionalString(shared: field.repeats)
         guard reader.consume("}") else {
             reader.index = start
             return nil
@@ -192,6 +192,97 @@ extension WorkerEvent {
 }
 
 extension Worker {
+    /// A key of a worker's JSON; the cases in the order Roster writes them (sorted).
+    enum Key: CaseIterable {
+        case costCenter, custom, departmentCode, departmentName, email, employeeID, employmentType, hireDate, jobCode, jobTitle
+        case legalFirstName, legalLastName, location, managerEmail, managerID, preferredFirstName, preferredLastName, status
+        case terminationDate, timeZone
+
+        static let inOrder = allCases
+
+        /// The key's name on the wire.
+        var name: StaticString {
+            switch self {
+            case .costCenter: "cost_center"
+            case .custom: "custom"
+            case .departmentCode: "department_code"
+            case .departmentName: "department_name"
+            case .email: "email"
+            case .employeeID: "employee_id"
+            case .employmentType: "employment_type"
+            case .hireDate: "hire_date"
+            case .jobCode: "job_code"
+            case .jobTitle: "job_title"
+            case .legalFirstName: "legal_first_name"
+            case .legalLastName: "legal_last_name"
+            case .location: "location"
+            case .managerEmail: "manager_email"
+            case .managerID: "manager_id"
+            case .preferredFirstName: "preferred_first_name"
+            case .preferredLastName: "preferred_last_name"
+            case .status: "status"
+            case .terminationDate: "termination_date"
+            case .timeZone: "time_zone"
+            }
+        }
+
+        /// The key `key` names, or nil for one a worker does not have.
+        init?(_ key: JSONKey) {
+            guard let found = Self.inOrder.first(where: { key == $0.name }) else { return nil }
+            self = found
+        }
+    }
+
+    /// What a worker's JSON must hold, found so far.
+    struct Required {
+        var id = false
+        var employmentType = false
+        var status = false
+        var timeZone = false
+        var met: Bool { id && employmentType && status && timeZone }
+    }
+
+    /// Reads the value of `key` into `worker`. False, the value read, when it is a null or unknown
+    /// employment type or status.
+    static func read(_ key: Key, into worker: inout Worker, _ required: inout Required, from reader: inout JSONReader) throws -> Bool {
+        switch key {
+        case .custom:
+            if !reader.null() { try reader.object { reader, name in worker.custom[name.string] = try reader.optionalString() } }
+        case .employeeID:
+            let value = try reader.optionalUniqueString()
+            worker.id = EmployeeID(rawValue: value ?? "")
+            required.id = value != nil
+        case .email: worker.email = try reader.optionalUniqueString()
+        case .legalFirstName: worker.legalFirstName = try reader.optionalUniqueString() ?? ""
+        case .legalLastName: worker.legalLastName = try reader.optionalUniqueString() ?? ""
+        case .preferredFirstName: worker.preferredFirstName = try reader.optionalUniqueString()
+        case .preferredLastName: worker.preferredLastName = try reader.optionalUniqueString()
+        case .jobTitle: worker.jobTitle = try reader.optionalString()
+        case .jobCode: worker.jobCode = try reader.optionalString()
+        case .departmentCode: worker.departmentCode = try reader.optionalString()
+        case .departmentName: worker.departmentName = try reader.optionalString()
+        case .location: worker.location = try reader.optionalString()
+        case .timeZone:
+            let value = try reader.optionalString()
+            worker.timeZone = value ?? "UTC"
+            required.timeZone = value != nil
+        case .managerID: worker.managerID = try reader.optionalString().map(EmployeeID.init(rawValue:))
+        case .managerEmail: worker.managerEmail = try reader.optionalString()
+        case .costCenter: worker.costCenter = try reader.optionalString()
+        case .employmentType:
+            guard !reader.null(), let type = try reader.rawValue(of: EmploymentType.self) else { return false }
+            worker.employmentType = type
+            required.employmentType = true
+        case .status:
+            guard !reader.null(), let status = try reader.rawValue(of: WorkerStatus.self) else { return false }
+            worker.status = status
+            required.status = true
+        case .hireDate: worker.hireDate = try reader.optionalString().flatMap { LocalDate.parse($0, format: .iso) }
+        case .terminationDate: worker.terminationDate = try reader.optionalString().flatMap { LocalDate.parse($0, format: .iso) }
+        }
+        return true
+    }
+
     /// A worker as Roster writes it (keys sorted, absent fields left out, no spaces), read by
     /// trying each key where it would come instead of matching every key against every name: a
     /// hire took four times a change to read. Nil, the reader where it was, for any other form
@@ -201,68 +292,23 @@ extension Worker {
         let start = reader.index
         guard reader.consume("{") else { return nil }
         var worker = Worker(id: EmployeeID(rawValue: ""), legalFirstName: "", legalLastName: "")
-        var hasID = false
-        var hasType = false
-        var hasStatus = false
-        var hasZone = false
+        var required = Required()
         // After each value: a comma (another key comes) or the closing brace.
         var more = true
         var closed = false
-        func key(_ name: StaticString) -> Bool { more && reader.consume(name) }
-        func separator() {
-            if reader.consume(",") { return }
-            more = false
-            closed = reader.consume("}")
-        }
-        if key(#""cost_center":"#) { worker.costCenter = try reader.optionalString(); separator() }
-        if key(#""custom":"#) {
-            if !reader.null() { try reader.object { reader, name in worker.custom[name.string] = try reader.optionalString() } }
-            separator()
-        }
-        if key(#""department_code":"#) { worker.departmentCode = try reader.optionalString(); separator() }
-        if key(#""department_name":"#) { worker.departmentName = try reader.optionalString(); separator() }
-        if key(#""email":"#) { worker.email = try reader.optionalUniqueString(); separator() }
-        if key(#""employee_id":"#) {
-            let value = try reader.optionalUniqueString()
-            worker.id = EmployeeID(rawValue: value ?? "")
-            hasID = value != nil
-            separator()
-        }
-        if key(#""employment_type":"#) {
-            if !reader.null(), let type = try reader.rawValue(of: EmploymentType.self) {
-                worker.employmentType = type
-                hasType = true
+        for key in Key.inOrder where more {
+            let before = reader.index
+            guard reader.consume("\""), reader.consume(key.name), reader.consume("\":") else {
+                reader.index = before
+                continue
             }
-            separator()
-        }
-        if key(#""hire_date":"#) { worker.hireDate = try reader.optionalString().flatMap { LocalDate.parse($0, format: .iso) }; separator() }
-        if key(#""job_code":"#) { worker.jobCode = try reader.optionalString(); separator() }
-        if key(#""job_title":"#) { worker.jobTitle = try reader.optionalString(); separator() }
-        if key(#""legal_first_name":"#) { worker.legalFirstName = try reader.optionalUniqueString() ?? ""; separator() }
-        if key(#""legal_last_name":"#) { worker.legalLastName = try reader.optionalUniqueString() ?? ""; separator() }
-        if key(#""location":"#) { worker.location = try reader.optionalString(); separator() }
-        if key(#""manager_email":"#) { worker.managerEmail = try reader.optionalString(); separator() }
-        if key(#""manager_id":"#) { worker.managerID = try reader.optionalString().map(EmployeeID.init(rawValue:)); separator() }
-        if key(#""preferred_first_name":"#) { worker.preferredFirstName = try reader.optionalUniqueString(); separator() }
-        if key(#""preferred_last_name":"#) { worker.preferredLastName = try reader.optionalUniqueString(); separator() }
-        if key(#""status":"#) {
-            if !reader.null(), let status = try reader.rawValue(of: WorkerStatus.self) {
-                worker.status = status
-                hasStatus = true
+            guard try read(key, into: &worker, &required, from: &reader) else { break }
+            if !reader.consume(",") {
+                more = false
+                closed = reader.consume("}")
             }
-            separator()
         }
-        if key(#""termination_date":"#) {
-            worker.terminationDate = try reader.optionalString().flatMap { LocalDate.parse($0, format: .iso) }
-            separator()
-        }
-        if key(#""time_zone":"#) {
-            let value = try reader.optionalString()
-            worker.timeZone = value ?? "UTC"
-            hasZone = value != nil
-            separator()
-        }
-        guard closed, hasID, hasType, hasStatus, hasZone else {
+        guard closed, required.met else {
             reader.index = start
             return nil
         }
@@ -271,54 +317,14 @@ extension Worker {
 
     static func read(from reader: inout JSONReader) throws -> Worker {
         var worker = Worker(id: EmployeeID(rawValue: ""), legalFirstName: "", legalLastName: "")
-        var hasID = false
-        var hasType = false
-        var hasStatus = false
-        var hasZone = false
-        try reader.object { reader, key in
-            switch key {
-            case "custom":
-                if reader.null() { return }
-                try reader.object { reader, name in worker.custom[name.string] = try reader.optionalString() }
-            case "employee_id":
-                let value = try reader.optionalUniqueString()
-                worker.id = EmployeeID(rawValue: value ?? "")
-                hasID = value != nil
-            case "email": worker.email = try reader.optionalUniqueString()
-            case "legal_first_name": worker.legalFirstName = try reader.optionalUniqueString() ?? ""
-            case "legal_last_name": worker.legalLastName = try reader.optionalUniqueString() ?? ""
-            case "preferred_first_name": worker.preferredFirstName = try reader.optionalUniqueString()
-            case "preferred_last_name": worker.preferredLastName = try reader.optionalUniqueString()
-            case "job_title": worker.jobTitle = try reader.optionalString()
-            case "job_code": worker.jobCode = try reader.optionalString()
-            case "department_code": worker.departmentCode = try reader.optionalString()
-            case "department_name": worker.departmentName = try reader.optionalString()
-            case "location": worker.location = try reader.optionalString()
-            case "time_zone":
-                let value = try reader.optionalString()
-                worker.timeZone = value ?? "UTC"
-                hasZone = value != nil
-            case "manager_id": worker.managerID = try reader.optionalString().map(EmployeeID.init(rawValue:))
-            case "manager_email": worker.managerEmail = try reader.optionalString()
-            case "cost_center": worker.costCenter = try reader.optionalString()
-            case "employment_type":
-                guard !reader.null(), let type = try reader.rawValue(of: EmploymentType.self) else {
-                    throw JSONReader.Malformed(offset: reader.index, expected: "an employment type")
-                }
-                worker.employmentType = type
-                hasType = true
-            case "status":
-                guard !reader.null(), let status = try reader.rawValue(of: WorkerStatus.self) else {
-                    throw JSONReader.Malformed(offset: reader.index, expected: "a status")
-                }
-                worker.status = status
-                hasStatus = true
-            case "hire_date": worker.hireDate = try reader.optionalString().flatMap { LocalDate.parse($0, format: .iso) }
-            case "termination_date": worker.terminationDate = try reader.optionalString().flatMap { LocalDate.parse($0, format: .iso) }
-            default: try reader.skipValue()
+        var required = Required()
+        try reader.object { reader, name in
+            guard let key = Key(name) else { return try reader.skipValue() }
+            guard try read(key, into: &worker, &required, from: &reader) else {
+                throw JSONReader.Malformed(offset: reader.index, expected: key == .status ? "a status" : "an employment type")
             }
         }
-        guard hasID, hasType, hasStatus, hasZone else {
+        guard required.met else {
             throw JSONReader.Malformed(offset: reader.index, expected: "a worker with employee_id, employment_type, status and time_zone")
         }
         return worker
