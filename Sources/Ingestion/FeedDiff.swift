@@ -61,13 +61,13 @@ public enum FeedDiff {
             if let current, let old = current.email, old != proposed.email, owner(old) == record.id { claimed[old] = .some(nil) }
 
             guard let current else {
-                events.append(.hired(proposed))
+                events += Self.hire(proposed, rehire: false)
                 changes.counts.creates += 1
                 changes.events += events.map { (record.id, $0) }
                 continue
             }
             if current.status == .terminated, proposed.status != .terminated {
-                events.append(.rehired(proposed))
+                events += Self.hire(proposed, rehire: true)
                 changes.counts.creates += 1
                 changes.events += events.map { (record.id, $0) }
                 continue
@@ -97,6 +97,19 @@ public enum FeedDiff {
             changes.counts.absences += missing.count
         }
         return changes
+    }
+
+    /// A hire (or rehire) of `worker`. An end already dated (a fixed-term contract: a termination
+    /// date on or after the hire date, the worker not terminated) follows as a change of the
+    /// termination date, so that it is journaled with its own effective time and scheduled; an
+    /// earlier date is a past employment's and stays in the record.
+    static func hire(_ worker: Worker, rehire: Bool) -> [WorkerEvent] {
+        guard let end = worker.terminationDate, worker.status != .terminated, worker.hireDate.map({ !(end < $0) }) ?? true else {
+            return [rehire ? .rehired(worker) : .hired(worker)]
+        }
+        var hired = worker
+        hired.terminationDate = nil
+        return [rehire ? .rehired(hired) : .hired(hired), .changed(.terminationDate, old: nil, new: end.description)]
     }
 
     /// The events that turn `current` into `proposed`, in a stable order: names, email, type,

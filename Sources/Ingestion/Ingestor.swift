@@ -175,17 +175,19 @@ public struct Ingestor: Sendable {
         _ changes: FeedChanges, lines: [EmployeeID: Int], file: String, metadata: EventMetadata, state: WorkforceState,
         feed: FeedConfiguration
     ) throws -> [ProposedEvent] {
-        @Sendable func proposed(_ id: EmployeeID, _ event: WorkerEvent) throws -> ProposedEvent {
+        let events = changes.events
+        let zones = Self.zones(of: events, state: state)
+        @Sendable func proposed(_ index: Int) throws -> ProposedEvent {
+            let (id, event) = events[index]
             var eventMetadata = metadata
             // A JSON feed's "line" is the record's position in its array.
             eventMetadata.origin = lines[id].map { feed.kind.isJSON ? "\(file) record \($0)" : "\(file) line \($0)" } ?? file
             return ProposedEvent(
                 subject: id.rawValue, type: event.type, payload: try event.payload(),
-                effectiveAt: Self.effectiveTime(of: event, current: state.workers[id], feed: feed), metadata: eventMetadata)
+                effectiveAt: Self.effectiveTime(of: event, zone: zones[index], feed: feed), metadata: eventMetadata)
         }
-        let events = changes.events
         let parts = events.count >= 2_000 ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
-        guard parts > 1 else { return try events.map(proposed) }
+        guard parts > 1 else { return try events.indices.map(proposed) }
         // Each event's payload stands alone: a night's thousands are written on every core.
         let size = (events.count + parts - 1) / parts
         var results = [Result<ProposedEvent, any Error>?](repeating: nil, count: events.count)
@@ -193,23 +195,39 @@ public struct Ingestor: Sendable {
             nonisolated(unsafe) let output = output
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 for index in (part * size)..<min(events.count, (part + 1) * size) {
-                    output[index] = Result { try proposed(events[index].id, events[index].event) }
+                    output[index] = Result { try proposed(index) }
                 }
             }
         }
         return try results.map { try $0!.get() }
     }
 
-    /// When an event is true in HR: a hire at the start of its hire date, a termination at the
-    /// start of its termination date, in the worker's time zone. Other changes carry none.
-    static func effectiveTime(of event: WorkerEvent, current: Worker?, feed: FeedConfiguration) -> Timestamp? {
+    /// The time zone each of `events` happens in: the worker's as the events before it in the
+    /// batch leave it (a hire's, or a transfer's new one), else as `state` knows it.
+    static func zones(of events: [(id: EmployeeID, event: WorkerEvent)], state: WorkforceState) -> [String?] {
+        var moved: [EmployeeID: String] = [:]
+        return events.map { id, event in
+            switch event {
+            case .hired(let worker), .rehired(let worker): moved[id] = worker.timeZone
+            case .changed(.timeZone, _, let new?): moved[id] = new
+            default: break
+            }
+            return moved[id] ?? state.workers[id]?.timeZone
+        }
+    }
+
+    /// When an event is true in HR: a hire at the start of its hire date, a termination (or a
+    /// termination date set or moved) at its termination date's cut-off, in the worker's time
+    /// zone. Other changes carry none.
+    static func effectiveTime(of event: WorkerEvent, zone: String?, feed: FeedConfiguration) -> Timestamp? {
+        guard let zone = zone.flatMap(Zones.named) else { return nil }
         switch event {
         case .hired(let worker), .rehired(let worker):
-            guard let date = worker.hireDate, let zone = Zones.named(worker.timeZone) else { return nil }
-            return date.start(in: zone, cutoff: feed.hireCutoff)
+            return worker.hireDate?.start(in: zone, cutoff: feed.hireCutoff)
         case .terminated(let date, _):
-            guard let date, let current, let zone = Zones.named(current.timeZone) else { return nil }
-            return date.start(in: zone, cutoff: feed.terminationCutoff)
+            return date?.start(in: zone, cutoff: feed.terminationCutoff)
+        case .changed(.terminationDate, _, let new?):
+            return LocalDate.parse(new, format: .iso)?.start(in: zone, cutoff: feed.terminationCutoff)
         default:
             return nil
         }

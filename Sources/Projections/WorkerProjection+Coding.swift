@@ -38,6 +38,7 @@ extension WorkerProjection {
         var flags: UInt8 = 0
         if started { flags |= 1 }
         if rehirePending { flags |= 2 }
+        if endedByDate { flags |= 4 }
         writer.u8(flags)
         writer.optional(activation) { $0.pending($1) }
         writer.optional(termination) { $0.pending($1) }
@@ -82,6 +83,7 @@ extension WorkerProjection {
         let flags = try reader.u8()
         started = flags & 1 != 0
         rehirePending = flags & 2 != 0
+        endedByDate = flags & 4 != 0
         activation = try reader.optional { try $0.pending() }
         termination = try reader.optional { try $0.pending() }
         absence = try reader.optional { reader in

@@ -13,6 +13,7 @@ extension WorkerProjection {
         switch event {
         case .hired(let record), .rehired(let record):
             termination = nil
+            endedByDate = false
             absence = nil
             archived = nil
             started = false
@@ -21,10 +22,9 @@ extension WorkerProjection {
         case .changed(.hireDate, _, _):
             if !started { activation = Pending(at: Self.activationMoment(of: worker, effectiveAt: nil, step: step), cause: step.cause) }
         case .changed(.terminationDate, _, _):
-            if worker.status == .terminated, termination != nil, let date = worker.terminationDate, let zone = Zones.named(worker.timeZone) {
-                termination = Pending(at: date.start(in: zone), cause: step.cause)
-            }
+            scheduleTermination(effectiveAt: effectiveAt, step: step)
         case .terminated:
+            endedByDate = false
             absence = nil
             let at = effectiveAt ?? step.moment
             termination = at > step.moment ? Pending(at: at, cause: step.cause) : nil
@@ -38,13 +38,36 @@ extension WorkerProjection {
         }
         let rule: String
         switch event {
-        case .terminated: rule = "termination"
+        case .terminated, .changed(.terminationDate, _, _): rule = "termination"
         case .rehired: rule = "rehire"
         case .absent, .returned: rule = "absence"
         default: rule = "scope"
         }
         settle(step, rule: rule, profile: Self.touchesProfile(event, rules: step.rules))
         fireTriggers(for: event, step: step)
+    }
+
+    /// Follows a termination date set, moved or cleared. For a terminated worker, a termination
+    /// still to come moves with it. For one HR still reports employed (the status changes only
+    /// when the date comes, as SuccessFactors' and Workday's do), the date schedules the
+    /// deactivation at its cut-off (the event's effective time, else the local midnight starting
+    /// the date), or ends the employment at once when that has passed; a date before the hire
+    /// date is a past employment's and schedules nothing.
+    private mutating func scheduleTermination(effectiveAt: Timestamp?, step: Step) {
+        let date = worker.terminationDate
+        let at = date.flatMap { date in effectiveAt ?? Zones.named(worker.timeZone).map { date.start(in: $0) } }
+        if worker.status == .terminated {
+            if termination != nil, let at { termination = Pending(at: at, cause: step.cause) }
+            return
+        }
+        termination = nil
+        endedByDate = false
+        guard let date, let at, worker.hireDate.map({ !(date < $0) }) ?? true else { return }
+        if at > step.moment {
+            termination = Pending(at: at, cause: step.cause)
+        } else {
+            endedByDate = true
+        }
     }
 
     /// True when `event` may change the LMS user's names, email or groups under `rules`.
@@ -89,8 +112,8 @@ extension WorkerProjection {
         let rules = step.rules
         let employed: Bool
         switch worker.status {
-        case .active, .onLeave: employed = true
-        case .pending: employed = user != nil
+        case .active, .onLeave: employed = !endedByDate
+        case .pending: employed = user != nil && !endedByDate
         case .terminated: employed = termination.map { $0.at > step.moment } ?? false
         }
         let inScope = rules.admits(worker)
@@ -112,7 +135,7 @@ extension WorkerProjection {
             reason = archived.rule
         } else if !employed {
             status = .deactivated
-            reason = worker.status == .terminated ? "termination" : "status"
+            reason = worker.status == .terminated || endedByDate ? "termination" : "status"
         } else if !inScope {
             status = .deactivated
             reason = "scope"
@@ -206,6 +229,9 @@ extension WorkerProjection {
             return "not started yet (\(firstDay)); the LMS user is due at \(activation.at)\(early)"
         }
         if let archived { return "archived (rule \(archived.rule), \(archived.at)) before an LMS user was made" }
+        if endedByDate, worker.status != .terminated, let date = worker.terminationDate {
+            return "their termination date \(date) passed before an LMS user was made (HR still reports them \(worker.status.rawValue))"
+        }
         switch worker.status {
         case .pending: return "their HR status is pending"
         // A termination still to come leaves them employed, as settle has it.

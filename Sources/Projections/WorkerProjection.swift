@@ -43,6 +43,9 @@ public struct WorkerProjection: Sendable, Equatable {
     var started = false
     /// A rehire waits for the user's reactivation to fire its triggers.
     var rehirePending = false
+    /// The termination date of a worker HR still reports employed has passed: their user stays
+    /// deactivated until the date is cleared or moved, or they are rehired.
+    var endedByDate = false
 
     /// The context of one step: the rules, the event that causes it, and its moment.
     struct Step {
@@ -99,6 +102,8 @@ public struct WorkerProjection: Sendable, Equatable {
                 let cause = termination?.cause ?? .start
                 let pending = termination
                 termination = nil
+                // A terminated worker's status already says so; anyone else ends by the date.
+                if worker.status != .terminated { endedByDate = true }
                 settle(Step(rules: rules, cause: cause, moment: due.at))
                 if pending != nil {
                     fired.append(ScheduledEffect(kind: .deactivate, dueAt: due.at, now: instant, rule: "termination", ruleSet: rules.version))

@@ -71,6 +71,25 @@ import Workforce
         #expect(result.events.map(\.event) == [.changed(.terminationDate, old: nil, new: "2026-12-31")])
     }
 
+    @Test func aHireWithItsEndDatedIsAHireThenTheTerminationDate() throws {
+        // A fixed-term contract: the end is known at the hire.
+        let result = try changes([Self.ann, Self.bo + "2026-12-31"])
+        #expect(result.counts == BatchCounts(creates: 2))
+        guard case .hired(let bo) = result.events[1].event else { Issue.record("\(result.events)"); return }
+        #expect(bo.terminationDate == nil)
+        #expect(result.events[2].event == .changed(.terminationDate, old: nil, new: "2026-12-31"))
+        #expect(result.events.count == 3)
+        // Applied, the two make the worker the file holds: the next file changes nothing.
+        #expect(try changes([Self.ann, Self.bo + "2026-12-31"], state: applying(result, to: WorkforceState())).events.isEmpty)
+    }
+
+    @Test func aHireCarryingAPastEmploymentsTerminationDateKeepsItInTheRecord() throws {
+        let result = try changes([Self.ann, Self.bo + "2024-06-30"])
+        guard case .hired(let bo) = result.events[1].event else { Issue.record("\(result.events)"); return }
+        #expect(bo.terminationDate == LocalDate(year: 2024, month: 6, day: 30))
+        #expect(result.events.count == 2)
+    }
+
     @Test func aReturningTerminatedIDIsARehireOfTheSameWorker() throws {
         let leaving = "E2,Bo,Kim,,bo.kim@example.com,Trainer,NYC,E1,contractor,terminated,2025-03-03,2026-01-15"
         let gone = applying(try changes([Self.ann, leaving], state: try known()), to: try known())

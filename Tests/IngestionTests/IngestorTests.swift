@@ -152,4 +152,26 @@ extension IngestorTests {
         // 17:30 in Sydney (summer time, UTC+11) on the 18th.
         #expect(termination.effectiveAt == Timestamp(iso8601: "2026-12-18T06:30:00Z"))
     }
+
+    @Test func aTerminationDateSetOnAnActiveWorkerTakesEffectAtTheCutOffInTheirZone() throws {
+        var lastDay = feed
+        lastDay.terminationCutoff = LocalTime("17:30")!
+        _ = try ingestor.ingest(Array((Self.header + "\nE1,Ann,Lee,ann@example.com,SYD,full_time,active,2020-01-06,\n").utf8), file: "d1.csv", feed: lastDay)
+        // Still active in HR; moved to Los Angeles in the same file.
+        _ = try ingestor.ingest(
+            Array((Self.header + "\nE1,Ann,Lee,ann@example.com,LAX,full_time,active,2020-01-06,2026-12-18\n").utf8), file: "d2.csv", feed: lastDay)
+        let set = try #require(try workerEvents().last)
+        #expect(set.type == "worker.changed.v1")
+        // 17:30 in Los Angeles (UTC-8) on the 18th, the zone the file gives.
+        #expect(set.effectiveAt == Timestamp(iso8601: "2026-12-19T01:30:00Z"))
+    }
+
+    @Test func aHireWithItsEndDatedJournalsTheEndInTheHiresZone() throws {
+        _ = try ingest(Self.header + "\nE1,Ann,Lee,ann@example.com,SYD,full_time,active,2026-12-01,2027-02-26\n")
+        let events = try workerEvents()
+        #expect(events.map(\.type) == ["worker.hired.v1", "worker.changed.v1"])
+        // Midnight in Sydney (UTC+11) starting the 26th of February.
+        #expect(events.last?.effectiveAt == Timestamp(iso8601: "2027-02-25T13:00:00Z"))
+        #expect(events.last?.metadata.origin == "hr.csv line 2")
+    }
 }

@@ -184,6 +184,21 @@ import Workforce
         }
     }
 
+    @Test func aWorkerEndedByTheirTerminationDateStaysSoThroughTheirRecord() throws {
+        let scenario = try Scenario()
+        try hire(1, into: scenario)
+        try scenario.record("E1", .changed(.terminationDate, old: nil, new: "2026-11-20"), at: "2026-11-29T10:00:00Z", effective: instant("2026-11-20T00:00:00Z"))
+        let state = try Replay(now: nil).run(scenario.journal, rules: scenario.rules)
+        let ended = try #require(state[worker: EmployeeID(rawValue: "E1")])
+        #expect(ended.endedByDate && ended.user?.status == .deactivated)
+        let record = ended.encoded(rules: scenario.rules)
+        let decoded = try record.withUnsafeBytes { try WorkerProjection(decoding: $0, rules: scenario.rules) }
+        #expect(decoded == ended)
+        var employed = ended
+        employed.endedByDate = false
+        #expect(employed.encoded(rules: scenario.rules) != record)
+    }
+
     @Test func rulesAndCoursesNamedByReferenceOrWrittenOutDecodeAsTheyWere() throws {
         let scenario = try Scenario()
         try hire(1, into: scenario)

@@ -108,6 +108,89 @@ import Workforce
         #expect(user.statusProvenance.at == instant("2026-11-29T10:00:00Z"))
     }
 
+    @Test func aTerminationDateOnAWorkerHRStillReportsActiveDeactivatesWhenItComes() throws {
+        // SuccessFactors and Workday keep a leaver active until the date; only the date comes early.
+        let scenario = try Scenario()
+        try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")
+        let set = try scenario.record(
+            "E1", .changed(.terminationDate, old: nil, new: "2026-12-04"), at: "2026-11-29T10:00:00Z", effective: instant("2026-12-04T00:00:00Z"))
+
+        #expect(try scenario.user("E1", at: "2026-12-03T23:59:59Z")?.status == .active)
+        let user = try #require(try scenario.user("E1", at: "2026-12-04T00:00:00Z"))
+        #expect(user.status == .deactivated)
+        #expect(user.statusProvenance.rule == "termination")
+        #expect(user.statusProvenance.cause == set)
+        #expect(user.statusProvenance.at == instant("2026-12-04T00:00:00Z"))
+        #expect(user.groups.keys.sorted() == ["IT Dept", "London"])
+        // HR's status turning to terminated later changes nothing more.
+        try scenario.terminate("E1", on: date(2026, 12, 4), zone: "Europe/London", at: "2026-12-05T02:00:00Z")
+        #expect(try scenario.user("E1", at: "2026-12-05T02:00:00Z") == user)
+    }
+
+    @Test func aTerminationDateMovedOrClearedBeforeItComesMovesOrCancelsTheDeactivation() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")
+        try scenario.hire(worker("E2"), at: "2026-11-02T09:00:00Z")
+        try scenario.record("E1", .changed(.terminationDate, old: nil, new: "2026-12-04"), at: "2026-11-29T10:00:00Z", effective: instant("2026-12-04T00:00:00Z"))
+        try scenario.record("E2", .changed(.terminationDate, old: nil, new: "2026-12-04"), at: "2026-11-29T10:00:00Z", effective: instant("2026-12-04T00:00:00Z"))
+        // The contract extended by a week; the other termination rescinded.
+        try scenario.record("E1", .changed(.terminationDate, old: "2026-12-04", new: "2026-12-11"), at: "2026-12-01T10:00:00Z", effective: instant("2026-12-11T00:00:00Z"))
+        try scenario.record("E2", .changed(.terminationDate, old: "2026-12-04", new: nil), at: "2026-12-01T10:00:00Z")
+
+        let state = try scenario.state(at: "2026-12-10T23:59:59Z")
+        #expect(state.users[EmployeeID(rawValue: "E1")]?.status == .active)
+        #expect(state.users[EmployeeID(rawValue: "E2")]?.status == .active)
+        #expect(try scenario.user("E1", at: "2026-12-11T00:00:00Z")?.status == .deactivated)
+        #expect(try scenario.user("E2", at: "2027-06-01T00:00:00Z")?.status == .active)
+    }
+
+    @Test func aTerminationDateAlreadyPassedDeactivatesAtOnceAndClearingItReactivates() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")
+        try scenario.record("E1", .changed(.terminationDate, old: nil, new: "2026-11-20"), at: "2026-11-29T10:00:00Z", effective: instant("2026-11-20T00:00:00Z"))
+        let ended = try #require(try scenario.user("E1", at: "2026-11-29T10:00:00Z"))
+        #expect(ended.status == .deactivated)
+        #expect(ended.statusProvenance.at == instant("2026-11-29T10:00:00Z"))
+        #expect(ended.statusProvenance.rule == "termination")
+        // Entered in error: the date is cleared, and the same user comes back.
+        let cleared = try scenario.record("E1", .changed(.terminationDate, old: "2026-11-20", new: nil), at: "2026-11-30T10:00:00Z")
+        let back = try #require(try scenario.user("E1", at: "2026-11-30T10:00:00Z"))
+        #expect(back.status == .active)
+        #expect(back.statusProvenance.cause == cleared)
+        #expect(back.assignments == ended.assignments)
+    }
+
+    @Test func aTerminationDateBeforeTheHireDateIsAPastEmploymentsAndChangesNothing() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("E1", hired: date(2026, 11, 2)), at: "2026-11-02T09:00:00Z")
+        try scenario.record("E1", .changed(.terminationDate, old: nil, new: "2024-06-30"), at: "2026-11-29T10:00:00Z", effective: instant("2024-06-29T23:00:00Z"))
+        #expect(try scenario.user("E1", at: "2027-01-01T00:00:00Z")?.status == .active)
+    }
+
+    @Test func aFixedTermHireActivatesOnItsFirstDayAndDeactivatesOnItsLast() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("S1", location: "SYD", zone: "Australia/Sydney", hired: date(2026, 12, 1)), at: "2026-11-29T09:00:00Z")
+        // Sydney's 26 February 2027 starts at 13:00 UTC on the 25th (UTC+11).
+        try scenario.record("S1", .changed(.terminationDate, old: nil, new: "2027-02-26"), at: "2026-11-29T09:00:00Z", effective: instant("2027-02-25T13:00:00Z"))
+        #expect(try scenario.user("S1", at: "2026-11-30T12:59:59Z") == nil)
+        #expect(try scenario.user("S1", at: "2026-11-30T13:00:00Z")?.status == .active)
+        #expect(try scenario.user("S1", at: "2027-02-25T12:59:59Z")?.status == .active)
+        #expect(try scenario.user("S1", at: "2027-02-25T13:00:00Z")?.status == .deactivated)
+    }
+
+    @Test func aNoShowWhoseTerminationCameBeforeTheirFirstDayGetsNoUserAndIsToldWhy() throws {
+        let scenario = try Scenario()
+        // Hires take effect at 09:00 on their date, terminations at its midnight: ended before starting.
+        let noShow = worker("E1", hired: date(2026, 12, 7))
+        try scenario.record("E1", .hired(noShow), at: "2026-11-29T09:00:00Z", effective: instant("2026-12-07T09:00:00Z"))
+        try scenario.record("E1", .changed(.terminationDate, old: nil, new: "2026-12-07"), at: "2026-12-01T09:00:00Z", effective: instant("2026-12-07T00:00:00Z"))
+        let state = try scenario.state(at: "2026-12-08T00:00:00Z")
+        #expect(state.users[EmployeeID(rawValue: "E1")] == nil)
+        #expect(
+            state[worker: EmployeeID(rawValue: "E1")]?.whyNoUser(under: scenario.rules)
+                == "their termination date 2026-12-07 passed before an LMS user was made (HR still reports them active)")
+    }
+
     @Test func aLondonToNewYorkTransferMovesGroupsAndAssignsCompliance() throws {
         let scenario = try Scenario()
         try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")
