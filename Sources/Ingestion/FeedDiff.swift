@@ -61,19 +61,27 @@ public enum FeedDiff {
             if let current, let old = current.email, old != proposed.email, owner(old) == record.id { claimed[old] = .some(nil) }
 
             guard let current else {
-                events += Self.hire(proposed, rehire: false)
+                events += Self.hire(proposed, after: nil)
                 changes.counts.creates += 1
                 changes.events += events.map { (record.id, $0) }
                 continue
             }
             if current.status == .terminated, proposed.status != .terminated {
-                events += Self.hire(proposed, rehire: true)
+                events += Self.hire(proposed, after: current)
                 changes.counts.creates += 1
                 changes.events += events.map { (record.id, $0) }
                 continue
             }
             let differences = self.differences(from: current, to: proposed)
-            if differences.contains(where: { if case .terminated = $0 { true } else { false } }) {
+            // A termination date set on a worker HR still reports employed schedules their
+            // deactivation: it counts against the terminations threshold like a termination.
+            if differences.contains(where: { event in
+                switch event {
+                case .terminated: true
+                case .changed(.terminationDate, _, .some): proposed.status != .terminated
+                default: false
+                }
+            }) {
                 changes.counts.terminations += 1
             } else if !differences.isEmpty {
                 changes.counts.changes += 1
@@ -99,12 +107,16 @@ public enum FeedDiff {
         return changes
     }
 
-    /// A hire (or rehire) of `worker`. An end already dated (a fixed-term contract: a termination
-    /// date on or after the hire date, the worker not terminated) follows as a change of the
-    /// termination date, so that it is journaled with its own effective time and scheduled; an
-    /// earlier date is a past employment's and stays in the record.
-    static func hire(_ worker: Worker, rehire: Bool) -> [WorkerEvent] {
-        guard let end = worker.terminationDate, worker.status != .terminated, worker.hireDate.map({ !(end < $0) }) ?? true else {
+    /// A hire of `worker`, or a rehire of one who was `previous`. An end already dated (a
+    /// fixed-term contract: a termination date on or after the hire date and after the previous
+    /// employment's, the worker not terminated) follows as a change of the termination date, so
+    /// that it is journaled with its own effective time and scheduled. An earlier date is a past
+    /// employment's (a rehire's record often keeps it) and stays in the record.
+    static func hire(_ worker: Worker, after previous: Worker?) -> [WorkerEvent] {
+        let rehire = previous != nil
+        guard let end = worker.terminationDate, worker.status != .terminated, worker.hireDate.map({ !(end < $0) }) ?? true,
+            previous?.terminationDate.map({ $0 < end }) ?? true
+        else {
             return [rehire ? .rehired(worker) : .hired(worker)]
         }
         var hired = worker

@@ -50,7 +50,11 @@ public struct Replay: Sendable {
                 case .changed(.timeZone, _, let new?): zones[id] = Zones.named(new)
                 default: break
                 }
-                if (effectiveAt ?? input.recordedAt) >= Self.end(of: date, in: zones[id] ?? .utc) { return true }
+                // A termination date set or moved is known from when it is recorded: its effective
+                // time is when the termination it schedules takes effect, which the fold times.
+                let known: Timestamp
+                if case .changed(.terminationDate, _, _) = event { known = input.recordedAt } else { known = effectiveAt ?? input.recordedAt }
+                if known >= Self.end(of: date, in: zones[id] ?? .utc) { return true }
             }
             state.apply(input, at: min(input.recordedAt, validCutoff))
             return true

@@ -21,6 +21,11 @@ extension WorkerProjection {
             if case .rehired = event, rehire { rehirePending = true }
         case .changed(.hireDate, _, _):
             if !started { activation = Pending(at: Self.activationMoment(of: worker, effectiveAt: nil, step: step), cause: step.cause) }
+            // A termination date now before the hire date is a past employment's.
+            if worker.status != .terminated, let end = worker.terminationDate, let hired = worker.hireDate, end < hired {
+                termination = nil
+                endedByDate = false
+            }
         case .changed(.terminationDate, _, _):
             scheduleTermination(effectiveAt: effectiveAt, step: step)
         case .terminated:
@@ -38,7 +43,9 @@ extension WorkerProjection {
         }
         let rule: String
         switch event {
-        case .terminated, .changed(.terminationDate, _, _): rule = "termination"
+        case .terminated: rule = "termination"
+        // A deactivation it causes says termination (settle's reason); a reactivation, status.
+        case .changed(.terminationDate, _, _): rule = "status"
         case .rehired: rule = "rehire"
         case .absent, .returned: rule = "absence"
         default: rule = "scope"
@@ -48,16 +55,17 @@ extension WorkerProjection {
     }
 
     /// Follows a termination date set, moved or cleared. For a terminated worker, a termination
-    /// still to come moves with it. For one HR still reports employed (the status changes only
-    /// when the date comes, as SuccessFactors' and Workday's do), the date schedules the
-    /// deactivation at its cut-off (the event's effective time, else the local midnight starting
-    /// the date), or ends the employment at once when that has passed; a date before the hire
-    /// date is a past employment's and schedules nothing.
+    /// still to come moves with it (one that took effect stays so). For one HR still reports
+    /// employed (the status changes only when the date comes, as SuccessFactors' and Workday's
+    /// do), the date schedules the deactivation at its cut-off (the event's effective time, else
+    /// the local midnight starting the date), or ends the employment at once when that has
+    /// passed; a date before the hire date is a past employment's and schedules nothing.
     private mutating func scheduleTermination(effectiveAt: Timestamp?, step: Step) {
         let date = worker.terminationDate
-        let at = date.flatMap { date in effectiveAt ?? Zones.named(worker.timeZone).map { date.start(in: $0) } }
+        let at = date.map { effectiveAt ?? $0.start(in: Zones.namedOrUTC(worker.timeZone)) }
         if worker.status == .terminated {
-            if termination != nil, let at { termination = Pending(at: at, cause: step.cause) }
+            // Moved before it took effect; to now or the past, it takes effect at once.
+            if termination != nil, let at { termination = at > step.moment ? Pending(at: at, cause: step.cause) : nil }
             return
         }
         termination = nil
@@ -218,10 +226,14 @@ extension WorkerProjection {
 
 extension WorkerProjection {
     /// Why the worker has no LMS user under `rules`, in words; nil when they have one. What
-    /// ``settle(_:rule:profile:)`` waits for or refuses on, the first that applies: the first day
-    /// not reached, an archive, the HR status, the scope.
+    /// ``settle(_:rule:profile:)`` waits for or refuses on, the first that applies: a termination
+    /// date passed (no first day makes a user then), the first day not reached, an archive, the
+    /// HR status, the scope.
     public func whyNoUser(under rules: RuleSet) -> String? {
         guard user == nil else { return nil }
+        if endedByDate, worker.status != .terminated, let date = worker.terminationDate {
+            return "their termination date \(date) passed before an LMS user was made (HR still reports them \(worker.status.rawValue))"
+        }
         if !started {
             guard let activation else { return "no hire of theirs is journaled" }
             let firstDay = worker.hireDate.map { "first day \($0) in \(worker.timeZone)" } ?? "hired"
@@ -229,9 +241,6 @@ extension WorkerProjection {
             return "not started yet (\(firstDay)); the LMS user is due at \(activation.at)\(early)"
         }
         if let archived { return "archived (rule \(archived.rule), \(archived.at)) before an LMS user was made" }
-        if endedByDate, worker.status != .terminated, let date = worker.terminationDate {
-            return "their termination date \(date) passed before an LMS user was made (HR still reports them \(worker.status.rawValue))"
-        }
         switch worker.status {
         case .pending: return "their HR status is pending"
         // A termination still to come leaves them employed, as settle has it.

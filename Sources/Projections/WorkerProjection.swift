@@ -45,7 +45,7 @@ public struct WorkerProjection: Sendable, Equatable {
     var rehirePending = false
     /// The termination date of a worker HR still reports employed has passed: their user stays
     /// deactivated until the date is cleared or moved, or they are rehired.
-    var endedByDate = false
+    public internal(set) var endedByDate = false
 
     /// The context of one step: the rules, the event that causes it, and its moment.
     struct Step {

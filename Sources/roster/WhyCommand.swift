@@ -102,6 +102,7 @@ struct WhyCommand: ParsableCommand {
             + (rules.preStartDays > 0 ? ", \(rules.preStartDays) days early" : "")
         case "termination": return "termination: deactivated when the termination takes effect; never deleted"
         case "scope": return "scope: only workers in scope have an active user"
+        case "status": return "status: the user is active while HR reports the worker employed and no termination date of theirs has passed"
         case "absence": return "absence: archived after \(rules.absence.snapshots.map { "\($0) snapshots" } ?? "-") or \(rules.absence.days.map { "\($0) days" } ?? "-") missing from the feed"
         case "rehire": return "rehire: the same user is reactivated on the new first day"
         case "restore": return "restore: an admin brought the archived user back"

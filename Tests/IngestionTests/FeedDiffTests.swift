@@ -90,6 +90,26 @@ import Workforce
         #expect(result.events.count == 2)
     }
 
+    @Test func aRehireKeepingThePastEmploymentsTerminationDateIsNotEndedByIt() throws {
+        let leaving = "E2,Bo,Kim,,bo.kim@example.com,Trainer,NYC,E1,contractor,terminated,2025-03-03,2026-01-15"
+        let gone = applying(try changes([Self.ann, leaving]), to: try known())
+        // Back, with the old termination date still in the row and no new hire date.
+        let back = "E2,Bo,Kim,,bo.kim@example.com,Trainer,NYC,E1,full_time,active,2025-03-03,2026-01-15"
+        let result = try changes([Self.ann, back], state: gone)
+        guard case .rehired(let bo) = result.events.first?.event else { Issue.record("\(result.events)"); return }
+        #expect(bo.terminationDate == LocalDate(year: 2026, month: 1, day: 15))
+        #expect(result.events.count == 1)
+        // Back on a contract that ends later: the end follows the rehire.
+        let contract = "E2,Bo,Kim,,bo.kim@example.com,Trainer,NYC,E1,full_time,active,2026-11-02,2027-04-30"
+        #expect(try changes([Self.ann, contract], state: gone).events.dropFirst().map(\.event) == [.changed(.terminationDate, old: nil, new: "2027-04-30")])
+    }
+
+    @Test func aTerminationDateSetOnAnEmployedWorkerCountsAsATermination() throws {
+        // Against the terminations threshold: a file stamping dates on everyone is held like one terminating them.
+        let result = try changes([Self.ann + "2026-12-31", Self.bo + "2026-12-31"], state: try known())
+        #expect(result.counts == BatchCounts(terminations: 2))
+    }
+
     @Test func aReturningTerminatedIDIsARehireOfTheSameWorker() throws {
         let leaving = "E2,Bo,Kim,,bo.kim@example.com,Trainer,NYC,E1,contractor,terminated,2025-03-03,2026-01-15"
         let gone = applying(try changes([Self.ann, leaving], state: try known()), to: try known())

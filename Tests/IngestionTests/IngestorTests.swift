@@ -166,6 +166,15 @@ extension IngestorTests {
         #expect(set.effectiveAt == Timestamp(iso8601: "2026-12-19T01:30:00Z"))
     }
 
+    @Test func aTerminationInTheSameFileAsATransferTakesEffectInTheNewZone() throws {
+        _ = try ingest(Self.header + "\nE1,Ann,Lee,ann@example.com,SYD,full_time,active,2020-01-06,\n")
+        _ = try ingest(Self.header + "\nE1,Ann,Lee,ann@example.com,LAX,full_time,terminated,2020-01-06,2026-11-30\n", file: "day2.csv")
+        let termination = try #require(try workerEvents().last)
+        #expect(termination.type == "worker.terminated.v1")
+        // Midnight in Los Angeles, where the file says they work, not in Sydney.
+        #expect(termination.effectiveAt == Timestamp(iso8601: "2026-11-30T08:00:00Z"))
+    }
+
     @Test func aHireWithItsEndDatedJournalsTheEndInTheHiresZone() throws {
         _ = try ingest(Self.header + "\nE1,Ann,Lee,ann@example.com,SYD,full_time,active,2026-12-01,2027-02-26\n")
         let events = try workerEvents()

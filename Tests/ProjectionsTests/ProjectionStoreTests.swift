@@ -28,6 +28,10 @@ import Workforce
         try step { try scenario.record("C1", .converted(from: .contractor, to: .fullTime), at: "2026-11-11T10:00:00Z") }
         try step { try scenario.terminate("E1", on: date(2026, 11, 20), zone: "Europe/London", at: "2026-11-12T10:00:00Z") }
         try step { try scenario.record("E1", .rehired(worker("E1", first: "María", last: "Okafor", hired: date(2026, 12, 2))), at: "2026-11-25T10:00:00Z") }
+        // HR still reports E2 active; only the last day is sent ahead.
+        try step {
+            try scenario.record("E2", .changed(.terminationDate, old: nil, new: "2026-11-28"), at: "2026-11-26T10:00:00Z", effective: instant("2026-11-28T05:00:00Z"))
+        }
     }
 
     @Test func aRebuildUnderUnchangedRulesReproducesTheLiveStateByteForByte() throws {
@@ -56,7 +60,8 @@ import Workforce
         let live = try store.catchUp(scenario.journal)
         for time in [
             "2026-11-01T00:00:00Z", "2026-11-02T09:00:01Z", "2026-11-05T12:00:00Z", "2026-11-07T02:00:00Z", "2026-11-09T02:00:00Z",
-            "2026-11-10T10:00:00Z", "2026-11-12T10:00:00Z", "2026-11-20T00:00:00Z", "2026-11-30T13:00:00Z", "2026-12-02T00:00:00Z",
+            "2026-11-10T10:00:00Z", "2026-11-12T10:00:00Z", "2026-11-20T00:00:00Z", "2026-11-28T04:59:59Z", "2026-11-28T05:00:00Z",
+            "2026-11-30T13:00:00Z", "2026-12-02T00:00:00Z",
         ] {
             var fromStore = try store.state(asOf: instant(time), journal: scenario.journal, live: live)
             fromStore.advance(to: instant(time))
@@ -71,7 +76,8 @@ import Workforce
         try story(scenario, catchingUp: store)
         for time in [
             "2026-11-02T09:00:01Z", "2026-11-05T12:00:00Z", "2026-11-07T02:00:00Z", "2026-11-08T02:00:00Z", "2026-11-09T02:00:00Z",
-            "2026-11-10T10:00:00Z", "2026-11-12T10:00:00Z", "2026-11-20T00:00:00Z", "2026-11-30T13:00:00Z", "2026-12-02T00:00:00Z",
+            "2026-11-10T10:00:00Z", "2026-11-12T10:00:00Z", "2026-11-20T00:00:00Z", "2026-11-28T04:59:59Z", "2026-11-28T05:00:00Z",
+            "2026-11-30T13:00:00Z", "2026-12-02T00:00:00Z",
         ] {
             let replayed = try Replay(asOf: instant(time)).run(scenario.journal, rules: scenario.rules)
             for id in ["E1", "E2", "C1", "S1"].map(EmployeeID.init(rawValue:)) {

@@ -142,6 +142,38 @@ import Workforce
         #expect(state.users[EmployeeID(rawValue: "E2")]?.status == .active)
         #expect(try scenario.user("E1", at: "2026-12-11T00:00:00Z")?.status == .deactivated)
         #expect(try scenario.user("E2", at: "2027-06-01T00:00:00Z")?.status == .active)
+        // What was true in HR on 5 December, as known now: both still employed (the first date
+        // was moved or withdrawn before it came); on the 11th, E1 has left.
+        func users(on day: LocalDate) throws -> [EmployeeID: LMSUser] {
+            try Replay(effectiveAt: day, now: nil).run(scenario.journal, rules: scenario.rules).users
+        }
+        #expect(try users(on: date(2026, 12, 5))[EmployeeID(rawValue: "E1")]?.status == .active)
+        #expect(try users(on: date(2026, 12, 5))[EmployeeID(rawValue: "E2")]?.status == .active)
+        #expect(try users(on: date(2026, 12, 11))[EmployeeID(rawValue: "E1")]?.status == .deactivated)
+    }
+
+    @Test func aHireDateMovedPastTheTerminationDateCancelsIt() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("E1", hired: date(2026, 12, 14)), at: "2026-11-29T09:00:00Z")
+        try scenario.record("E1", .changed(.terminationDate, old: nil, new: "2027-01-15"), at: "2026-11-29T10:00:00Z", effective: instant("2027-01-15T00:00:00Z"))
+        // The start moved to after that date: the date is a past employment's now.
+        try scenario.record("E1", .changed(.hireDate, old: "2026-12-14", new: "2027-02-01"), at: "2026-12-01T10:00:00Z")
+        #expect(try scenario.user("E1", at: "2027-01-20T00:00:00Z") == nil)
+        #expect(try scenario.user("E1", at: "2027-02-01T00:00:00Z")?.status == .active)
+    }
+
+    @Test func aTerminatedWorkersDateMovedIntoThePastDeactivatesOnceAtOnce() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")
+        try scenario.terminate("E1", on: date(2026, 12, 10), zone: "Europe/London", at: "2026-11-29T10:00:00Z")
+        let moved = try scenario.record(
+            "E1", .changed(.terminationDate, old: "2026-12-10", new: "2026-11-25"), at: "2026-11-30T10:00:00Z", effective: instant("2026-11-25T00:00:00Z"))
+        var state = try Replay(now: nil).run(scenario.journal, rules: scenario.rules)
+        let user = try #require(state.users[EmployeeID(rawValue: "E1")])
+        #expect(user.status == .deactivated)
+        #expect(user.statusProvenance.cause == moved && user.statusProvenance.rule == "termination")
+        // Nothing is left to fire: the old date's timer went with it.
+        #expect(state.advance(to: instant("2027-01-01T00:00:00Z")).isEmpty)
     }
 
     @Test func aTerminationDateAlreadyPassedDeactivatesAtOnceAndClearingItReactivates() throws {
@@ -152,11 +184,12 @@ import Workforce
         #expect(ended.status == .deactivated)
         #expect(ended.statusProvenance.at == instant("2026-11-29T10:00:00Z"))
         #expect(ended.statusProvenance.rule == "termination")
+        #expect(try scenario.state(at: "2026-11-29T10:00:00Z")[worker: EmployeeID(rawValue: "E1")]?.endedByDate == true)
         // Entered in error: the date is cleared, and the same user comes back.
         let cleared = try scenario.record("E1", .changed(.terminationDate, old: "2026-11-20", new: nil), at: "2026-11-30T10:00:00Z")
         let back = try #require(try scenario.user("E1", at: "2026-11-30T10:00:00Z"))
         #expect(back.status == .active)
-        #expect(back.statusProvenance.cause == cleared)
+        #expect(back.statusProvenance.cause == cleared && back.statusProvenance.rule == "status")
         #expect(back.assignments == ended.assignments)
     }
 
@@ -186,9 +219,10 @@ import Workforce
         try scenario.record("E1", .changed(.terminationDate, old: nil, new: "2026-12-07"), at: "2026-12-01T09:00:00Z", effective: instant("2026-12-07T00:00:00Z"))
         let state = try scenario.state(at: "2026-12-08T00:00:00Z")
         #expect(state.users[EmployeeID(rawValue: "E1")] == nil)
-        #expect(
-            state[worker: EmployeeID(rawValue: "E1")]?.whyNoUser(under: scenario.rules)
-                == "their termination date 2026-12-07 passed before an LMS user was made (HR still reports them active)")
+        let why = "their termination date 2026-12-07 passed before an LMS user was made (HR still reports them active)"
+        #expect(state[worker: EmployeeID(rawValue: "E1")]?.whyNoUser(under: scenario.rules) == why)
+        // Between the two moments, no first day is still "to come": none will make a user.
+        #expect(try scenario.state(at: "2026-12-07T05:00:00Z")[worker: EmployeeID(rawValue: "E1")]?.whyNoUser(under: scenario.rules) == why)
     }
 
     @Test func aLondonToNewYorkTransferMovesGroupsAndAssignsCompliance() throws {

@@ -188,6 +188,20 @@ import Testing
         #expect(history.standardOutput.contains("schedule.fired.v1"))
     }
 
+    @Test func aTerminationDateSentAheadOfTheStatusIsDeactivatedByTickWhenItComes() throws {
+        _ = try run(["ingest", "--feed", "hr", try file("day1.csv", Self.company())])
+        // E3 is still active in HR; only the last day is known.
+        let ahead = Self.company().map { $0.hasPrefix("E3,") ? $0 + "2030-06-14" : $0 }
+        #expect(try run(["ingest", "--feed", "hr", try file("day2.csv", ahead)]).status == 0)
+        // 14 June 2030 starts in London at 23:00 UTC on the 13th (summer time).
+        let early = try run(["tick", "--now", "2030-06-13T22:59:59Z"])
+        #expect(!early.standardOutput.contains("E3:"))
+        #expect(try users()["E3"]?["status"] as? String == "active")
+        let due = try run(["tick", "--now", "2030-06-13T23:00:00Z"])
+        #expect(due.standardOutput.contains("E3: deactivate, due 2030-06-13T23:00:00.000000Z [rule termination]"), "\(due.standardOutput)")
+        #expect(try users()["E3"]?["status"] as? String == "deactivated")
+    }
+
     @Test func aTruncatedFileIsHeldAndChangesNoUser() throws {
         _ = try run(["ingest", "--feed", "hr", try file("day1.csv", Self.company())])
         let before = try run(["state", "--json"]).standardOutput
