@@ -1,3 +1,4 @@
+import Journal
 import Workforce
 
 /// What one file changes: the events to journal, worker by worker, and their counts.
@@ -5,35 +6,42 @@ public struct FeedChanges: Sendable, Equatable {
     /// Events in file order, each with the worker it is about; absences last.
     public var events: [(id: EmployeeID, event: WorkerEvent)] = []
     public var counts = BatchCounts()
+    /// Of the absences, the workers whose termination date had taken effect: HR said they would
+    /// leave, so they are absent as any leaver is, but not held against the safety thresholds
+    /// (a report of active workers drops a month's leavers at once).
+    public var departed = 0
 
     public static func == (lhs: FeedChanges, rhs: FeedChanges) -> Bool {
-        lhs.counts == rhs.counts && lhs.events.elementsEqual(rhs.events) { $0.id == $1.id && $0.event == $1.event }
+        lhs.counts == rhs.counts && lhs.departed == rhs.departed
+            && lhs.events.elementsEqual(rhs.events) { $0.id == $1.id && $0.event == $1.event }
     }
 }
 
 /// Compares a file's records with what is known, and says what changed. Matching is by
 /// employee ID only; an email already held by another ID is a conflict, never a merge.
 public enum FeedDiff {
-    /// The changes `records` (read from one file of `feed`, batch `batch`) make to `state`.
-    /// `alsoPresent` are the IDs of rows the file has but that were not read into `records`
-    /// (unchanged or quarantined): they are in the file, so never absent.
+    /// The changes `records` (read from one file of `feed`, batch `batch`, at `now`) make to
+    /// `state`. `alsoPresent` are the IDs of rows the file has but that were not read into
+    /// `records` (unchanged or quarantined): they are in the file, so never absent.
     public static func changes(
         _ records: [WorkerRecord],
         against state: WorkforceState,
         feed: FeedConfiguration,
         batch: String,
+        now: Timestamp? = nil,
         alsoPresent: Set<EmployeeID> = []
     ) -> FeedChanges {
-        changes(records, against: state, feed: feed, batch: batch, isPresent: { alsoPresent.contains($0) })
+        changes(records, against: state, feed: feed, batch: batch, now: now, isPresent: { alsoPresent.contains($0) })
     }
 
-    /// The changes `records` make to `state`; `isPresent` says whether an ID not among them has a
-    /// row in the file.
+    /// The changes `records` make to `state` at `now` (nil: no termination date counts as taken
+    /// effect); `isPresent` says whether an ID not among them has a row in the file.
     public static func changes(
         _ records: [WorkerRecord],
         against state: WorkforceState,
         feed: FeedConfiguration,
         batch: String,
+        now: Timestamp? = nil,
         isPresent: (EmployeeID) -> Bool
     ) -> FeedChanges {
         var changes = FeedChanges()
@@ -101,6 +109,11 @@ public enum FeedDiff {
             }
             for id in missing.sorted() {
                 changes.events.append((id, .absent(feed: feed.name, batch: batch)))
+                if let now, let worker = state.workers[id], let end = worker.terminationDate, worker.hireDate.map({ !(end < $0) }) ?? true,
+                    end.start(in: Zones.namedOrUTC(worker.timeZone), cutoff: feed.terminationCutoff) <= now
+                {
+                    changes.departed += 1
+                }
             }
             changes.counts.absences += missing.count
         }

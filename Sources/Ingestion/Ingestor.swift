@@ -96,7 +96,7 @@ public struct Ingestor: Sendable {
             ProposedEvent(subject: subject, type: event.type, payload: try event.payload(), metadata: metadata)
         }
         // Until the commit says when, a batch is stamped with the time it was prepared.
-        let provisional = Timestamp.now()
+        let provisional = journal.configuration.clock.now()
 
         let read: FeedReader.ScanResult
         do {
@@ -111,7 +111,8 @@ public struct Ingestor: Sendable {
             return prepared(.rejected(batch: batch, error: error), events)
         }
         let receipt = BatchReceipt(feed: feed.name, file: file, sha256: digest, bytes: bytes.count, rows: read.rowCount)
-        var changes = FeedDiff.changes(read.changed, against: history.state, feed: feed, batch: batch, isPresent: read.isPresent)
+        var changes = FeedDiff.changes(
+            read.changed, against: history.state, feed: feed, batch: batch, now: provisional, isPresent: read.isPresent)
         changes.counts.quarantined = read.quarantined.count
         var events = [try batchEvent(.received(receipt))]
         events += try read.quarantined.map { row in
@@ -119,7 +120,7 @@ public struct Ingestor: Sendable {
         }
         let reasons = thresholds.crossed(
             by: changes.counts, population: history.population(of: feed.name), rows: read.rowCount,
-            previousRows: feed.kind == .csvSnapshot ? history.previousRows(of: feed.name) : nil)
+            previousRows: feed.kind == .csvSnapshot ? history.previousRows(of: feed.name) : nil, departed: changes.departed)
         if !reasons.isEmpty {
             events.append(try batchEvent(.held(BatchHold(reasons: reasons, counts: changes.counts))))
             history.record(batch: batch, receipt: receipt, state: .held, counts: changes.counts, reasons: reasons, at: provisional)

@@ -43,16 +43,18 @@ public struct SafetyThresholds: Sendable, Equatable {
     public init() {}
 
     /// The thresholds `counts` crosses, in words; empty when the batch may take effect.
-    public func crossed(by counts: BatchCounts, population: Int, rows: Int, previousRows: Int?) -> [String] {
+    /// `departed` of the absences are leavers whose termination date had taken effect: they
+    /// count neither as absences nor as missing rows.
+    public func crossed(by counts: BatchCounts, population: Int, rows: Int, previousRows: Int?, departed: Int = 0) -> [String] {
         var reasons: [String] = []
         for (name, count, limit) in [
             ("creates", counts.creates, creates), ("changes", counts.changes, changes),
-            ("terminations", counts.terminations, terminations), ("absences", counts.absences, absences),
+            ("terminations", counts.terminations, terminations), ("absences", counts.absences - departed, absences),
         ] where limit.isCrossed(by: count, population: population) {
             reasons.append("\(name): \(count) exceeds \(limit.describe()) (population \(population))")
         }
         if let rowDropPercent, let previousRows, previousRows > 0,
-            Double(rows) < Double(previousRows) * (1 - rowDropPercent / 100)
+            Double(rows + departed) < Double(previousRows) * (1 - rowDropPercent / 100)
         {
             reasons.append(
                 "rows: \(rows) against \(previousRows) in the previous snapshot, a drop of more than \(Limit.format(rowDropPercent))%")

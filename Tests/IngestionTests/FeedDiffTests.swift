@@ -1,3 +1,4 @@
+import Journal
 import Ingestion
 import Testing
 import Workforce
@@ -108,6 +109,15 @@ import Workforce
         // Against the terminations threshold: a file stamping dates on everyone is held like one terminating them.
         let result = try changes([Self.ann + "2026-12-31", Self.bo + "2026-12-31"], state: try known())
         #expect(result.counts == BatchCounts(terminations: 2))
+    }
+
+    @Test func aWorkerMissingAfterTheirTerminationDateTookEffectHasDeparted() throws {
+        let state = applying(try changes([Self.ann, Self.bo + "2026-12-15"], state: try known()), to: try known())
+        let before = FeedDiff.changes([], against: state, feed: feed, batch: "b3", now: Timestamp(iso8601: "2026-12-15T04:59:59Z"))
+        #expect(before.counts.absences == 2 && before.departed == 0)
+        // Midnight in New York starting the 15th.
+        let after = FeedDiff.changes([], against: state, feed: feed, batch: "b3", now: Timestamp(iso8601: "2026-12-15T05:00:00Z"))
+        #expect(after.counts.absences == 2 && after.departed == 1)
     }
 
     @Test func aReturningTerminatedIDIsARehireOfTheSameWorker() throws {

@@ -87,6 +87,26 @@ import Workforce
         #expect(history.state.workers[EmployeeID(rawValue: "E7")]?.status == .active)
     }
 
+    @Test func leaversGoneFromTheFileAfterTheirTerminationDateAreNotHeldAgainstTheThresholds() throws {
+        // A report of active workers: twelve leave at the month's end (dated ahead, still active)
+        // and are gone from the next file. Twelve of a hundred missing unannounced would be held.
+        let leavers = Set(1...12)
+        let dated = Self.company(100).split(separator: "\n").enumerated().map { index, row in
+            leavers.contains(index) ? row + "2026-11-01" : String(row)
+        }.joined(separator: "\n") + "\n"
+        _ = try ingest(dated)
+        guard case .applied(_, let counts, _) = try ingest(Self.company(100, skipping: leavers), file: "day2.csv") else {
+            Issue.record("held"); return
+        }
+        // Still absences: archived after the grace period like any leaver.
+        #expect(counts.absences == 12)
+        guard case .held(_, let reasons, _) = try ingest(Self.company(100, skipping: Set(1...24)), file: "day3.csv") else {
+            Issue.record("twelve unannounced absences were not held"); return
+        }
+        #expect(reasons.contains { $0.hasPrefix("absences: 12 exceeds") })
+        #expect(reasons.contains { $0.hasPrefix("rows: 76 against 88") })
+    }
+
     @Test func badRowsAreJournaledWithTheirPlaceAndTheOthersApply() throws {
         let text = Self.header + "\nE1,Ann,Lee,ann@example.com,SYD,full_time,active,2027-01-04,\nE2,Bo,Kim,bo@example.com,SYD,full_time,active,2027-02-30,\n"
         guard case .applied(_, let counts, let quarantined) = try ingest(text) else { Issue.record("not applied"); return }
