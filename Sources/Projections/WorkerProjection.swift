@@ -74,6 +74,14 @@ public struct WorkerProjection: Sendable, Equatable {
         return Timestamp(rawValue: start.rawValue + cutoff)
     }
 
+    /// The next moment something is due for the worker under `rules` (a first day, a termination
+    /// taking effect, a grace period's end), and what: what `roster tick` or the daemon's
+    /// scheduler will fire then, unless events come first.
+    public func nextDue(under rules: RuleSet) -> (at: Timestamp, kind: ScheduledEffect.Kind)? {
+        var projection = self
+        return Self.nextDue(of: &projection, rules: rules)
+    }
+
     /// The next moment something is due for `projection`, and what. Read in place, from the few
     /// fields it rests on: the fold asks twice an event, and a method called on an array's
     /// element (800 bytes) copied it first.

@@ -102,6 +102,7 @@ extension StateCommand {
             ])
         } else {
             print(UserText.describe(user))
+            if let projection, let due = projection.nextDue(under: rules.rules) { print("    next: \(due.kind.rawValue) at \(due.at)") }
         }
     }
 }

@@ -193,6 +193,7 @@ import Testing
         // E3 is still active in HR; only the last day is known.
         let ahead = Self.company().map { $0.hasPrefix("E3,") ? $0 + "2030-06-14" : $0 }
         #expect(try run(["ingest", "--feed", "hr", try file("day2.csv", ahead)]).status == 0)
+        #expect(try run(["state", "--id", "E3"]).standardOutput.contains("next: deactivate at 2030-06-13T23:00:00.000000Z"))
         // 14 June 2030 starts in London at 23:00 UTC on the 13th (summer time).
         let early = try run(["tick", "--now", "2030-06-13T22:59:59Z"])
         #expect(!early.standardOutput.contains("E3:"))
