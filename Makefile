@@ -106,31 +106,39 @@ demo: deps
 		$(ROSTER) ingest --feed bamboohr-changes future-hire.csv && \
 		$(ROSTER) tick --now 2027-01-03T12:59:59Z && $(ROSTER) tick --now 2027-01-03T13:00:00Z && $(ROSTER) state --id E900001
 	@echo
-	@echo "== 17. A candidate rule set (office groups renamed "Site ..."), replayed over the whole journal, then adopted"
+	@echo "== 17. A leaver's last day sent ahead while HR still says Active (as Workday and SuccessFactors do):"
+	@echo "       the deactivation is scheduled, shown, and fired by tick at that date's midnight in the worker's zone"
+	@cd $(DEMO)/feeds && tr -d '\r' < day-002.csv > day-002-lf.csv && \
+		row=$$(awk -F, '$$12 == "Full-Time" && $$13 == "Active" && $$15 == "" { print; exit }' day-002-lf.csv) && \
+		id=$${row%%,*} && { head -n 1 day-002-lf.csv; echo "$${row}2027-01-15"; } > last-day.csv && \
+		$(ROSTER) ingest --feed bamboohr-changes last-day.csv && $(ROSTER) state --id $$id && \
+		$(ROSTER) tick --now 2027-01-16T00:00:00Z | grep "^$$id" && $(ROSTER) state --id $$id
+	@echo
+	@echo "== 18. A candidate rule set (office groups renamed "Site ..."), replayed over the whole journal, then adopted"
 	@cd $(DEMO)/feeds && sed 's/prefix: "Office "/prefix: "Site "/' rules.yml > candidate.yml && \
 		$(ROSTER) rebuild --rules candidate.yml --plan && $(ROSTER) rebuild --rules candidate.yml --apply --confirm | tail -n 1
 
 	@echo
-	@echo "== 18. The LMS story (docs/examples/lms-story): day 1, a small company's first export; the LMS is provisioned"
+	@echo "== 19. The LMS story (docs/examples/lms-story): day 1, a small company's first export; the LMS is provisioned"
 	@echo "       (CSV export for Moodle and Canvas). Mia starts in Sydney in 2030; Noah is a contractor, out of scope."
 	@rm -rf $(DEMO)/story && cp -r docs/examples/lms-story $(DEMO)/story
 	@cd $(DEMO)/story && $(ROSTER) ingest --feed bamboohr day-1.csv && $(ROSTER) sync
 	@cd $(DEMO)/story && $(ROSTER) plan
 	@echo
-	@echo "== 19. Day 2: Jim promoted to manager, Sofia moves from London to New York, Priya's name changes, Lucas leaves"
+	@echo "== 20. Day 2: Jim promoted to manager, Sofia moves from London to New York, Priya's name changes, Lucas leaves"
 	@cd $(DEMO)/story && $(ROSTER) ingest --feed bamboohr day-2.csv && $(ROSTER) sync
 	@date -u +%Y-%m-%dT%H:%M:%S.%6NZ > $(DEMO)/story/end-of-day-2
 	@echo
-	@echo "== 20. Day 3: a truncated export (2 of 8 rows) is held; the LMS is not touched"
+	@echo "== 21. Day 3: a truncated export (2 of 8 rows) is held; the LMS is not touched"
 	@cd $(DEMO)/story && { $(ROSTER) ingest --feed bamboohr day-3.csv || echo "(ingest exited $$?: held)"; } && $(ROSTER) sync
 	@echo
-	@echo "== 21. What the LMS believed at the end of day 2, from its journaled answers"
+	@echo "== 22. What the LMS believed at the end of day 2, from its journaled answers"
 	@cd $(DEMO)/story && $(ROSTER) state --believed --as-of $$(cat end-of-day-2)
 	@echo
-	@echo "== 22. Why Jim has the leadership course: HR event, rule, LMS call, LMS answer"
+	@echo "== 23. Why Jim has the leadership course: HR event, rule, LMS call, LMS answer"
 	@cd $(DEMO)/story && $(ROSTER) why E1002 Leadership_101
 	@echo
-	@echo "== 23. The files the LMS imports, one folder per sync"
+	@echo "== 24. The files the LMS imports, one folder per sync"
 	@cd $(DEMO)/story && for run in exports/*; do echo "$$run: $$(ls $$run/canvas | tr '\n' ' ')"; done && \
 		head -n 3 $$(ls -d exports/* | head -n 1)/moodle/users.csv && cat $$(ls -d exports/* | tail -n 1)/canvas/enrollments.csv
 
