@@ -100,19 +100,24 @@ demo: deps
 		if [ -n "$$id" ]; then $(ROSTER) state --id $$id && $(ROSTER) history $$id | tail -n 8 && $(ROSTER) why $$id Leadership_101; \
 		else echo "(no promotion to manager in these two days)"; fi
 	@echo
-	@echo "== 16. A hire in Sydney starting on 4 January 2027: tick fires their first day at Sydney's midnight (13:00 UTC the day before)"
-	@cd $(DEMO)/feeds && { head -n 1 day-002.csv; \
-		echo "E900001,Mia,Chen,,mia.chen@northwind-corp.com,Data Analyst,ENG-100,Engineering,SYD,,CC-1000,Full-Time,Active,2027-01-04,"; } > future-hire.csv && \
+	@echo "== 16. A hire in Sydney five weeks from today: tick one second before Sydney's midnight starting that day, then at it"
+	@cd $(DEMO)/feeds && first=$$(date -u -d '+35 days' +%Y-%m-%d) && \
+		start=$$(date -u -d "TZ=\"Australia/Sydney\" $$first 00:00" +%s) && \
+		{ head -n 1 day-002.csv; \
+		echo "E900001,Mia,Chen,,mia.chen@northwind-corp.com,Data Analyst,ENG-100,Engineering,SYD,,CC-1000,Full-Time,Active,$$first,"; } > future-hire.csv && \
 		$(ROSTER) ingest --feed bamboohr-changes future-hire.csv && \
-		$(ROSTER) tick --now 2027-01-03T12:59:59Z && $(ROSTER) tick --now 2027-01-03T13:00:00Z && $(ROSTER) state --id E900001
+		$(ROSTER) tick --now $$(date -u -d @$$((start - 1)) +%Y-%m-%dT%H:%M:%SZ) && \
+		$(ROSTER) tick --now $$(date -u -d @$$start +%Y-%m-%dT%H:%M:%SZ) | grep "^E900001:" && $(ROSTER) state --id E900001
 	@echo
 	@echo "== 17. A leaver's last day sent ahead while HR still says Active (as Workday and SuccessFactors do):"
-	@echo "       the deactivation is scheduled, shown, and fired by tick at that date's midnight in the worker's zone"
+	@echo "       the deactivation is scheduled, shown, and fired by tick once that date has begun in the worker's zone"
 	@cd $(DEMO)/feeds && tr -d '\r' < day-002.csv > day-002-lf.csv && \
 		row=$$(awk -F, '$$12 == "Full-Time" && $$13 == "Active" && $$15 == "" { print; exit }' day-002-lf.csv) && \
-		id=$${row%%,*} && { head -n 1 day-002-lf.csv; echo "$${row}2027-01-15"; } > last-day.csv && \
+		if [ -z "$$row" ]; then echo "no active full-time worker without a termination date in day-002.csv"; exit 1; fi && \
+		id=$${row%%,*} && last=$$(date -u -d '+45 days' +%Y-%m-%d) && \
+		{ head -n 1 day-002-lf.csv; echo "$${row}$$last"; } > last-day.csv && \
 		$(ROSTER) ingest --feed bamboohr-changes last-day.csv && $(ROSTER) state --id $$id && \
-		$(ROSTER) tick --now 2027-01-16T00:00:00Z | grep "^$$id" && $(ROSTER) state --id $$id
+		$(ROSTER) tick --now $${last}T12:00:00Z | grep "^$$id:" && $(ROSTER) state --id $$id
 	@echo
 	@echo "== 18. A candidate rule set (office groups renamed "Site ..."), replayed over the whole journal, then adopted"
 	@cd $(DEMO)/feeds && sed 's/prefix: "Office "/prefix: "Site "/' rules.yml > candidate.yml && \

@@ -1,3 +1,4 @@
+import Journal
 import CSV
 import Foundation
 import Workforce
@@ -43,6 +44,12 @@ public struct FeedConfiguration: Sendable {
     /// When, in the worker's zone, a termination date takes effect: local midnight by default,
     /// or e.g. 17:00 when the termination date is the last working day.
     public var terminationCutoff = LocalTime.midnight
+
+    /// When a termination dated `date` takes effect for a worker in `zone`: the date at
+    /// ``terminationCutoff`` there; nil for a zone Roster does not know.
+    public func terminationMoment(of date: LocalDate, zone: String?) -> Timestamp? {
+        zone.flatMap(Zones.named).map { date.start(in: $0, cutoff: terminationCutoff) }
+    }
     /// For JSON feeds: the member names (or array indices) leading from the document to the
     /// array of records, such as `["data", "people"]`. Empty: the document is the array, or (for
     /// `bamboohr-api`) an object whose `employees` member is.

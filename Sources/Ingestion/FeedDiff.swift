@@ -109,8 +109,8 @@ public enum FeedDiff {
             }
             for id in missing.sorted() {
                 changes.events.append((id, .absent(feed: feed.name, batch: batch)))
-                if let now, let worker = state.workers[id], let end = worker.terminationDate, worker.hireDate.map({ !(end < $0) }) ?? true,
-                    end.start(in: Zones.namedOrUTC(worker.timeZone), cutoff: feed.terminationCutoff) <= now
+                if let now, let end = state.scheduledEnds[id], let moment = feed.terminationMoment(of: end, zone: state.workers[id]?.timeZone),
+                    moment <= now
                 {
                     changes.departed += 1
                 }
@@ -127,7 +127,7 @@ public enum FeedDiff {
     /// employment's (a rehire's record often keeps it) and stays in the record.
     static func hire(_ worker: Worker, after previous: Worker?) -> [WorkerEvent] {
         let rehire = previous != nil
-        guard let end = worker.terminationDate, worker.status != .terminated, worker.hireDate.map({ !(end < $0) }) ?? true,
+        guard let end = worker.terminationDate, worker.status != .terminated, worker.canEnd(on: end),
             previous?.terminationDate.map({ $0 < end }) ?? true
         else {
             return [rehire ? .rehired(worker) : .hired(worker)]

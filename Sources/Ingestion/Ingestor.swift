@@ -221,14 +221,14 @@ public struct Ingestor: Sendable {
     /// termination date set or moved) at its termination date's cut-off, in the worker's time
     /// zone. Other changes carry none.
     static func effectiveTime(of event: WorkerEvent, zone: String?, feed: FeedConfiguration) -> Timestamp? {
-        guard let zone = zone.flatMap(Zones.named) else { return nil }
         switch event {
         case .hired(let worker), .rehired(let worker):
-            return worker.hireDate?.start(in: zone, cutoff: feed.hireCutoff)
-        case .terminated(let date, _):
-            return date?.start(in: zone, cutoff: feed.terminationCutoff)
+            guard let date = worker.hireDate, let zone = zone.flatMap(Zones.named) else { return nil }
+            return date.start(in: zone, cutoff: feed.hireCutoff)
+        case .terminated(let date?, _):
+            return feed.terminationMoment(of: date, zone: zone)
         case .changed(.terminationDate, _, let new?):
-            return LocalDate.parse(new, format: .iso)?.start(in: zone, cutoff: feed.terminationCutoff)
+            return LocalDate.parse(new, format: .iso).flatMap { feed.terminationMoment(of: $0, zone: zone) }
         default:
             return nil
         }

@@ -42,6 +42,10 @@ public struct SafetyThresholds: Sendable, Equatable {
 
     public init() {}
 
+    static func leavers(_ count: Int) -> String {
+        "\(count) \(count == 1 ? "leaver" : "leavers") past their termination date"
+    }
+
     /// The thresholds `counts` crosses, in words; empty when the batch may take effect.
     /// `departed` of the absences are leavers whose termination date had taken effect: they
     /// count neither as absences nor as missing rows.
@@ -51,13 +55,15 @@ public struct SafetyThresholds: Sendable, Equatable {
             ("creates", counts.creates, creates), ("changes", counts.changes, changes),
             ("terminations", counts.terminations, terminations), ("absences", counts.absences - departed, absences),
         ] where limit.isCrossed(by: count, population: population) {
-            reasons.append("\(name): \(count) exceeds \(limit.describe()) (population \(population))")
+            let excluded = name == "absences" && departed > 0 ? "; \(Self.leavers(departed)) not counted" : ""
+            reasons.append("\(name): \(count) exceeds \(limit.describe()) (population \(population)\(excluded))")
         }
         if let rowDropPercent, let previousRows, previousRows > 0,
             Double(rows + departed) < Double(previousRows) * (1 - rowDropPercent / 100)
         {
+            let excluded = departed > 0 ? " (\(Self.leavers(departed)) not counted as missing)" : ""
             reasons.append(
-                "rows: \(rows) against \(previousRows) in the previous snapshot, a drop of more than \(Limit.format(rowDropPercent))%")
+                "rows: \(rows) against \(previousRows) in the previous snapshot\(excluded), a drop of more than \(Limit.format(rowDropPercent))%")
         }
         return reasons
     }

@@ -50,10 +50,16 @@ public struct Replay: Sendable {
                 case .changed(.timeZone, _, let new?): zones[id] = Zones.named(new)
                 default: break
                 }
-                // A termination date set or moved is known from when it is recorded: its effective
-                // time is when the termination it schedules takes effect, which the fold times.
+                // A termination date set or moved counts from when it was recorded, or from its
+                // own moment when that is earlier (a date set after it passed): a later moment is
+                // the termination it schedules, which the fold times. Counted from that moment, a
+                // date moved later would be left out and the earlier one kept.
                 let known: Timestamp
-                if case .changed(.terminationDate, _, _) = event { known = input.recordedAt } else { known = effectiveAt ?? input.recordedAt }
+                if case .changed(.terminationDate, _, _) = event {
+                    known = min(input.recordedAt, effectiveAt ?? input.recordedAt)
+                } else {
+                    known = effectiveAt ?? input.recordedAt
+                }
                 if known >= Self.end(of: date, in: zones[id] ?? .utc) { return true }
             }
             state.apply(input, at: min(input.recordedAt, validCutoff))

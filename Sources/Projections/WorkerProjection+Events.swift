@@ -22,7 +22,7 @@ extension WorkerProjection {
         case .changed(.hireDate, _, _):
             if !started { activation = Pending(at: Self.activationMoment(of: worker, effectiveAt: nil, step: step), cause: step.cause) }
             // A termination date now before the hire date is a past employment's.
-            if worker.status != .terminated, let end = worker.terminationDate, let hired = worker.hireDate, end < hired {
+            if worker.status != .terminated, let end = worker.terminationDate, !worker.canEnd(on: end) {
                 termination = nil
                 endedByDate = false
             }
@@ -70,7 +70,7 @@ extension WorkerProjection {
         }
         termination = nil
         endedByDate = false
-        guard let date, let at, worker.hireDate.map({ !(date < $0) }) ?? true else { return }
+        guard let date, let at, worker.canEnd(on: date) else { return }
         if at > step.moment {
             termination = Pending(at: at, cause: step.cause)
         } else {

@@ -87,7 +87,9 @@ public struct WorkerProjection: Sendable, Equatable {
     /// element (800 bytes) copied it first.
     static func nextDue(of projection: inout WorkerProjection, rules: RuleSet) -> (at: Timestamp, kind: ScheduledEffect.Kind)? {
         var due: (at: Timestamp, kind: ScheduledEffect.Kind)?
-        if !projection.started, let activation = projection.activation?.at { due = (activation, .activate) }
+        // A first day after the employment ended makes no user: nothing to fire (it stays set,
+        // for a termination date cleared later).
+        if !projection.started, !projection.endedByDate, let activation = projection.activation?.at { due = (activation, .activate) }
         if let termination = projection.termination?.at, due == nil || termination < due!.at { due = (termination, .deactivate) }
         if projection.archived == nil, let since = projection.absence?.since, let days = rules.absence.days {
             let archive = since.adding(microseconds: Int64(days) * 86_400_000_000)

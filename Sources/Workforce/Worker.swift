@@ -27,6 +27,12 @@ public struct Worker: Hashable, Sendable, Codable {
     /// Further columns the feed maps by name, kept as text.
     public var custom: [String: String]
 
+    /// True when `date`, as a termination date, can end the employment that began on the hire
+    /// date: on or after it, or any date when there is none. An earlier one is a past employment's.
+    public func canEnd(on date: LocalDate) -> Bool {
+        hireDate.map { !(date < $0) } ?? true
+    }
+
     public init(
         id: EmployeeID,
         email: String? = nil,

@@ -13,6 +13,11 @@ public struct WorkforceState: Sendable, Equatable {
     public private(set) var feeds: [EmployeeID: String] = [:]
     /// How many workers each feed reported last who are not terminated.
     public private(set) var population: [String: Int] = [:]
+    /// The termination dates journaled as the end of a worker's current employment while HR
+    /// still reports them employed (a date sent ahead of the status): the projections schedule
+    /// these, and a worker missing after theirs took effect is a leaver, not a suspect. A date
+    /// a rehire's record keeps from the past employment is not one.
+    public private(set) var scheduledEnds: [EmployeeID: LocalDate] = [:]
 
     public init() {}
 
@@ -21,6 +26,7 @@ public struct WorkforceState: Sendable, Equatable {
         // Most events change one field of a worker the same feed reported: no count moves.
         if case .changed(let field, _, _) = event, field != .status, feed == nil || feeds[id] == feed {
             workers[id]?.apply(event)
+            if field == .terminationDate || field == .hireDate { followEnd(of: id, setting: field == .terminationDate) }
             return
         }
         let counted = counts(id)
@@ -36,6 +42,7 @@ public struct WorkforceState: Sendable, Equatable {
         case .hired(let worker), .rehired(let worker):
             setEmail(of: id, from: workers[id]?.email, to: worker.email)
             workers[id] = worker
+            scheduledEnds[id] = nil
         case .emailChanged(let old, let new):
             guard workers[id] != nil else { return }
             setEmail(of: id, from: old, to: new)
@@ -44,9 +51,28 @@ public struct WorkforceState: Sendable, Equatable {
             absent[id] = feed
         case .returned:
             absent[id] = nil
-        case .changed, .attributeChanged, .terminated, .converted, .nameChanged, .emailConflict:
+        case .changed(let field, _, _):
+            workers[id]?.apply(event)
+            if field == .terminationDate || field == .hireDate || field == .status { followEnd(of: id, setting: field == .terminationDate) }
+        case .terminated:
+            workers[id]?.apply(event)
+            scheduledEnds[id] = nil
+        case .attributeChanged, .converted, .nameChanged, .emailConflict:
             workers[id]?.apply(event)
         }
+    }
+
+    /// Keeps ``scheduledEnds`` as the projections see it after a change of `id`'s dates or
+    /// status: a termination date `setting` it, on a worker not terminated, ends their current
+    /// employment if it can (on or after the hire date); another change keeps one only while it can.
+    private mutating func followEnd(of id: EmployeeID, setting: Bool) {
+        guard let worker = workers[id], worker.status != .terminated, let end = worker.terminationDate, worker.canEnd(on: end),
+            setting || scheduledEnds[id] != nil
+        else {
+            scheduledEnds[id] = nil
+            return
+        }
+        scheduledEnds[id] = end
     }
 
     /// The feed whose population `id` counts in, if any.

@@ -111,8 +111,19 @@ import Workforce
         #expect(result.counts == BatchCounts(terminations: 2))
     }
 
+    @Test func aRehireWhoseRowKeepsTheOldDateIsNotALeaverWhenMissing() throws {
+        let leaving = "E2,Bo,Kim,,bo.kim@example.com,Trainer,NYC,E1,contractor,terminated,2025-03-03,2026-01-15"
+        let gone = applying(try changes([Self.ann, leaving]), to: try known())
+        let back = applying(try changes([Self.ann, "E2,Bo,Kim,,bo.kim@example.com,Trainer,NYC,E1,full_time,active,2025-03-03,2026-01-15"], state: gone), to: gone)
+        #expect(back.scheduledEnds.isEmpty)
+        // Missing later, they are a suspect like anyone: counted against the thresholds.
+        let missing = FeedDiff.changes([], against: back, feed: feed, batch: "b4", now: Timestamp(iso8601: "2027-01-01T00:00:00Z"))
+        #expect(missing.counts.absences == 2 && missing.departed == 0)
+    }
+
     @Test func aWorkerMissingAfterTheirTerminationDateTookEffectHasDeparted() throws {
         let state = applying(try changes([Self.ann, Self.bo + "2026-12-15"], state: try known()), to: try known())
+        #expect(state.scheduledEnds == [EmployeeID(rawValue: "E2"): LocalDate(year: 2026, month: 12, day: 15)!])
         let before = FeedDiff.changes([], against: state, feed: feed, batch: "b3", now: Timestamp(iso8601: "2026-12-15T04:59:59Z"))
         #expect(before.counts.absences == 2 && before.departed == 0)
         // Midnight in New York starting the 15th.

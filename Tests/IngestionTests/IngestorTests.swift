@@ -107,6 +107,41 @@ import Workforce
         #expect(reasons.contains { $0.hasPrefix("rows: 76 against 88") })
     }
 
+    @Test func whetherALeaversDateHasPassedIsToldByTheJournalsClock() throws {
+        let clock = ManualClock(Timestamp(iso8601: "2026-11-20T09:00:00Z")!)
+        var configuration = Journal.Configuration(path: directory.child("clocked"), createIfMissing: true)
+        configuration.clock = clock
+        let journal = try Journal(configuration)
+        let ingestor = Ingestor(journal: journal, store: ReceivedFileStore(directory: directory.child("clocked-received")))
+        func ingest(_ text: String, _ file: String) throws -> Ingestor.Outcome { try ingestor.ingest(Array(text.utf8), file: file, feed: feed) }
+        // Twelve leave on 1 December (Sydney); the file of the 1st lacks them and six others.
+        let leavers = Set(1...12)
+        let dated = Self.company(100).split(separator: "\n").enumerated().map { index, row in
+            leavers.contains(index) ? row + "2026-12-01" : String(row)
+        }.joined(separator: "\n") + "\n"
+        _ = try ingest(dated, "day1.csv")
+        let gone = Self.company(100, skipping: Set(1...18))
+        // The evening before (Sydney's 1 December starts at 13:00 UTC on 30 November), all 18 count.
+        clock.set(Timestamp(iso8601: "2026-11-30T12:59:00Z")!)
+        guard case .held(let held, let early, _) = try ingest(gone, "day2.csv") else { Issue.record("not held"); return }
+        #expect(early.contains { $0.hasPrefix("absences: 18 exceeds") })
+        try ingestor.reject(batch: held, by: "test")
+        // Once it has come, only the six unannounced count, which a hundred workers allow.
+        clock.set(Timestamp(iso8601: "2026-11-30T13:00:00Z")!)
+        guard case .applied(_, let counts, _) = try ingest(gone + "\n", "day2-again.csv") else { Issue.record("held after the date"); return }
+        #expect(counts.absences == 18)
+    }
+
+    @Test func aHeldFilesReasonsSayHowManyLeaversWereNotCounted() throws {
+        var thresholds = SafetyThresholds()
+        thresholds.absences = .init(absolute: 3)
+        let reasons = thresholds.crossed(by: BatchCounts(absences: 30), population: 100, rows: 70, previousRows: 100, departed: 12)
+        #expect(reasons == [
+            "absences: 18 exceeds 3 (population 100; 12 leavers past their termination date not counted)",
+            "rows: 70 against 100 in the previous snapshot (12 leavers past their termination date not counted as missing), a drop of more than 10%",
+        ])
+    }
+
     @Test func badRowsAreJournaledWithTheirPlaceAndTheOthersApply() throws {
         let text = Self.header + "\nE1,Ann,Lee,ann@example.com,SYD,full_time,active,2027-01-04,\nE2,Bo,Kim,bo@example.com,SYD,full_time,active,2027-02-30,\n"
         guard case .applied(_, let counts, let quarantined) = try ingest(text) else { Issue.record("not applied"); return }

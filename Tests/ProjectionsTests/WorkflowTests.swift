@@ -152,6 +152,17 @@ import Workforce
         #expect(try users(on: date(2026, 12, 11))[EmployeeID(rawValue: "E1")]?.status == .deactivated)
     }
 
+    @Test func aTerminationDateSetAfterItPassedCountsFromItsDateInValidTime() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")
+        // HR records on the 20th that the last day was the 10th.
+        try scenario.record("E1", .changed(.terminationDate, old: nil, new: "2026-11-10"), at: "2026-11-20T10:00:00Z", effective: instant("2026-11-10T00:00:00Z"))
+        let onThe15th = try Replay(effectiveAt: date(2026, 11, 15), now: nil).run(scenario.journal, rules: scenario.rules).users
+        #expect(onThe15th[EmployeeID(rawValue: "E1")]?.status == .deactivated)
+        let onThe9th = try Replay(effectiveAt: date(2026, 11, 9), now: nil).run(scenario.journal, rules: scenario.rules).users
+        #expect(onThe9th[EmployeeID(rawValue: "E1")]?.status == .active)
+    }
+
     @Test func aHireDateMovedPastTheTerminationDateCancelsIt() throws {
         let scenario = try Scenario()
         try scenario.hire(worker("E1", hired: date(2026, 12, 14)), at: "2026-11-29T09:00:00Z")
@@ -221,8 +232,11 @@ import Workforce
         #expect(state.users[EmployeeID(rawValue: "E1")] == nil)
         let why = "their termination date 2026-12-07 passed before an LMS user was made (HR still reports them active)"
         #expect(state[worker: EmployeeID(rawValue: "E1")]?.whyNoUser(under: scenario.rules) == why)
-        // Between the two moments, no first day is still "to come": none will make a user.
-        #expect(try scenario.state(at: "2026-12-07T05:00:00Z")[worker: EmployeeID(rawValue: "E1")]?.whyNoUser(under: scenario.rules) == why)
+        // Between the two moments, no first day is still "to come": none will make a user, and
+        // nothing is due to fire.
+        let between = try #require(try scenario.state(at: "2026-12-07T05:00:00Z")[worker: EmployeeID(rawValue: "E1")])
+        #expect(between.whyNoUser(under: scenario.rules) == why)
+        #expect(between.nextDue(under: scenario.rules) == nil)
     }
 
     @Test func aLondonToNewYorkTransferMovesGroupsAndAssignsCompliance() throws {

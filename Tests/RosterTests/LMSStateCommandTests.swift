@@ -194,6 +194,8 @@ import Testing
         let ahead = Self.company().map { $0.hasPrefix("E3,") ? $0 + "2030-06-14" : $0 }
         #expect(try run(["ingest", "--feed", "hr", try file("day2.csv", ahead)]).status == 0)
         #expect(try run(["state", "--id", "E3"]).standardOutput.contains("next: deactivate at 2030-06-13T23:00:00.000000Z"))
+        let next = try #require(try json(["state", "--id", "E3"])["next_due"] as? [String: Any])
+        #expect(next["at"] as? String == "2030-06-13T23:00:00.000000Z" && next["effect"] as? String == "deactivate")
         // 14 June 2030 starts in London at 23:00 UTC on the 13th (summer time).
         let early = try run(["tick", "--now", "2030-06-13T22:59:59Z"])
         #expect(!early.standardOutput.contains("E3:"))
