@@ -118,12 +118,8 @@ extension WorkerProjection {
             self.activation = nil
         }
         let rules = step.rules
-        let employed: Bool
-        switch worker.status {
-        case .active, .onLeave: employed = !endedByDate
-        case .pending: employed = user != nil && !endedByDate
-        case .terminated: employed = termination.map { $0.at > step.moment } ?? false
-        }
+        let employment = Self.employment(of: &self, at: step.moment)
+        let employed = employment == .employed
         let inScope = rules.admits(worker)
         guard let current = user?.status else {
             guard employed, inScope, archived == nil else { return }
@@ -143,7 +139,7 @@ extension WorkerProjection {
             reason = archived.rule
         } else if !employed {
             status = .deactivated
-            reason = worker.status == .terminated || endedByDate ? "termination" : "status"
+            reason = employment == .pending ? "status" : "termination"
         } else if !inScope {
             status = .deactivated
             reason = "scope"
@@ -162,6 +158,28 @@ extension WorkerProjection {
             }
         }
         if profile { refreshProfile(step) }
+    }
+
+    /// Whether HR's record lets the worker have an active LMS user at `moment`, and if not, why.
+    enum Employment {
+        case employed
+        /// HR's status is pending and no user was made before.
+        case pending
+        /// HR reports them terminated, and the termination has taken effect.
+        case terminated
+        /// HR still reports them employed, but their termination date has passed.
+        case endedByDate
+    }
+
+    /// What ``settle(_:rule:profile:)`` and ``whyNoUser(under:)`` both go by: a termination still
+    /// to come at `moment` leaves a terminated worker employed; a user once made stays through
+    /// a pending status. Read in place (a method on the projection copied it, once an event).
+    static func employment(of projection: inout WorkerProjection, at moment: Timestamp) -> Employment {
+        switch projection.worker.status {
+        case .active, .onLeave: projection.endedByDate ? .endedByDate : .employed
+        case .pending: projection.endedByDate ? .endedByDate : projection.user != nil ? .employed : .pending
+        case .terminated: projection.termination.map { $0.at > moment } == true ? .employed : .terminated
+        }
     }
 
     /// Names, email, user name and groups from the worker as the rules say.
@@ -231,7 +249,10 @@ extension WorkerProjection {
     /// HR status, the scope.
     public func whyNoUser(under rules: RuleSet) -> String? {
         guard user == nil else { return nil }
-        if endedByDate, worker.status != .terminated, let date = worker.terminationDate {
+        // As of the last step: a termination still pending has not taken effect.
+        var projection = self
+        let employment = Self.employment(of: &projection, at: Timestamp(rawValue: .min))
+        if employment == .endedByDate, let date = worker.terminationDate {
             return "their termination date \(date) passed before an LMS user was made (HR still reports them \(worker.status.rawValue))"
         }
         if !started {
@@ -241,12 +262,11 @@ extension WorkerProjection {
             return "not started yet (\(firstDay)); the LMS user is due at \(activation.at)\(early)"
         }
         if let archived { return "archived (rule \(archived.rule), \(archived.at)) before an LMS user was made" }
-        switch worker.status {
+        switch employment {
         case .pending: return "their HR status is pending"
-        // A termination still to come leaves them employed, as settle has it.
-        case .terminated where termination == nil:
+        case .terminated:
             return "terminated" + (worker.terminationDate.map { " (termination date \($0))" } ?? "") + " before an LMS user was made"
-        case .terminated, .active, .onLeave: break
+        case .employed, .endedByDate: break
         }
         if let exclusion = rules.scope.exclusion(of: worker) { return "out of scope: \(exclusion)" }
         return "none made yet"
