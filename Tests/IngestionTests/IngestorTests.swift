@@ -21,8 +21,14 @@ import Workforce
     static let header = "employee_id,legal_first_name,legal_last_name,email,location,employment_type,status,hire_date,termination_date"
 
     static func company(_ size: Int, skipping: Set<Int> = []) -> String {
-        ([header] + (1...size).filter { !skipping.contains($0) }.map { "E\($0),First\($0),Last\($0),w\($0)@example.com,SYD,full_time,active,2020-01-0\($0 % 9 + 1)," })
-            .joined(separator: "\n") + "\n"
+        company(size, skipping: skipping, leaving: [], on: "")
+    }
+
+    /// The company, where `leaving` (still active) have their termination date `date` sent ahead.
+    static func company(_ size: Int, skipping: Set<Int> = [], leaving: Set<Int>, on date: String) -> String {
+        ([header] + (1...size).filter { !skipping.contains($0) }.map {
+            "E\($0),First\($0),Last\($0),w\($0)@example.com,SYD,full_time,active,2020-01-0\($0 % 9 + 1)," + (leaving.contains($0) ? date : "")
+        }).joined(separator: "\n") + "\n"
     }
 
     func ingest(_ text: String, file: String = "hr.csv") throws -> Ingestor.Outcome {
@@ -91,10 +97,7 @@ import Workforce
         // A report of active workers: twelve leave at the month's end (dated ahead, still active)
         // and are gone from the next file. Twelve of a hundred missing unannounced would be held.
         let leavers = Set(1...12)
-        let dated = Self.company(100).split(separator: "\n").enumerated().map { index, row in
-            leavers.contains(index) ? row + "2026-11-01" : String(row)
-        }.joined(separator: "\n") + "\n"
-        _ = try ingest(dated)
+        _ = try ingest(Self.company(100, leaving: leavers, on: "2026-11-01"))
         guard case .applied(_, let counts, _) = try ingest(Self.company(100, skipping: leavers), file: "day2.csv") else {
             Issue.record("held"); return
         }
@@ -115,11 +118,7 @@ import Workforce
         let ingestor = Ingestor(journal: journal, store: ReceivedFileStore(directory: directory.child("clocked-received")))
         func ingest(_ text: String, _ file: String) throws -> Ingestor.Outcome { try ingestor.ingest(Array(text.utf8), file: file, feed: feed) }
         // Twelve leave on 1 December (Sydney); the file of the 1st lacks them and six others.
-        let leavers = Set(1...12)
-        let dated = Self.company(100).split(separator: "\n").enumerated().map { index, row in
-            leavers.contains(index) ? row + "2026-12-01" : String(row)
-        }.joined(separator: "\n") + "\n"
-        _ = try ingest(dated, "day1.csv")
+        _ = try ingest(Self.company(100, leaving: Set(1...12), on: "2026-12-01"), "day1.csv")
         let gone = Self.company(100, skipping: Set(1...18))
         // The evening before (Sydney's 1 December starts at 13:00 UTC on 30 November), all 18 count.
         clock.set(Timestamp(iso8601: "2026-11-30T12:59:00Z")!)
@@ -161,8 +160,11 @@ import Workforce
         #expect(hires.first?.metadata.batch?.hasPrefix("hr-") == true)
     }
 
-    @Test func aTerminationDatedTomorrowTakesEffectAtItsLocalMidnight() throws {
-        _ = try ingest(Self.header + "\nE1,Ann,Lee,ann@example.com,LAX,full_time,active,2020-01-06,\n")
+    /// From Los Angeles; or from Sydney, moved to Los Angeles in the same file: the zone the file
+    /// gives counts.
+    @Test(arguments: ["LAX", "SYD"])
+    func aTerminationDatedTomorrowTakesEffectAtItsLocalMidnightWhereTheFileSaysTheyWork(from location: String) throws {
+        _ = try ingest(Self.header + "\nE1,Ann,Lee,ann@example.com,\(location),full_time,active,2020-01-06,\n")
         _ = try ingest(Self.header + "\nE1,Ann,Lee,ann@example.com,LAX,full_time,terminated,2020-01-06,2026-11-30\n", file: "day2.csv")
         let termination = try #require(try workerEvents().last)
         #expect(termination.type == "worker.terminated.v1")
@@ -197,37 +199,29 @@ extension IngestorTests {
 }
 
 extension IngestorTests {
-    @Test func aConfiguredCutOffMovesWhenATerminationTakesEffect() throws {
+    /// Ann, active in Sydney, ingested by a feed whose terminations take effect at 17:30; then
+    /// `row` (her next one) from that feed. Returns the last worker event journaled.
+    func annWithCutOff(then row: String) throws -> RecordedEvent {
         var lastDay = feed
         lastDay.terminationCutoff = LocalTime("17:30")!
-        _ = try ingestor.ingest(Array((Self.header + "\nE1,Ann,Lee,ann@example.com,SYD,full_time,active,2020-01-06,\n").utf8), file: "d1.csv", feed: lastDay)
-        _ = try ingestor.ingest(
-            Array((Self.header + "\nE1,Ann,Lee,ann@example.com,SYD,full_time,terminated,2020-01-06,2026-12-18\n").utf8), file: "d2.csv", feed: lastDay)
-        let termination = try #require(try workerEvents().last)
+        for (file, line) in [("d1.csv", "E1,Ann,Lee,ann@example.com,SYD,full_time,active,2020-01-06,"), ("d2.csv", row)] {
+            _ = try ingestor.ingest(Array((Self.header + "\n" + line + "\n").utf8), file: file, feed: lastDay)
+        }
+        return try #require(try workerEvents().last)
+    }
+
+    @Test func aConfiguredCutOffMovesWhenATerminationTakesEffect() throws {
+        let termination = try annWithCutOff(then: "E1,Ann,Lee,ann@example.com,SYD,full_time,terminated,2020-01-06,2026-12-18")
         // 17:30 in Sydney (summer time, UTC+11) on the 18th.
         #expect(termination.effectiveAt == Timestamp(iso8601: "2026-12-18T06:30:00Z"))
     }
 
     @Test func aTerminationDateSetOnAnActiveWorkerTakesEffectAtTheCutOffInTheirZone() throws {
-        var lastDay = feed
-        lastDay.terminationCutoff = LocalTime("17:30")!
-        _ = try ingestor.ingest(Array((Self.header + "\nE1,Ann,Lee,ann@example.com,SYD,full_time,active,2020-01-06,\n").utf8), file: "d1.csv", feed: lastDay)
         // Still active in HR; moved to Los Angeles in the same file.
-        _ = try ingestor.ingest(
-            Array((Self.header + "\nE1,Ann,Lee,ann@example.com,LAX,full_time,active,2020-01-06,2026-12-18\n").utf8), file: "d2.csv", feed: lastDay)
-        let set = try #require(try workerEvents().last)
+        let set = try annWithCutOff(then: "E1,Ann,Lee,ann@example.com,LAX,full_time,active,2020-01-06,2026-12-18")
         #expect(set.type == "worker.changed.v1")
         // 17:30 in Los Angeles (UTC-8) on the 18th, the zone the file gives.
         #expect(set.effectiveAt == Timestamp(iso8601: "2026-12-19T01:30:00Z"))
-    }
-
-    @Test func aTerminationInTheSameFileAsATransferTakesEffectInTheNewZone() throws {
-        _ = try ingest(Self.header + "\nE1,Ann,Lee,ann@example.com,SYD,full_time,active,2020-01-06,\n")
-        _ = try ingest(Self.header + "\nE1,Ann,Lee,ann@example.com,LAX,full_time,terminated,2020-01-06,2026-11-30\n", file: "day2.csv")
-        let termination = try #require(try workerEvents().last)
-        #expect(termination.type == "worker.terminated.v1")
-        // Midnight in Los Angeles, where the file says they work, not in Sydney.
-        #expect(termination.effectiveAt == Timestamp(iso8601: "2026-11-30T08:00:00Z"))
     }
 
     @Test func aHireWithItsEndDatedJournalsTheEndInTheHiresZone() throws {
