@@ -90,7 +90,7 @@ final class AdminServer: Service, Sendable {
                     "worker": (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(projection.worker))) as Any,
                     "user": projection.user.map(JSONView.user) as Any,
                     "no_user_reason": projection.whyNoUser(under: rules.rules) as Any,
-                    "next_due": projection.nextDue(under: rules.rules).map { ["at": $0.at.iso8601, "effect": $0.kind.rawValue] } as Any,
+                    "next_due": projection.nextDue(under: rules.rules).map(JSONView.due) as Any,
                     "lms": projection.lms.map { JSONView.account(id, $0) } as Any,
                 ]
                 object["outbox"] = projection.commands.map(JSONView.command)

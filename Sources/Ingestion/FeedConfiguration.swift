@@ -1,6 +1,6 @@
-import Journal
 import CSV
 import Foundation
+import Journal
 import Workforce
 
 /// One feed: where a kind of file comes from and how to read it.

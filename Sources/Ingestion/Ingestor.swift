@@ -208,11 +208,7 @@ public struct Ingestor: Sendable {
     static func zones(of events: [(id: EmployeeID, event: WorkerEvent)], state: WorkforceState) -> [String?] {
         var moved: [EmployeeID: String] = [:]
         return events.map { id, event in
-            switch event {
-            case .hired(let worker), .rehired(let worker): moved[id] = worker.timeZone
-            case .changed(.timeZone, _, let new?): moved[id] = new
-            default: break
-            }
+            if let zone = event.newTimeZone { moved[id] = zone }
             return moved[id] ?? state.workers[id]?.timeZone
         }
     }

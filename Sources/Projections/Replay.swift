@@ -45,11 +45,7 @@ public struct Replay: Sendable {
         try FoldInputs.forEach(in: journal, from: JournalPosition(1), ahead: { state.prefetch(for: $0, $1) }) { input in
             if let limit, input.recordedAt > limit { return false }
             if case .worker(let id, let event, let effectiveAt) = input.kind {
-                switch event {
-                case .hired(let worker), .rehired(let worker): zones[id] = Zones.named(worker.timeZone)
-                case .changed(.timeZone, _, let new?): zones[id] = Zones.named(new)
-                default: break
-                }
+                if let zone = event.newTimeZone { zones[id] = Zones.named(zone) }
                 // A termination date set or moved counts from when it was recorded, or from its
                 // own moment when that is earlier (a date set after it passed): a later moment is
                 // the termination it schedules, which the fold times. Counted from that moment, a

@@ -24,6 +24,11 @@ public enum JSONView {
         ["rule": provenance.rule, "rule_set": provenance.ruleSet, "cause": provenance.cause.rawValue, "at": provenance.at.iso8601]
     }
 
+    /// The next moment something is due for a worker, and what (`WorkerProjection.nextDue`).
+    public static func due(_ due: (at: Timestamp, kind: ScheduledEffect.Kind)) -> [String: Any] {
+        ["at": due.at.iso8601, "effect": due.kind.rawValue]
+    }
+
     /// An account as the LMS acknowledged it.
     public static func account(_ id: EmployeeID, _ account: LMSAccount) -> [String: Any] {
         [

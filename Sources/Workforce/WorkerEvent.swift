@@ -34,6 +34,16 @@ public enum WorkerEvent: Sendable, Equatable {
     /// The row claims an email another employee ID holds: a person must resolve it; nothing merges.
     case emailConflict(email: String, heldBy: EmployeeID)
 
+    /// The time zone the event gives the worker, if it gives one: a hire's or a rehire's, or a
+    /// changed one's new zone.
+    public var newTimeZone: String? {
+        switch self {
+        case .hired(let worker), .rehired(let worker): worker.timeZone
+        case .changed(.timeZone, _, let new): new
+        default: nil
+        }
+    }
+
     /// The wire name.
     public var type: EventType {
         switch self {

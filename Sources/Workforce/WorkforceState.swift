@@ -26,7 +26,7 @@ public struct WorkforceState: Sendable, Equatable {
         // Most events change one field of a worker the same feed reported: no count moves.
         if case .changed(let field, _, _) = event, field != .status, feed == nil || feeds[id] == feed {
             workers[id]?.apply(event)
-            if field == .terminationDate || field == .hireDate { followEnd(of: id, setting: field == .terminationDate) }
+            followEnd(of: id, after: field)
             return
         }
         let counted = counts(id)
@@ -53,7 +53,7 @@ public struct WorkforceState: Sendable, Equatable {
             absent[id] = nil
         case .changed(let field, _, _):
             workers[id]?.apply(event)
-            if field == .terminationDate || field == .hireDate || field == .status { followEnd(of: id, setting: field == .terminationDate) }
+            followEnd(of: id, after: field)
         case .terminated:
             workers[id]?.apply(event)
             scheduledEnds[id] = nil
@@ -62,12 +62,13 @@ public struct WorkforceState: Sendable, Equatable {
         }
     }
 
-    /// Keeps ``scheduledEnds`` as the projections see it after a change of `id`'s dates or
-    /// status: a termination date `setting` it, on a worker not terminated, ends their current
-    /// employment if it can (on or after the hire date); another change keeps one only while it can.
-    private mutating func followEnd(of id: EmployeeID, setting: Bool) {
+    /// Keeps ``scheduledEnds`` as the projections see it after a change of `id`'s `field`: a
+    /// termination date set, on a worker not terminated, ends their current employment if it can
+    /// (on or after the hire date); a changed hire date or status keeps one only while it can.
+    private mutating func followEnd(of id: EmployeeID, after field: WorkerField) {
+        guard field == .terminationDate || field == .hireDate || field == .status else { return }
         guard let worker = workers[id], worker.status != .terminated, let end = worker.terminationDate, worker.canEnd(on: end),
-            setting || scheduledEnds[id] != nil
+            field == .terminationDate || scheduledEnds[id] != nil
         else {
             scheduledEnds[id] = nil
             return

@@ -99,7 +99,7 @@ extension StateCommand {
             printJSON([
                 "rules": ["version": rules.rules.version, "adopted_at": rules.adopted.recordedAt.iso8601, "adopted_by": rules.adopted.adoption.adoptedBy],
                 "as_of": asOf?.iso8601 as Any, "effective_at": NSNull(), "users": [JSONView.user(user)],
-                "next_due": projection?.nextDue(under: rules.rules).map { ["at": $0.at.iso8601, "effect": $0.kind.rawValue] } as Any,
+                "next_due": projection?.nextDue(under: rules.rules).map(JSONView.due) as Any,
             ])
         } else {
             print(UserText.describe(user))
