@@ -54,36 +54,43 @@ extension ProjectionStore {
             let compressor = try Compressor(level: 1)
             var table = ByteWriter(capacity: 64)
             var frames: [[UInt8]] = []
-            var plains: [[UInt8]] = []
+            var plains: [ArraySlice<UInt8>] = []
             var usedBase = false
             for (index, first) in stride(from: 0, to: records.count, by: ProjectionStore.recordsPerFrame).enumerated() {
                 let frame = records[first..<min(records.count, first + ProjectionStore.recordsPerFrame)]
-                var plain = ByteWriter(capacity: frame.reduce(0) { $0 + $1.count + 3 })
+                let size = frame.reduce(0) { $0 + $1.count + 3 }
+                // The base's frame of the same workers, if there is one and the two fit zstd's window.
+                let against = base.flatMap { base in
+                    index < base.frames.count && base.frames[index].count + size <= Compressor.maximumPrefixed ? base.frames[index] : nil
+                }
+                // The frame is written straight after a copy of its base: zstd finds matches in a
+                // prefix that ends where its input starts as in one text, a fifth fewer
+                // instructions than in a prefix elsewhere (its "external dictionary" path).
+                var plain = ByteWriter(capacity: (against?.count ?? 0) + size)
+                if let against { plain.bytes.append(contentsOf: against) }
+                let start = plain.bytes.count
                 for record in frame {
                     plain.varint(UInt64(record.count))
                     plain.raw(record)
                 }
-                // The base's frame of the same workers, if there is one and the two fit zstd's window.
-                let against = base.flatMap { base in
-                    index < base.frames.count && base.frames[index].count + plain.bytes.count <= Compressor.maximumPrefixed ? base.frames[index] : nil
-                }
-                let compressed: [UInt8] = try plain.bytes.withUnsafeBytes { input in
-                    try [UInt8](unsafeUninitializedCapacity: Compressor.bound(input.count)) { output, count in
+                let compressed: [UInt8] = try plain.bytes.withUnsafeBytes { joined in
+                    let input = UnsafeRawBufferPointer(rebasing: joined[start...])
+                    return try [UInt8](unsafeUninitializedCapacity: Compressor.bound(input.count)) { output, count in
                         let output = UnsafeMutableRawBufferPointer(output)
-                        if let against {
-                            count = try against.withUnsafeBytes { try compressor.compress(input, into: output, prefix: $0) }
+                        if against != nil {
+                            count = try compressor.compress(input, into: output, prefix: UnsafeRawBufferPointer(rebasing: joined[..<start]))
                         } else {
                             count = try compressor.compress(input, into: output, dictionary: nil)
                         }
                     }
                 }
                 table.varint(UInt64(frame.count))
-                table.varint(UInt64(plain.bytes.count))
+                table.varint(UInt64(plain.bytes.count - start))
                 table.varint(UInt64(compressed.count))
                 table.u8(against == nil ? 0 : 1)
                 if against != nil { usedBase = true }
                 frames.append(compressed)
-                plains.append(plain.bytes)
+                plains.append(plain.bytes[start...])
             }
             // The base is named only when a frame was compressed against it.
             let used = usedBase ? base : nil
@@ -105,7 +112,9 @@ extension ProjectionStore {
             var position: JournalPosition
             /// Bases before it in its chain (0: it stands alone).
             var depth: Int
-            var frames: [[UInt8]]
+            /// Each frame's records, after the copy of its base it was written behind (kept
+            /// with it: copying them out would cost what writing them there saved).
+            var frames: [ArraySlice<UInt8>]
         }
     }
 
