@@ -52,9 +52,14 @@ public struct RosterConfiguration: Sendable {
     public var dataDirectory: String
     public var feeds: [FeedConfiguration]
     public var safety: SafetyThresholds
-    /// The rules (`rules:`), read from their file or written inline; nil when roster.yml has none.
-    /// See docs/rules.md.
+    /// The rules (`rules:`), read from their file or written inline; nil when roster.yml has none,
+    /// or when they cannot be read (``rulesProblem``). See docs/rules.md.
     public var rules: RuleSet?
+    /// Why the configured rules cannot be read, when they cannot. Only the first use of Roster
+    /// needs them (it adopts them); after that they are a candidate, edited in place and adopted
+    /// with `roster rebuild --apply`, so a mistake in them must not stop the rules in force (a
+    /// termination's deactivation, a first day) from applying. Commands warn instead.
+    public var rulesProblem: ConfigurationError?
     /// The rules file, absolute; nil when the rules are inline or absent.
     public var rulesPath: String?
     /// The LMS to provision (`lms:`); by default, a CSV export under the data directory.
@@ -68,6 +73,12 @@ public struct RosterConfiguration: Sendable {
     public var journalPath: String { dataDirectory + "/journal" }
     /// Where received files are kept.
     public var receivedPath: String { dataDirectory + "/received" }
+
+    /// The configured rules, or why they cannot be read: nil when roster.yml names none.
+    public func configuredRules() throws -> RuleSet? {
+        if let rulesProblem { throw rulesProblem }
+        return rules
+    }
 
     /// The feed named `name`.
     public func feed(_ name: String) throws -> FeedConfiguration {
@@ -146,7 +157,12 @@ public struct RosterConfiguration: Sendable {
         var configuration = RosterConfiguration(
             path: path, dataDirectory: dataDirectory, feeds: feeds, safety: safety, lms: .csvExport(dataDirectory: dataDirectory))
         if let node = top["rules"] {
-            (configuration.rules, configuration.rulesPath) = try RuleSetParser.configured(node, reader: reader, base: base)
+            do {
+                (configuration.rules, configuration.rulesPath) = try RuleSetParser.configured(node, reader: reader, base: base)
+            } catch let problem as ConfigurationError {
+                configuration.rulesProblem = problem
+                configuration.rulesPath = RuleSetParser.path(node, base: base)
+            }
         }
         if let node = top["lms"] {
             configuration.lms = try reader.lms(node, base: base, dataDirectory: dataDirectory)

@@ -51,6 +51,12 @@ public enum RuleSetParser {
 
     /// The `rules` key of roster.yml: the path of a rules file (relative to `base`, roster.yml's
     /// folder), or the rules themselves as a mapping. Returns the rules and the file's absolute path.
+    /// The rules file `node` names, absolute; nil for inline rules.
+    static func path(_ node: Node, base: URL) -> String? {
+        guard case .scalar(let scalar) = node, !scalar.string.isEmpty else { return nil }
+        return scalar.string.hasPrefix("/") ? scalar.string : base.appendingPathComponent(scalar.string).standardizedFileURL.path
+    }
+
     static func configured(_ node: Node, reader: NodeReader, base: URL) throws -> (rules: RuleSet, path: String?) {
         switch node {
         case .scalar(let scalar):
@@ -60,8 +66,8 @@ public enum RuleSetParser {
                     "`rules` is empty; give the path of a rules file, or write `rules: {}` if you mean "
                         + "an empty rule set (everyone in scope, no groups, no courses)")
             }
-            let written = try reader.text(node, at: "rules")
-            let path = written.hasPrefix("/") ? written : base.appendingPathComponent(written).standardizedFileURL.path
+            _ = try reader.text(node, at: "rules")
+            let path = path(node, base: base)!
             guard FileManager.default.isReadableFile(atPath: path) else {
                 throw reader.error(
                     node, "rules",

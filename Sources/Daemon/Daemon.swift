@@ -41,6 +41,7 @@ public struct Daemon {
             throw StartError(description: "\(configuration.path): serve.listen host \(serve.host) is not an IPv4 address")
         }
         let app = try RosterApp(configuration: configuration)
+        if let warning = try app.rulesFileWarning() { logger.warning("\(warning)") }
         let metrics = DaemonMetrics()
         let engine = RosterEngine(app: app, groupCommitted: metrics.groupCommitted)
         // The rules in force and the live store, caught up before any service starts.

@@ -58,7 +58,7 @@ public struct RosterApp: Sendable {
     public func rulesInForce(at instant: Timestamp? = nil) throws -> RulesInForce {
         var adoptions = try RuleBook.adoptions(in: journal)
         if adoptions.isEmpty {
-            guard let rules = configuration.rules else {
+            guard let rules = try configuration.configuredRules() else {
                 throw Failure(
                     "no rules are in force and \(configuration.path) has none; add `rules:` (a rules file or inline rules, see docs/rules.md)")
             }
@@ -75,6 +75,16 @@ public struct RosterApp: Sendable {
                 + "preview with `roster rebuild --rules \(file) --plan`, adopt with `--apply`"
         }
         return RulesInForce(adopted: adopted, notice: notice, isCurrent: adopted.position == adoptions.last!.position)
+    }
+
+    /// A warning when roster.yml's rules cannot be read but rules are in force: those still apply,
+    /// and the file is only a candidate (nil otherwise, and when nothing is adopted yet: then the
+    /// first use fails on the file's mistake instead).
+    public func rulesFileWarning() throws -> String? {
+        guard let problem = configuration.rulesProblem, let adopted = try RuleBook.inForce(in: journal) else { return nil }
+        let file = configuration.rulesPath ?? configuration.path
+        return "\(problem)\nroster: the rules in force (\(adopted.rules.shortVersion), adopted \(adopted.recordedAt) by \(adopted.adoption.adoptedBy)) "
+            + "still apply; mend \(file), then preview it with `roster rebuild --rules \(file) --plan`"
     }
 
     /// Where the projection stores live, one per rule-set version.

@@ -40,7 +40,9 @@ struct ConfigOption: ParsableArguments {
     /// The composition root on the configured journal; read-only beside a running daemon.
     func app() throws -> RosterApp {
         let configuration = try load()
-        return try failing { try RosterApp(readingBeside: configuration) }
+        let app = try failing { try RosterApp(readingBeside: configuration) }
+        if let warning = try failing({ try app.rulesFileWarning() }) { warn(warning) }
+        return app
     }
 
     func ingestor(_ configuration: RosterConfiguration) throws -> Ingestor {

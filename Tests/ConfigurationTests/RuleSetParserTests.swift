@@ -371,7 +371,7 @@ import Workforce
         try directory.write("rules.yml", "triggers:\n  - id: onboarding\n    on: hire\n    course: \"\"\n")
         try directory.write("roster.yml", Self.feeds + "rules: rules.yml\n")
         let error = #expect(throws: ConfigurationError.self) {
-            try RosterConfiguration.load(path: directory.path("roster.yml"))
+            try RosterConfiguration.load(path: directory.path("roster.yml")).configuredRules()
         }
         #expect(error?.file == directory.path("rules.yml"))
         #expect(error?.line == 4 && error?.key == "triggers[0].course", "\(error?.description ?? "")")
@@ -379,7 +379,7 @@ import Workforce
 
     @Test func aMissingRulesFileIsNamedWhereRosterYmlNamesIt() {
         let error = #expect(throws: ConfigurationError.self) {
-            try RosterConfiguration.parse(Self.feeds + "rules: missing/rules.yml\n", path: "/etc/roster/roster.yml")
+            try RosterConfiguration.parse(Self.feeds + "rules: missing/rules.yml\n", path: "/etc/roster/roster.yml").configuredRules()
         }
         #expect(error?.file == "/etc/roster/roster.yml")
         #expect(error?.line == 4 && error?.key == "rules", "\(error?.description ?? "")")
@@ -413,7 +413,7 @@ import Workforce
 
     @Test func aMistakeInInlineRulesNamesTheLineInRosterYml() {
         let text = Self.feeds + "rules:\n  triggers:\n    - id: onboarding\n      on: hire\n      locations: [NYC]\n"
-        let error = #expect(throws: ConfigurationError.self) { try RosterConfiguration.parse(text, path: "roster.yml") }
+        let error = #expect(throws: ConfigurationError.self) { try RosterConfiguration.parse(text, path: "roster.yml").configuredRules() }
         #expect(error?.file == "roster.yml")
         #expect(error?.line == 8, "\(error?.description ?? "")")
         #expect(error?.key == "rules.triggers[0].locations", "\(error?.description ?? "")")
@@ -438,7 +438,7 @@ import Workforce
             #expect(configuration.rules?.groups.isEmpty == true && configuration.rules?.triggers.isEmpty == true)
             return
         }
-        let error = #expect(throws: ConfigurationError.self) { try RosterConfiguration.parse(text, path: "roster.yml") }
+        let error = #expect(throws: ConfigurationError.self) { try RosterConfiguration.parse(text, path: "roster.yml").configuredRules() }
         #expect(error?.key == key, "\(error?.description ?? "")")
         #expect(error?.file == "roster.yml")
         #expect(error?.line == line, "\(error?.description ?? "")")

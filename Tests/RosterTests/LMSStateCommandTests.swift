@@ -288,4 +288,37 @@ import Testing
         // they have is deactivated by provisioning, never deleted.
         #expect(try users()["E1"] == nil)
     }
+
+    /// The line of the typo added after the rules, past a blank line.
+    static let typoLine = rules.split(separator: "\n", omittingEmptySubsequences: false).count + 2
+
+    @Test func aMistakeInTheRulesFileDoesNotStopTheRulesInForce() throws {
+        _ = try run(["ingest", "--feed", "hr", try file("day1.csv", Self.company())])
+        // The rules are adopted; then the admin, editing the candidate in place, leaves a typo.
+        #expect(try users()["E1"]?["status"] as? String == "active")
+        try (Self.rules + "\n\ncolour: red\n").write(toFile: directory.child("rules.yml"), atomically: true, encoding: .utf8)
+        let ahead = Self.company().map { $0.hasPrefix("E3,") ? $0 + "2030-06-14" : $0 }
+        #expect(try run(["ingest", "--feed", "hr", try file("day2.csv", ahead)]).status == 0)
+        // A termination still takes effect under the rules in force, and every command says what is wrong.
+        let tick = try run(["tick", "--now", "2030-06-13T23:00:00Z"])
+        #expect(tick.status == 0, "\(tick.standardError)")
+        #expect(tick.standardOutput.contains("E3: deactivate"), "\(tick.standardOutput)")
+        #expect(tick.standardError.contains("rules.yml:\(Self.typoLine):1: colour: unknown key"), "\(tick.standardError)")
+        #expect(tick.standardError.contains("the rules in force (") && tick.standardError.contains("still apply"))
+        let state = try run(["state", "--id", "E3"])
+        #expect(state.status == 0 && state.standardOutput.contains("deactivated"), "\(state.standardOutput)")
+        #expect(try run(["why", "E3", "status"]).status == 0)
+        // The broken file itself cannot be previewed or adopted.
+        let plan = try run(["rebuild", "--rules", directory.child("rules.yml"), "--plan"])
+        #expect(plan.status == 2 && plan.standardError.contains("colour: unknown key"), "\(plan.standardError)")
+    }
+
+    @Test func theFirstUseNeedsRulesThatCanBeRead() throws {
+        try (Self.rules + "\n\ncolour: red\n").write(toFile: directory.child("rules.yml"), atomically: true, encoding: .utf8)
+        _ = try run(["ingest", "--feed", "hr", try file("day1.csv", Self.company())])
+        let state = try run(["state"])
+        #expect(state.status == 2)
+        #expect(state.standardError.contains("rules.yml:\(Self.typoLine):1: colour: unknown key"), "\(state.standardError)")
+        #expect(!state.standardError.contains("still apply"))
+    }
 }
