@@ -137,10 +137,17 @@ public enum FeedDiff {
         return [rehire ? .rehired(hired) : .hired(hired), .changed(.terminationDate, old: nil, new: end.description)]
     }
 
-    /// The events that turn `current` into `proposed`, in a stable order: names, email, type,
-    /// fields, attributes, and a termination last.
+    /// The events that turn `current` into `proposed`, in a stable order: the time zone, names,
+    /// email, type, the other fields, attributes, and a termination last.
+    ///
+    /// The time zone comes first: what follows it in the row happens where the worker now is. A
+    /// transfer's compliance course or a conversion's is due at local midnight in the new zone,
+    /// and a date's effective moment is read there.
     static func differences(from current: Worker, to proposed: Worker) -> [WorkerEvent] {
         var events: [WorkerEvent] = []
+        if current.timeZone != proposed.timeZone {
+            events.append(.changed(.timeZone, old: current.timeZone, new: proposed.timeZone))
+        }
         if current.legalFirstName != proposed.legalFirstName || current.legalLastName != proposed.legalLastName
             || current.preferredFirstName != proposed.preferredFirstName || current.preferredLastName != proposed.preferredLastName
         {
@@ -151,7 +158,7 @@ public enum FeedDiff {
             events.append(.converted(from: current.employmentType, to: proposed.employmentType))
         }
         let terminating = current.status != .terminated && proposed.status == .terminated
-        for field in WorkerField.allCases where !field.isEqual(current, proposed) {
+        for field in WorkerField.allCases where field != .timeZone && !field.isEqual(current, proposed) {
             if terminating, field == .status || field == .terminationDate { continue }
             events.append(.changed(field, old: field.value(in: current), new: field.value(in: proposed)))
         }

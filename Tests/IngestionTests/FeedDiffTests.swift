@@ -53,10 +53,11 @@ import Workforce
         #expect(result.counts.changes == 1)
     }
 
-    @Test func aTransferMovesLocationAndZone() throws {
+    @Test func aTransferMovesTheZoneFirstThenTheLocation() throws {
+        // The zone first: the transfer's course is due, and later fields take effect, where the worker now is.
         let result = try changes([Self.ann.replacingOccurrences(of: "LON", with: "NYC"), Self.bo], state: try known())
         #expect(result.events.map(\.event) == [
-            .changed(.location, old: "LON", new: "NYC"), .changed(.timeZone, old: "Europe/London", new: "America/New_York"),
+            .changed(.timeZone, old: "Europe/London", new: "America/New_York"), .changed(.location, old: "LON", new: "NYC"),
         ])
     }
 

@@ -256,6 +256,19 @@ import Workforce
         #expect(course.due == date(2026, 12, 29))
     }
 
+    @Test func aTransferLateInTheNewYorkEveningIsDueFromTheNewYorkDate() throws {
+        // 21:00 on 29 November in New York is already 30 November in London. The zone's change
+        // comes first in the row's events (as the feed diff journals them), so the course is due
+        // thirty days from the New York date.
+        let scenario = try Scenario()
+        try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")
+        try scenario.record("E1", .changed(.timeZone, old: "Europe/London", new: "America/New_York"), at: "2026-11-30T02:00:00Z")
+        try scenario.record("E1", .changed(.location, old: "LON", new: "NYC"), at: "2026-11-30T02:00:00Z")
+        let after = try #require(try scenario.user("E1", at: "2026-11-30T02:00:01Z"))
+        #expect(after.groups.keys.sorted() == ["IT Dept", "New York"])
+        #expect(after.assignments["NY_Harassment_Prevention"]?.due == date(2026, 12, 29))
+    }
+
     @Test func aPromotionToManagerAssignsLeadershipOnce() throws {
         let scenario = try Scenario()
         try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")
