@@ -44,6 +44,11 @@ public struct Replay: Sendable {
         var zones: [EmployeeID: Zone] = [:]
         try FoldInputs.forEach(in: journal, from: JournalPosition(1), ahead: { state.prefetch(for: $0, $1) }) { input in
             if let limit, input.recordedAt > limit { return false }
+            // An event is folded at the moment it became true in HR when it says so (a hire at
+            // its first day, a termination at its date), else when it was recorded; never past
+            // the date. Folded at its recording, a hire loaded years later took its onboarding
+            // window and its courses' due dates from the date asked about.
+            var at = input.recordedAt
             if case .worker(let id, let event, let effectiveAt) = input.kind {
                 if let zone = event.newTimeZone { zones[id] = Zones.named(zone) }
                 // A termination date set or moved counts from when it was recorded, or from its
@@ -57,8 +62,9 @@ public struct Replay: Sendable {
                     known = effectiveAt ?? input.recordedAt
                 }
                 if known >= Self.end(of: date, in: zones[id] ?? .utc) { return true }
+                at = known
             }
-            state.apply(input, at: min(input.recordedAt, validCutoff))
+            state.apply(input, at: min(at, validCutoff))
             return true
         }
         state.advance { projection in Self.end(of: date, in: Zones.namedOrUTC(projection.worker.timeZone)) }

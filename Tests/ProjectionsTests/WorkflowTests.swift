@@ -440,4 +440,24 @@ extension WorkflowTests {
         #expect(try users(on: date(2026, 11, 30))[EmployeeID(rawValue: "S1")] == nil)
         #expect(try users(on: date(2026, 12, 1))[EmployeeID(rawValue: "S1")]?.status == .active)
     }
+
+    /// A worker hired in 2021 and loaded into Roster in 2026 (the first feed): in valid time, the
+    /// hire happened on the first day, so onboarding was due two weeks after it, whatever the date
+    /// asked about, and stays assigned. (Folded at its recording, the window and the due date
+    /// were read from the date asked about: due in July when asked about July, gone after.)
+    @Test func inValidTimeAHireLoadedYearsLaterHappensOnItsFirstDay() throws {
+        var rules = Scenario.standardRules
+        rules.newHireWindowDays = 30
+        let scenario = try Scenario(rules: rules)
+        try scenario.hire(worker("E1", hired: date(2021, 6, 14)), at: "2026-11-02T09:00:00Z")
+        func onboarding(on day: LocalDate) throws -> Assignment? {
+            try Replay(effectiveAt: day, now: nil).run(scenario.journal, rules: scenario.rules).users[EmployeeID(rawValue: "E1")]?.assignments["Onboarding_Path"]
+        }
+        for day in [date(2021, 6, 14), date(2021, 7, 13), date(2021, 7, 20), date(2026, 11, 26)] {
+            #expect(try onboarding(on: day)?.due == date(2021, 6, 28), "on \(day)")
+        }
+        #expect(try onboarding(on: date(2021, 6, 13)) == nil)
+        // Roster itself met E1 in 2026, long past the window: the live state has no onboarding.
+        #expect(try scenario.user("E1", at: "2026-11-03T00:00:00Z")?.assignments["Onboarding_Path"] == nil)
+    }
 }
