@@ -98,14 +98,13 @@ public enum FeedDiff {
             changes.events += events.map { (record.id, $0) }
         }
         if feed.kind == .csvSnapshot {
-            // Everyone this feed reported before, still employed and not already absent, who is missing now.
+            // Everyone this feed reported before, still employed, who is missing now: newly, or
+            // again (already absent).
             var missing: [EmployeeID] = []
             // Cheapest tests first: most of the population is in the file.
             for (id, reporter) in state.feeds
-            where reporter == feed.name && !isPresent(id) && !seen.contains(id) && state.absent[id] == nil
-                && state.workers[id].map({ $0.status != .terminated }) == true
-            {
-                missing.append(id)
+            where reporter == feed.name && !isPresent(id) && !seen.contains(id) && state.workers[id].map({ $0.status != .terminated }) == true {
+                if state.absent[id] == nil { missing.append(id) } else { changes.counts.stillAbsent += 1 }
             }
             for id in missing.sorted() {
                 changes.events.append((id, .absent(feed: feed.name, batch: batch)))

@@ -46,8 +46,9 @@ public final class ProjectionStore: Sendable {
     /// in frames compressed one by one; 5: records name the rule set by reference; 6: and its
     /// rule ids and courses, ``RecordReferences``; 7: snapshot frames compressed against the
     /// snapshot before; 8: a termination date on a worker HR reports employed schedules their
-    /// deactivation, so stores folded before are folded again).
-    static let formatVersion: UInt8 = 8
+    /// deactivation, so stores folded before are folded again; 9: an archive names the absence
+    /// as its cause, whatever ended the grace period).
+    static let formatVersion: UInt8 = 9
 
     /// The state as this process last saved it: a catch-up that finds the checkpoint unmoved
     /// starts from it instead of reading and decoding every worker again (a daemon catches up

@@ -97,15 +97,19 @@ extension WorkerProjection {
         current.snapshots += 1
         absence = current
         if let limit = step.rules.absence.snapshots, current.snapshots >= limit {
-            archived = Provenance(rule: "absence", ruleSet: step.rules.version, cause: step.cause, at: step.moment)
-            settle(step, rule: "absence")
+            // Caused by the absence (the worker missing from the feed), as an archive after days
+            // is; the snapshot that reached the count is only when.
+            let archive = Step(rules: step.rules, cause: current.cause, moment: step.moment)
+            archived = archive.provenance("absence")
+            settle(archive, rule: "absence")
         }
     }
 
-    /// Brings an archived user back; a worker still absent starts a new grace period.
+    /// Brings an archived user back; a worker still absent starts a new grace period (from the
+    /// restore, still caused by the absence: archived again, it is the absence that explains it).
     mutating func restore(step: Step) {
         archived = nil
-        if absence != nil { absence = Absence(feed: absence!.feed, since: step.moment, snapshots: 0, cause: step.cause) }
+        if let absence { self.absence = Absence(feed: absence.feed, since: step.moment, snapshots: 0, cause: absence.cause) }
         settle(step, rule: "restore")
     }
 

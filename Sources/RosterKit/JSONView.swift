@@ -85,7 +85,7 @@ public enum JSONView {
 
     public static func counts(_ counts: BatchCounts) -> [String: Any] {
         [
-            "creates": counts.creates, "changes": counts.changes, "terminations": counts.terminations, "absences": counts.absences,
+            "creates": counts.creates, "changes": counts.changes, "terminations": counts.terminations, "absences": counts.absences, "still_absent": counts.stillAbsent,
             "quarantined": counts.quarantined,
         ]
     }

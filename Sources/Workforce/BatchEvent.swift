@@ -122,15 +122,37 @@ public struct BatchCounts: Hashable, Sendable, Codable {
     public var creates = 0
     public var changes = 0
     public var terminations = 0
+    /// Workers missing from a full snapshot who were there in the one before: each is journaled
+    /// absent.
     public var absences = 0
     public var quarantined = 0
+    /// Workers missing again, already absent from an earlier snapshot (nothing new is journaled
+    /// about them; each snapshot they miss counts towards the grace policy).
+    public var stillAbsent = 0
 
-    public init(creates: Int = 0, changes: Int = 0, terminations: Int = 0, absences: Int = 0, quarantined: Int = 0) {
+    public init(creates: Int = 0, changes: Int = 0, terminations: Int = 0, absences: Int = 0, quarantined: Int = 0, stillAbsent: Int = 0) {
         self.creates = creates
         self.changes = changes
         self.terminations = terminations
         self.absences = absences
         self.quarantined = quarantined
+        self.stillAbsent = stillAbsent
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case creates, changes, terminations, absences, quarantined
+        case stillAbsent = "still_absent"
+    }
+
+    /// Batches journaled before `stillAbsent` was counted read as none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        creates = try container.decode(Int.self, forKey: .creates)
+        changes = try container.decode(Int.self, forKey: .changes)
+        terminations = try container.decode(Int.self, forKey: .terminations)
+        absences = try container.decode(Int.self, forKey: .absences)
+        quarantined = try container.decode(Int.self, forKey: .quarantined)
+        stillAbsent = try container.decodeIfPresent(Int.self, forKey: .stillAbsent) ?? 0
     }
 }
 

@@ -57,6 +57,7 @@ struct IngestCommand: ParsableCommand {
 
     static func describe(_ counts: BatchCounts) -> String {
         "\(counts.creates) created, \(counts.changes) changed, \(counts.terminations) terminated, "
-            + "\(counts.absences) absent, \(counts.quarantined) quarantined"
+            + "\(counts.absences) absent" + (counts.stillAbsent > 0 ? " (\(counts.stillAbsent) more still absent)" : "")
+            + ", \(counts.quarantined) quarantined"
     }
 }

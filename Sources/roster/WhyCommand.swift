@@ -63,14 +63,19 @@ struct WhyCommand: ParsableCommand {
             print("           \(EventText.summary(cause))")
             print("           source: \(EventText.source(cause))")
         }
+        if folded == "status", user.status == .archived, let absence = projection?.absence {
+            let counted = absence.snapshots == 1 ? "1 full snapshot" : "\(absence.snapshots) full snapshots"
+            print("  missing  from feed \(absence.feed) since \(absence.since), and from \(counted) since")
+        }
         print("  by rule  \(Self.describe(rule: provenance.rule, in: rules.rules))")
         print("  in rules \(provenance.ruleSet.prefix(12)), adopted \(rules.adopted.recordedAt) by \(rules.adopted.adoption.adoptedBy) from \(rules.adopted.adoption.source)")
         print("  so       \(fact), at \(provenance.at)")
-        try printDelivery(app: app, cause: provenance.cause, asOf: instant, matching: commands)
+        try printDelivery(app: app, projection: projection!, cause: provenance.cause, asOf: instant, matching: commands)
     }
 
-    /// The LMS calls that carried the fact, and what the LMS answered, from the journal.
-    func printDelivery(app: RosterApp, cause: JournalPosition, asOf instant: Timestamp?, matching: (String) -> Bool) throws {
+    /// The LMS calls that carried the fact, and what the LMS answered, from the journal; or the
+    /// call still to come, or why none is needed.
+    func printDelivery(app: RosterApp, projection: WorkerProjection, cause: JournalPosition, asOf instant: Timestamp?, matching: (String) -> Bool) throws {
         let events = try failing { try app.journal.read { try $0.events(forSubject: id) } }
         var acknowledged = false
         for event in events where event.type.rawValue.hasPrefix("lms.") && instant.map({ event.recordedAt <= $0 }) ?? true {
@@ -91,7 +96,14 @@ struct WhyCommand: ParsableCommand {
                 print("  answer   #\(event.position) \(event.type), recorded \(event.recordedAt)")
             }
         }
-        if !acknowledged { print("  pending  the LMS has not acknowledged it yet; `roster plan` shows the call to come") }
+        guard !acknowledged else { return }
+        if projection.commands.contains(where: { matching($0.id) }) {
+            print("  pending  the LMS has not acknowledged it yet; `roster plan` shows the call to come")
+        } else if projection.lms == nil {
+            print("  no call  the LMS has no account for \(id), and none is made for a user who should not sign in")
+        } else {
+            print("  no call  the LMS already holds it")
+        }
     }
 
     static func describe(rule id: String, in rules: RuleSet) -> String {
@@ -103,7 +115,9 @@ struct WhyCommand: ParsableCommand {
         case "termination": return "termination: deactivated when the termination takes effect; never deleted"
         case "scope": return "scope: only workers in scope have an active user"
         case "status": return "status: the user is active while HR reports the worker employed and no termination date of theirs has passed"
-        case "absence": return "absence: archived after \(rules.absence.snapshots.map { "\($0) snapshots" } ?? "-") or \(rules.absence.days.map { "\($0) days" } ?? "-") missing from the feed"
+        case "absence":
+            let limits = [rules.absence.snapshots.map { "\($0) full snapshots" }, rules.absence.days.map { "\($0) days" }].compactMap { $0 }
+            return "absence: archived after \(limits.joined(separator: " or ")) missing from the feed"
         case "rehire": return "rehire: the same user is reactivated on the new first day"
         case "restore": return "restore: an admin brought the archived user back"
         default: return id

@@ -177,8 +177,10 @@ import Workforce
         let away = applying(result, to: try known())
         #expect(away.absent[EmployeeID(rawValue: "E2")] == "hr")
         #expect(away.workers[EmployeeID(rawValue: "E2")]?.status == .active)
-        // Missing again: already absent, nothing new.
-        #expect(try changes([Self.ann], state: away).events.isEmpty)
+        // Missing again: already absent, nothing new is journaled, but the batch counts them.
+        let again = try changes([Self.ann], state: away)
+        #expect(again.events.isEmpty)
+        #expect(again.counts == BatchCounts(stillAbsent: 1))
         let back = try changes([Self.ann, Self.bo], state: away)
         #expect(back.events.map(\.event) == [.returned(feed: "hr", batch: "b2")])
     }

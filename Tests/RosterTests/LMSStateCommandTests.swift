@@ -218,8 +218,14 @@ import Testing
         _ = try run(["ingest", "--feed", "hr", try file("day1.csv", Self.company())])
         _ = try run(["ingest", "--feed", "hr", try file("day2.csv", Self.company(missing: [3]))])
         #expect(try users()["E3"]?["status"] as? String == "active", "one snapshot missed: a suspect, not archived")
-        _ = try run(["ingest", "--feed", "hr", try file("day3.csv", Self.company(title1: "Analyst II", missing: [3]))])
+        let day3 = try run(["ingest", "--feed", "hr", try file("day3.csv", Self.company(title1: "Analyst II", missing: [3]))])
+        #expect(day3.standardOutput.contains("0 absent (1 more still absent)"), "\(day3.standardOutput)")
         #expect(try users()["E3"]?["status"] as? String == "archived")
+        // Archived because E3 went missing: the absence is the cause, the rule says how long.
+        let why = try run(["why", "E3", "status"])
+        #expect(why.standardOutput.contains("worker.absent.v1"), "\(why.standardOutput)")
+        #expect(why.standardOutput.contains("missing  from feed hr since") && why.standardOutput.contains("from 2 full snapshots since"))
+        #expect(why.standardOutput.contains("by rule  absence: archived after 2 full snapshots missing from the feed"), "\(why.standardOutput)")
 
         let notArchived = try run(["restore", "E4"])
         #expect(notArchived.status == 2)
@@ -230,6 +236,24 @@ import Testing
         #expect(user?["status"] as? String == "active")
         #expect(Self.courses(user) == ["Onboarding_Path"])
         #expect(Self.groups(user) == ["IT Dept", "London"])
+        // Still missing: after two more snapshots, archived again, and again for the absence (not the restore).
+        _ = try run(["ingest", "--feed", "hr", try file("day4.csv", Self.company(title1: "Analyst III", missing: [3]))])
+        _ = try run(["ingest", "--feed", "hr", try file("day5.csv", Self.company(title1: "Analyst IV", missing: [3]))])
+        #expect(try users()["E3"]?["status"] as? String == "archived")
+        let again = try run(["why", "E3", "status"])
+        #expect(again.standardOutput.contains("worker.absent.v1") && !again.standardOutput.contains("admin.worker-restored"), "\(again.standardOutput)")
+    }
+
+    @Test func whyTellsWhenNoLMSCallIsNeeded() throws {
+        // E3 leaves before Roster ever provisioned anyone: no account exists, none will be made.
+        _ = try run(["ingest", "--feed", "hr", try file("day1.csv", Self.company())])
+        let leaving = Self.company().map { $0.hasPrefix("E3,") ? $0.replacingOccurrences(of: ",active,2026-11-20,", with: ",terminated,2026-11-20,2026-11-25") : $0 }
+        #expect(try run(["ingest", "--feed", "hr", try file("day2.csv", leaving)]).status == 0)
+        let why = try run(["why", "E3", "status"])
+        #expect(why.standardOutput.contains("E3: user deactivated"), "\(why.standardOutput)")
+        #expect(why.standardOutput.contains("no call  the LMS has no account for E3"), "\(why.standardOutput)")
+        #expect(!why.standardOutput.contains("pending"))
+        #expect(try run(["why", "E4", "status"]).standardOutput.contains("pending  the LMS has not acknowledged it yet"))
     }
 
     @Test func rebuildPlansAndAdoptsCandidateRules() throws {
