@@ -172,7 +172,7 @@ let package = Package(
         .testTarget(
             name: "ProvisioningTests",
             dependencies: ["Provisioning", "Projections", "Rules", "Workforce", "Journal", "CSV", "SCIM", "JournalTestSupport", "SCIMTestSupport"]),
-        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Ingestion", "Rules", "Workforce"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Ingestion", "Rules", "Workforce", "Yams"]),
         .testTarget(name: "FeedGeneratorTests", dependencies: ["FeedGenerator", "Ingestion", "Workforce", "CSV"]),
         .testTarget(
             name: "RosterTests",
