@@ -106,8 +106,8 @@ demo: deps
 		{ head -n 1 day-002.csv; \
 		echo "E900001,Mia,Chen,,mia.chen@northwind-corp.com,Data Analyst,ENG-100,Engineering,SYD,,CC-1000,Full-Time,Active,$$first,"; } > future-hire.csv && \
 		$(ROSTER) ingest --feed bamboohr-changes future-hire.csv && \
-		$(ROSTER) tick --now $$(date -u -d @$$((start - 1)) +%Y-%m-%dT%H:%M:%SZ) && \
-		$(ROSTER) tick --now $$(date -u -d @$$start +%Y-%m-%dT%H:%M:%SZ) | grep "^E900001:" && $(ROSTER) state --id E900001
+		$(ROSTER) tick --allow-future --now $$(date -u -d @$$((start - 1)) +%Y-%m-%dT%H:%M:%SZ) && \
+		$(ROSTER) tick --allow-future --now $$(date -u -d @$$start +%Y-%m-%dT%H:%M:%SZ) | grep "^E900001:" && $(ROSTER) state --id E900001
 	@echo
 	@echo "== 17. A leaver's last day sent ahead while HR still says Active (as Workday and SuccessFactors do):"
 	@echo "       the deactivation is scheduled, shown, and fired by tick once that date has begun in the worker's zone"
@@ -117,7 +117,7 @@ demo: deps
 		id=$${row%%,*} && last=$$(date -u -d '+45 days' +%Y-%m-%d) && \
 		{ head -n 1 day-002-lf.csv; echo "$${row}$$last"; } > last-day.csv && \
 		$(ROSTER) ingest --feed bamboohr-changes last-day.csv && $(ROSTER) state --id $$id && \
-		$(ROSTER) tick --now $${last}T12:00:00Z | grep "^$$id:" && $(ROSTER) state --id $$id
+		$(ROSTER) tick --allow-future --now $${last}T12:00:00Z | grep "^$$id:" && $(ROSTER) state --id $$id
 	@echo
 	@echo "== 18. A candidate rule set (office groups renamed "Site ..."), replayed over the whole journal, then adopted"
 	@cd $(DEMO)/feeds && sed 's/prefix: "Office "/prefix: "Site "/' rules.yml > candidate.yml && \

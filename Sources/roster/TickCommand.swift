@@ -15,9 +15,21 @@ struct TickCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Act as if it were this instant (default: now).", valueName: "INSTANT"))
     var now: String?
 
+    @Flag(help: "Allow --now later than the clock: what it fires is journaled for good (a rehearsal, on a copy of the data).")
+    var allowFuture = false
+
     func run() throws {
         let app = try options.app()
-        let instant = try now.map(parseInstant) ?? app.now()
+        let clock = app.now()
+        let instant = try now.map(parseInstant) ?? clock
+        // Effects fired ahead of time are journaled like any others: a mistyped year would give
+        // accounts years early, and a rebuild replays them. Ahead of the clock takes a flag.
+        if instant > clock, !allowFuture {
+            warn(
+                "--now \(instant) is later than the clock (\(clock)): what fires is journaled for good and a rebuild replays it; "
+                    + "add --allow-future to fire it anyway (a rehearsal on a copy of the data)")
+            throw Exit.failed
+        }
         let fired = try failing { try app.tick(at: instant) }
         for (id, effect) in fired {
             print("\(id): \(effect.kind.rawValue), due \(effect.dueAt) [rule \(effect.rule)]")

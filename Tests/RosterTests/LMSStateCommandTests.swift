@@ -174,14 +174,18 @@ import Testing
 
     @Test func tickFiresAFutureHireAtItsLocalMidnight() throws {
         _ = try run(["ingest", "--feed", "hr", try file("day1.csv", Self.company())])
+        // Ahead of the clock only when asked: what fires is journaled for good.
+        let ahead = try run(["tick", "--now", "2030-03-01T13:00:00Z"])
+        #expect(ahead.status == 2 && ahead.standardError.contains("later than the clock") && ahead.standardError.contains("--allow-future"))
+        #expect(try users()["S1"] == nil)
         // 2 March 2030 starts in Sydney at 13:00 UTC on 1 March (UTC+11).
-        let early = try run(["tick", "--now", "2030-03-01T12:59:59Z"])
+        let early = try run(["tick", "--now", "2030-03-01T12:59:59Z", "--allow-future"])
         #expect(early.standardOutput.contains("nothing due"))
-        let due = try run(["tick", "--now", "2030-03-01T13:00:00Z"])
+        let due = try run(["tick", "--now", "2030-03-01T13:00:00Z", "--allow-future"])
         #expect(due.status == 0)
         #expect(due.standardOutput.contains("S1: activate, due 2030-03-01T13:00:00.000000Z [rule hire]"))
         #expect(try users()["S1"]?["status"] as? String == "active")
-        let again = try run(["tick", "--now", "2030-03-01T13:00:00Z"])
+        let again = try run(["tick", "--now", "2030-03-01T13:00:00Z", "--allow-future"])
         #expect(again.standardOutput.contains("nothing due"))
         // What the journal says: the effect, and when it was due.
         let history = try run(["history", "S1"])
@@ -197,10 +201,10 @@ import Testing
         let next = try #require(try json(["state", "--id", "E3"])["next_due"] as? [String: Any])
         #expect(next["at"] as? String == "2030-06-13T23:00:00.000000Z" && next["effect"] as? String == "deactivate")
         // 14 June 2030 starts in London at 23:00 UTC on the 13th (summer time).
-        let early = try run(["tick", "--now", "2030-06-13T22:59:59Z"])
+        let early = try run(["tick", "--now", "2030-06-13T22:59:59Z", "--allow-future"])
         #expect(!early.standardOutput.contains("E3:"))
         #expect(try users()["E3"]?["status"] as? String == "active")
-        let due = try run(["tick", "--now", "2030-06-13T23:00:00Z"])
+        let due = try run(["tick", "--now", "2030-06-13T23:00:00Z", "--allow-future"])
         #expect(due.standardOutput.contains("E3: deactivate, due 2030-06-13T23:00:00.000000Z [rule termination]"), "\(due.standardOutput)")
         #expect(try users()["E3"]?["status"] as? String == "deactivated")
     }
@@ -324,7 +328,7 @@ import Testing
         let ahead = Self.company().map { $0.hasPrefix("E3,") ? $0 + "2030-06-14" : $0 }
         #expect(try run(["ingest", "--feed", "hr", try file("day2.csv", ahead)]).status == 0)
         // A termination still takes effect under the rules in force, and every command says what is wrong.
-        let tick = try run(["tick", "--now", "2030-06-13T23:00:00Z"])
+        let tick = try run(["tick", "--now", "2030-06-13T23:00:00Z", "--allow-future"])
         #expect(tick.status == 0, "\(tick.standardError)")
         #expect(tick.standardOutput.contains("E3: deactivate"), "\(tick.standardOutput)")
         #expect(tick.standardError.contains("rules.yml:\(Self.typoLine):1: colour: unknown key"), "\(tick.standardError)")
