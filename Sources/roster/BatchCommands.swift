@@ -45,6 +45,8 @@ struct ApproveCommand: ParsableCommand {
     @Option(help: "Who approves (recorded with the decision).")
     var by: String = ProcessInfo.processInfo.environment["USER"] ?? "admin"
 
+    func validate() throws { try requireActor(by) }
+
     func run() throws {
         let configuration = try options.load()
         let ingestor = try options.ingestor(configuration)
@@ -64,6 +66,8 @@ struct RejectCommand: ParsableCommand {
 
     @Option(help: "Who rejects (recorded with the decision).")
     var by: String = ProcessInfo.processInfo.environment["USER"] ?? "admin"
+
+    func validate() throws { try requireActor(by) }
 
     func run() throws {
         let configuration = try options.load()

@@ -136,6 +136,8 @@ struct OutboxCommand: ParsableCommand {
         @Option(help: "Who asks (kept in the journal).")
         var by: String = ProcessInfo.processInfo.environment["USER"] ?? "admin"
 
+        func validate() throws { try requireActor(by) }
+
         func run() throws {
             let app = try options.app()
             let retried = try failing { try app.provisioner().retry(ids, by: by) }

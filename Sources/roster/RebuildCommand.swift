@@ -38,6 +38,8 @@ struct RebuildCommand: ParsableCommand {
 
     func validate() throws {
         guard plan != apply else { throw ValidationError("give exactly one of --plan and --apply") }
+        guard apply || !confirm else { throw ValidationError("--confirm goes with --apply (it adopts rules a threshold would refuse)") }
+        try requireActor(by)
     }
 
     func run() throws {

@@ -50,6 +50,13 @@ struct ConfigOption: ParsableArguments {
     }
 }
 
+/// Checks `--by`: the journal keeps who decided, so it cannot be blank.
+func requireActor(_ by: String) throws {
+    guard !by.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        throw ValidationError("--by is empty; say who decides (a name or an email address): the journal keeps it")
+    }
+}
+
 enum Exit {
     static let failed = ExitCode(2)
     static let quarantined = ExitCode(3)

@@ -52,8 +52,12 @@ struct StateCommand: ParsableCommand {
         if let id {
             users = users.filter { $0.employeeID.rawValue == id }
             if users.isEmpty {
-                warn(UserText.missing(id, state[worker: EmployeeID(rawValue: id)], rules: rules.rules, asOf: replay.asOf))
-                throw Exit.failed
+                let projection = state[worker: EmployeeID(rawValue: id)]
+                // A worker HR did not have yet on that date is told apart from one Roster never heard of.
+                let known = try projection != nil || failing { try app.worker(EmployeeID(rawValue: id), asOf: replay.asOf).projection } != nil
+                let reason = UserText.missing(id, projection, rules: rules.rules, asOf: replay.asOf, effectiveAt: replay.effectiveAt, known: known)
+                try noUser(reason, known: known, rules: rules, replay: replay, next: nil)
+                return
             }
         }
         if json {
@@ -92,8 +96,9 @@ extension StateCommand {
         let (projection, rules) = try failing { try app.worker(id, asOf: asOf) }
         if let notice = rules.notice { warn(notice) }
         guard let user = projection?.user else {
-            warn(UserText.missing(id.rawValue, projection, rules: rules.rules, asOf: asOf))
-            throw Exit.failed
+            let reason = UserText.missing(id.rawValue, projection, rules: rules.rules, asOf: asOf)
+            try noUser(reason, known: projection != nil, rules: rules, replay: Replay(asOf: asOf), next: projection?.nextDue(under: rules.rules))
+            return
         }
         if json {
             printJSON([
@@ -108,15 +113,43 @@ extension StateCommand {
     }
 }
 
+extension StateCommand {
+    /// A worker without a user: for one Roster knows, that is the answer (printed, as JSON too);
+    /// for an ID it never heard of, a failure.
+    func noUser(_ reason: String, known: Bool, rules: RosterApp.RulesInForce, replay: Replay, next: (at: Timestamp, kind: ScheduledEffect.Kind)?) throws {
+        guard known else {
+            warn(reason)
+            throw Exit.failed
+        }
+        if json {
+            printJSON([
+                "rules": ["version": rules.rules.version, "adopted_at": rules.adopted.recordedAt.iso8601, "adopted_by": rules.adopted.adoption.adoptedBy],
+                "as_of": replay.asOf?.iso8601 as Any, "effective_at": replay.effectiveAt?.description as Any, "users": [] as [Any],
+                "no_user": reason, "next_due": next.map(JSONView.due) as Any,
+            ])
+        } else {
+            print(reason)
+            if let next { print("    next: \(next.kind.rawValue) at \(next.at)") }
+        }
+    }
+}
+
 /// Users as text.
 enum UserText {
     /// Why `id` has no LMS user to show (`projection` is theirs, nil when Roster knew no such
-    /// worker), as of `asOf` (nil: now).
-    static func missing(_ id: String, _ projection: WorkerProjection?, rules: RuleSet, asOf: Timestamp?) -> String {
+    /// worker), as of `asOf` (nil: now) and, in valid time, on `effectiveAt`; `known` says whether
+    /// Roster knows the worker at all (as of `asOf`), when they had no record on that date.
+    static func missing(
+        _ id: String, _ projection: WorkerProjection?, rules: RuleSet, asOf: Timestamp?, effectiveAt: LocalDate? = nil, known: Bool = false
+    ) -> String {
+        let when = (asOf.map { " as of \($0)" } ?? "") + (effectiveAt.map { " on \($0) (valid time)" } ?? "")
         guard let projection else {
+            if let effectiveAt, known {
+                return "\(id) has no LMS user on \(effectiveAt) (valid time): HR's record of them takes effect later; `roster history \(id)` shows when"
+            }
             return asOf.map { "Roster knew no worker \(id) as of \($0)" } ?? "no worker \(id); `roster workers` lists them"
         }
-        return "\(id) has no LMS user\(asOf.map { " as of \($0)" } ?? ""): \(projection.whyNoUser(under: rules) ?? "it has one")"
+        return "\(id) has no LMS user\(when): \(projection.whyNoUser(under: rules) ?? "it has one")"
     }
 
     static func describe(_ user: LMSUser) -> String {
@@ -142,7 +175,8 @@ func parseInstant(_ text: String) throws -> Timestamp {
 }
 
 func parseDate(_ text: String) throws -> LocalDate {
-    guard let date = LocalDate.parse(text, format: .iso) else {
+    // The whole text: a time or anything else after the date is refused, not dropped.
+    guard let date = LocalDate.parse(text, format: .iso), date.description == text else {
         throw ValidationError("\"\(text)\" is not a date; write yyyy-MM-dd, e.g. 2026-11-29")
     }
     return date
@@ -157,7 +191,13 @@ extension StateCommand {
     func showBelieved(app: RosterApp, replay: Replay) throws {
         let (state, _) = try failing { try app.desiredState(replay) }
         var projections = state.allProjections.filter { $0.lms != nil }.sorted { $0.worker.id < $1.worker.id }
-        if let id { projections = projections.filter { $0.worker.id.rawValue == id } }
+        if let id {
+            guard state[worker: EmployeeID(rawValue: id)] != nil else {
+                warn(UserText.missing(id, nil, rules: state.rules, asOf: replay.asOf))
+                throw Exit.failed
+            }
+            projections = projections.filter { $0.worker.id.rawValue == id }
+        }
         if json {
             printJSON([
                 "as_of": replay.asOf?.iso8601 as Any,
@@ -166,6 +206,7 @@ extension StateCommand {
             return
         }
         print(replay.asOf.map { "what the LMS believed as of \($0) (its answers recorded by then)" } ?? "what the LMS believes (its answers journaled so far)")
+        if let date = replay.effectiveAt { print("effective at the end of \(date) (valid time)") }
         for projection in projections {
             let account = projection.lms!
             let groups = account.memberships.keys.filter { $0.kind == .group }.map(\.name).sorted()

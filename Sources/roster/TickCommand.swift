@@ -53,6 +53,8 @@ struct RestoreCommand: ParsableCommand {
     @Option(help: "Who restores (kept in the journal).")
     var by: String = ProcessInfo.processInfo.environment["USER"] ?? "admin"
 
+    func validate() throws { try requireActor(by) }
+
     @Option(help: "Why (kept in the journal).")
     var reason: String?
 

@@ -11,7 +11,7 @@ struct WhyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "why",
         abstract: "The causal chain from an HR event, through a rule, to a user's course, group or status.",
-        discussion: "THING is a course, a group, or `status`."
+        discussion: "THING is a course, a group, or `status`; write course:NAME or group:NAME when a course and a group share a name."
     )
 
     @OptionGroup var options: ConfigOption
@@ -29,30 +29,41 @@ struct WhyCommand: ParsableCommand {
         let app = try options.app()
         let instant = try asOf.map(parseInstant)
         let (projection, rules) = try failing { try app.worker(EmployeeID(rawValue: id), asOf: instant) }
+        // `course:NAME` or `group:NAME` when a course and a group share a name (or one is called `status`).
+        let (kind, name) = Self.parse(thing)
+        let folded = name.lowercased()
         guard let user = projection?.user else {
-            warn(UserText.missing(id, projection, rules: rules.rules, asOf: instant))
-            throw Exit.failed
+            let reason = UserText.missing(id, projection, rules: rules.rules, asOf: instant)
+            // Why a worker Roster knows has no user is the answer to `why ID status`.
+            guard projection != nil, kind == nil, folded == "status" else {
+                warn(reason)
+                throw Exit.failed
+            }
+            print(reason)
+            return
         }
-        let folded = thing.lowercased()
         let fact: String
         let provenance: Provenance
         /// The outbox commands that carry this fact to the LMS.
         let commands: (String) -> Bool
-        if let assignment = user.assignments.values.first(where: { $0.course.lowercased() == folded }) {
+        if kind != .group, let assignment = user.assignments.values.first(where: { $0.course.lowercased() == folded }) {
             fact = "course \(assignment.course) assigned" + (assignment.due.map { ", due \($0)" } ?? "")
             provenance = assignment.provenance
             commands = { $0.hasSuffix(" add \(LMSMembership(.course, assignment.course))") }
-        } else if let (group, why) = user.groups.first(where: { $0.key.lowercased() == folded }) {
+        } else if kind != .course, let (group, why) = user.groups.first(where: { $0.key.lowercased() == folded }) {
             fact = "member of group \(group)"
             provenance = why
             commands = { $0.hasSuffix(" add \(LMSMembership(.group, group))") }
-        } else if folded == "status" {
+        } else if kind == nil, folded == "status" {
             fact = "user \(user.status.rawValue)"
             provenance = user.statusProvenance
             commands = { command in [" create", " deactivate", " reactivate"].contains { command.hasSuffix($0) } }
         } else {
-            let known = user.assignments.keys.sorted() + user.groups.keys.sorted()
-            warn("\(id) has no course or group \"\(thing)\"; it has: \(known.isEmpty ? "none" : known.joined(separator: ", ")), and `status`")
+            let known = user.assignments.keys.sorted().map { "course:\($0)" } + user.groups.keys.sorted().map { "group:\($0)" }
+            let what = kind.map { "no \($0.rawValue)" } ?? "no course or group"
+            warn(
+                "\(id) has \(what) \"\(name)\"\(instant.map { " as of \($0)" } ?? ""); it has: "
+                    + "\(known.isEmpty ? "none" : known.joined(separator: ", ")), and `status`")
             throw Exit.failed
         }
         print("\(id): \(fact)")
@@ -104,6 +115,15 @@ struct WhyCommand: ParsableCommand {
         } else {
             print("  no call  the LMS already holds it")
         }
+    }
+
+    /// `course:NAME` and `group:NAME` say which; a bare name is a course, else a group, else `status`.
+    static func parse(_ thing: String) -> (kind: LMSMembership.Kind?, name: String) {
+        for kind in [LMSMembership.Kind.course, .group] {
+            let prefix = kind.rawValue + ":"
+            if thing.lowercased().hasPrefix(prefix) { return (kind, String(thing.dropFirst(prefix.count))) }
+        }
+        return (nil, thing)
     }
 
     static func describe(rule id: String, in rules: RuleSet) -> String {

@@ -148,7 +148,12 @@ import Testing
 
         let missing = try run(["why", "E1", "Nonexistent_Course"])
         #expect(missing.status == 2)
-        #expect(missing.standardError.contains("it has: Leadership_101, Onboarding_Path"))
+        #expect(missing.standardError.contains("it has: course:Leadership_101, course:Onboarding_Path, group:IT Dept, group:London"))
+        // A group or a course named as such (for a course and a group of one name).
+        let group = try run(["why", "E1", "group:London"])
+        #expect(group.status == 0 && group.standardOutput.contains("E1: member of group London"), "\(group.standardError)")
+        let notACourse = try run(["why", "E1", "course:London"])
+        #expect(notACourse.status == 2 && notACourse.standardError.contains("E1 has no course \"London\""))
     }
 
     @Test func asOfShowsWhatRosterBelievedThen() throws {
@@ -160,13 +165,29 @@ import Testing
         // One worker, from their own events: the same answers.
         #expect(Self.courses(try users(["--id", "E1", "--as-of", between])["E1"]) == ["Onboarding_Path"])
         #expect(Self.courses(try users(["--id", "E1"])["E1"]) == ["Leadership_101", "Onboarding_Path"])
-        // A worker without a user is told why.
-        let contractor = try run(["state", "--id", "C1"]).standardError
-        #expect(contractor.contains("C1 has no LMS user: out of scope: scope.include: employment_type in [full_time, part_time] does not hold (employment_type is contractor)"))
+        // A worker without a user is told why: an answer, not a failure, in JSON too.
+        let contractor = try run(["state", "--id", "C1"])
+        #expect(contractor.status == 0)
+        #expect(contractor.standardOutput.contains("C1 has no LMS user: out of scope: scope.include: employment_type in [full_time, part_time] does not hold (employment_type is contractor)"))
+        let asJSON = try json(["state", "--id", "C1"])
+        #expect((asJSON["users"] as? [Any])?.isEmpty == true)
+        #expect((asJSON["no_user"] as? String)?.hasPrefix("C1 has no LMS user: out of scope") == true)
         let early = try run(["why", "S1", "status", "--as-of", between])
-        #expect(early.status == 2)
-        #expect(early.standardError.contains("S1 has no LMS user as of "))
-        #expect(early.standardError.contains(": not started yet (first day 2030-03-02 in Australia/Sydney); the LMS user is due at 2030-03-01T13:00:00.000000Z"))
+        #expect(early.status == 0)
+        #expect(early.standardOutput.contains("S1 has no LMS user as of "))
+        #expect(early.standardOutput.contains(": not started yet (first day 2030-03-02 in Australia/Sydney); the LMS user is due at 2030-03-01T13:00:00.000000Z"))
+        // In valid time, a worker HR had not hired yet is not "no worker".
+        let notYet = try run(["state", "--effective-at", "2026-11-19", "--id", "E1"])
+        #expect(notYet.status == 0 && notYet.standardOutput.contains("E1 has no LMS user on 2026-11-19 (valid time)"), "\(notYet.standardOutput)")
+        #expect(try run(["state", "--effective-at", "2026-11-19", "--id", "E99"]).status == 2)
+        #expect(try run(["state", "--believed", "--id", "E99"]).status == 2)
+        // A date is a date: a time after it is refused, not dropped.
+        let timed = try run(["state", "--effective-at", "2026-11-30T12:00:00Z"])
+        #expect(timed.status == 64 && timed.standardError.contains("is not a date; write yyyy-MM-dd"), "\(timed.standardError)")
+        // Facts looked up as of an instant say so.
+        let notThen = try run(["why", "E1", "Leadership_101", "--as-of", between])
+        #expect(notThen.status == 2 && notThen.standardError.contains("has no course or group \"Leadership_101\" as of "), "\(notThen.standardError)")
+        #expect(notThen.standardError.contains("it has: course:Onboarding_Path, group:IT Dept, group:London"))
         let before = try run(["why", "E1", "status", "--as-of", "2000-01-01"])
         #expect(before.standardError.contains("Roster knew no worker E1 as of 2000-01-01T00:00:00.000000Z"))
         #expect(try run(["why", "E99", "status"]).standardError.contains("no worker E99; `roster workers` lists them"))
@@ -231,6 +252,9 @@ import Testing
         #expect(why.standardOutput.contains("missing  from feed hr since") && why.standardOutput.contains("from 2 full snapshots since"))
         #expect(why.standardOutput.contains("by rule  absence: archived after 2 full snapshots missing from the feed"), "\(why.standardOutput)")
 
+        // The journal keeps who restored: a blank name is refused.
+        let nobody = try run(["restore", "E3", "--by", " "])
+        #expect(nobody.status == 64 && nobody.standardError.contains("--by is empty"), "\(nobody.standardError)")
         let notArchived = try run(["restore", "E4"])
         #expect(notArchived.status == 2)
         #expect(notArchived.standardError.contains("not archived"))
@@ -306,6 +330,7 @@ import Testing
         let candidate = directory.child("candidate.yml")
         try Self.rules.replacingOccurrences(of: "employment_type: [full_time, part_time]", with: "employment_type: [part_time]")
             .write(toFile: candidate, atomically: true, encoding: .utf8)
+        #expect(try run(["rebuild", "--rules", candidate, "--plan", "--confirm"]).status == 64, "--confirm goes with --apply")
         let refused = try run(["rebuild", "--rules", candidate, "--apply"])
         #expect(refused.status == 4)
         #expect(refused.standardError.contains("deactivations: 10 exceeds"))
