@@ -110,11 +110,7 @@ final class AdminServer: Service, Sendable {
             return try await engine.run { app in
                 let replay = Replay(asOf: asOf, effectiveAt: effectiveAt, now: app.now())
                 let (state, rules) = try app.desiredState(replay)
-                return .json([
-                    "rules": ["version": rules.rules.version, "adopted_at": rules.adopted.recordedAt.iso8601],
-                    "as_of": asOf?.iso8601 as Any, "effective_at": effectiveAt?.description as Any,
-                    "users": state.users.values.sorted { $0.employeeID < $1.employeeID }.map(JSONView.user),
-                ])
+                return .json(JSONView.state(state, users: state.users.values.sorted { $0.employeeID < $1.employeeID }, rules: rules, replay: replay))
             }
         }
         await route("GET /v1/plan") { [engine] _ in

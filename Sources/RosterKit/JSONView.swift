@@ -20,6 +20,35 @@ public enum JSONView {
         ]
     }
 
+    /// The desired state as `roster state --json` and `GET /v1/state` give it: the rules in
+    /// force, the users (each with what is due next), their counts by status, and the HR values
+    /// no mapping table knows.
+    public static func state(_ state: DesiredState, users: [LMSUser], rules: RosterApp.RulesInForce, replay: Replay) -> [String: Any] {
+        let counts = Dictionary(grouping: users, by: \.status).mapValues(\.count)
+        var unmapped: [String: [String: [EmployeeID]]] = [:]
+        for user in users {
+            for (mapping, value) in user.unmapped { unmapped[mapping, default: [:]][value, default: []].append(user.employeeID) }
+        }
+        return [
+            "rules": ["version": rules.rules.version, "adopted_at": rules.adopted.recordedAt.iso8601, "adopted_by": rules.adopted.adoption.adoptedBy],
+            "as_of": replay.asOf?.iso8601 as Any, "effective_at": replay.effectiveAt?.description as Any,
+            "users": users.map { user in
+                var json = self.user(user)
+                json["next_due"] = state[worker: user.employeeID]?.nextDue(under: state.rules).map(due) as Any
+                return json
+            },
+            "summary": [
+                "users": users.count, "active": counts[.active] ?? 0, "deactivated": counts[.deactivated] ?? 0, "archived": counts[.archived] ?? 0,
+                "workers_without_user": state.workerCount - state.users.count,
+            ],
+            "unmapped": unmapped.sorted { $0.key < $1.key }.flatMap { mapping, values in
+                values.sorted { $0.key < $1.key }.map { value, ids in
+                    ["mapping": mapping, "value": value, "users": ids.count, "examples": ids.prefix(3).map(\.rawValue)] as [String: Any]
+                }
+            },
+        ]
+    }
+
     public static func provenance(_ provenance: Provenance) -> [String: Any] {
         ["rule": provenance.rule, "rule_set": provenance.ruleSet, "cause": provenance.cause.rawValue, "at": provenance.at.iso8601]
     }

@@ -61,11 +61,7 @@ struct StateCommand: ParsableCommand {
             }
         }
         if json {
-            printJSON([
-                "rules": ["version": rules.rules.version, "adopted_at": rules.adopted.recordedAt.iso8601, "adopted_by": rules.adopted.adoption.adoptedBy],
-                "as_of": replay.asOf?.iso8601 as Any, "effective_at": replay.effectiveAt?.description as Any,
-                "users": users.map(JSONView.user),
-            ])
+            printJSON(JSONView.state(state, users: users, rules: rules, replay: replay))
             return
         }
         print("rules in force: \(rules.rules.shortVersion), adopted \(rules.adopted.recordedAt) by \(rules.adopted.adoption.adoptedBy)")
@@ -76,15 +72,15 @@ struct StateCommand: ParsableCommand {
         let counts = Dictionary(grouping: users, by: \.status).mapValues(\.count)
         let waiting = state.workerCount - users.count
         print(
-            "\(users.count) users: \(counts[.active] ?? 0) active, \(counts[.deactivated] ?? 0) deactivated, \(counts[.archived] ?? 0) archived; "
-                + "\(waiting) workers without a user (out of scope or not started)")
+            "\(count(users.count, "user")): \(counts[.active] ?? 0) active, \(counts[.deactivated] ?? 0) deactivated, \(counts[.archived] ?? 0) archived; "
+                + "\(count(waiting, "worker")) without a user (out of scope or not started)")
         var unmapped: [String: [String: [EmployeeID]]] = [:]
         for user in users {
             for (mapping, value) in user.unmapped { unmapped[mapping, default: [:]][value, default: []].append(user.employeeID) }
         }
         for (mapping, values) in unmapped.sorted(by: { $0.key < $1.key }) {
             for (value, ids) in values.sorted(by: { $0.key < $1.key }) {
-                print("unmapped in \(mapping): \"\(value)\" (\(ids.count) users, e.g. \(ids.prefix(3).map(\.rawValue).joined(separator: ", "))); add it to the mapping table")
+                print("unmapped in \(mapping): \"\(value)\" (\(count(ids.count, "user")), e.g. \(ids.prefix(3).map(\.rawValue).joined(separator: ", "))); add it to the mapping table")
             }
         }
     }
@@ -182,6 +178,11 @@ func parseDate(_ text: String) throws -> LocalDate {
     return date
 }
 
+/// `1 user`, `2 users`.
+func count(_ number: Int, _ noun: String) -> String {
+    "\(number) \(noun)\(number == 1 ? "" : "s")"
+}
+
 func warn(_ message: String) {
     FileHandle.standardError.write(Data("roster: \(message)\n".utf8))
 }
@@ -218,6 +219,6 @@ extension StateCommand {
             if !courses.isEmpty { print("    courses: \(courses.joined(separator: ", "))") }
         }
         let active = projections.count { $0.lms!.active }
-        print("\(projections.count) LMS accounts: \(active) active, \(projections.count - active) inactive")
+        print("\(count(projections.count, "LMS account")): \(active) active, \(projections.count - active) inactive")
     }
 }

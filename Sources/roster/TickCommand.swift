@@ -34,7 +34,7 @@ struct TickCommand: ParsableCommand {
         for (id, effect) in fired {
             print("\(id): \(effect.kind.rawValue), due \(effect.dueAt) [rule \(effect.rule)]")
         }
-        print(fired.isEmpty ? "nothing due at \(instant)" : "\(fired.count) effects fired at \(instant)")
+        print(fired.isEmpty ? "nothing due at \(instant)" : "\(count(fired.count, "effect")) fired at \(instant)")
     }
 }
 

@@ -118,6 +118,11 @@ import Testing
 
         let text = try run(["state"])
         #expect(text.standardOutput.contains("10 users: 10 active, 0 deactivated, 0 archived; 2 workers without a user"))
+        // JSON says as much as the text: the counts, and what no mapping table knows.
+        let json = try json(["state"])
+        let summary = try #require(json["summary"] as? [String: Int])
+        #expect(summary == ["users": 10, "active": 10, "deactivated": 0, "archived": 0, "workers_without_user": 2])
+        #expect((json["unmapped"] as? [Any])?.isEmpty == true)
     }
 
     @Test func aPromotionAndATransferAreExplainedByWhyAndHistory() throws {
@@ -221,6 +226,8 @@ import Testing
         #expect(try run(["state", "--id", "E3"]).standardOutput.contains("next: deactivate at 2030-06-13T23:00:00.000000Z"))
         let next = try #require(try json(["state", "--id", "E3"])["next_due"] as? [String: Any])
         #expect(next["at"] as? String == "2030-06-13T23:00:00.000000Z" && next["effect"] as? String == "deactivate")
+        // In the whole state too.
+        #expect((try users()["E3"]?["next_due"] as? [String: Any])?["effect"] as? String == "deactivate")
         // 14 June 2030 starts in London at 23:00 UTC on the 13th (summer time).
         let early = try run(["tick", "--now", "2030-06-13T22:59:59Z", "--allow-future"])
         #expect(!early.standardOutput.contains("E3:"))
