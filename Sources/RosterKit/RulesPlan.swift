@@ -40,7 +40,8 @@ extension RosterApp {
             + difference.assignmentsRemoved.map(\.id) + difference.dueDatesChanged.map(\.id) + difference.profilesChanged)
         for (name, count, limit) in [
             ("users created", difference.usersAdded.count, safety.creates), ("users changed", changed.count, safety.changes),
-            ("deactivations", difference.deactivations + difference.usersRemoved.count, safety.terminations),
+            // A user already deactivated or archived losing their desired user cuts no one's access.
+            ("deactivations", difference.deactivations + difference.usersRemoved.count { live.users[$0]?.status == .active }, safety.terminations),
             ("archives", difference.archives, safety.absences),
         ] where limit.isCrossed(by: count, population: population) {
             crossed.append("\(name): \(count) exceeds \(limit.describe()) (population \(population))")

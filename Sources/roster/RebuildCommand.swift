@@ -50,10 +50,17 @@ struct RebuildCommand: ParsableCommand {
             report(result)
             return
         }
+        // The journal names where the rules came from: a path that still says so from elsewhere.
+        let source = URL(fileURLWithPath: rules).standardizedFileURL.path
         do {
-            let (result, adopted) = try app.adopt(candidate, source: rules, by: by, confirmed: confirm)
+            let before = try failing { try app.rulesInForce() }.adopted
+            let (result, adopted) = try app.adopt(candidate, source: source, by: by, confirmed: confirm)
             report(result)
-            print("adopted rules \(adopted.rules.shortVersion) at \(adopted.recordedAt) by \(adopted.adoption.adoptedBy)")
+            if adopted.position == before.position {
+                print("rules \(adopted.rules.shortVersion) are already in force (adopted \(adopted.recordedAt) by \(adopted.adoption.adoptedBy)); nothing adopted")
+            } else {
+                print("adopted rules \(adopted.rules.shortVersion) at \(adopted.recordedAt) by \(adopted.adoption.adoptedBy)")
+            }
         } catch let failure as RosterApp.Failure {
             warn(failure.message)
             throw Exit.held

@@ -64,7 +64,8 @@ struct StateCommand: ParsableCommand {
             printJSON(JSONView.state(state, users: users, rules: rules, replay: replay))
             return
         }
-        print("rules in force: \(rules.rules.shortVersion), adopted \(rules.adopted.recordedAt) by \(rules.adopted.adoption.adoptedBy)")
+        print("rules in force: \(rules.rules.shortVersion), adopted \(rules.adopted.recordedAt) by \(rules.adopted.adoption.adoptedBy)"
+            + (replay.asOf.map { $0 < rules.adopted.recordedAt ? " (after that instant: the first rules count for the history before them)" : "" } ?? ""))
         if let asOf = replay.asOf { print("as of \(asOf) (recorded time)") }
         if let date = replay.effectiveAt { print("effective at the end of \(date) (valid time)") }
         for user in users { print(UserText.describe(user)) }
