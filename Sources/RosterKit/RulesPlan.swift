@@ -16,6 +16,9 @@ public struct RulesPlan: Sendable {
     public var population: Int
     /// Thresholds crossed, in words; `--apply` then needs the admin's confirmation.
     public var crossed: [String]
+    /// What the candidate names that no worker has (a custom attribute, a value, a location):
+    /// meant, or a typo that never matches (``RuleSet/namedButHeldByNoOne(in:)``).
+    public var heldByNoOne: [String]
 }
 
 extension RosterApp {
@@ -46,7 +49,10 @@ extension RosterApp {
         ] where limit.isCrossed(by: count, population: population) {
             crossed.append("\(name): \(count) exceeds \(limit.describe()) (population \(population))")
         }
-        return RulesPlan(live: rules.rules, candidate: candidate, difference: difference, population: population, crossed: crossed)
+        let workers = scratch.allProjections.map(\.worker)
+        return RulesPlan(
+            live: rules.rules, candidate: candidate, difference: difference, population: population, crossed: crossed,
+            heldByNoOne: candidate.namedButHeldByNoOne(in: workers))
     }
 
     /// Adopts `candidate`, read from `source`, after checking its plan: refused when it crosses

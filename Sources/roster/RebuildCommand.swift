@@ -85,6 +85,7 @@ struct RebuildCommand: ParsableCommand {
                     ["employee_id": $0.id.rawValue, "course": $0.course, "from": $0.from?.description as Any, "to": $0.to?.description as Any]
                 },
                 "profiles_changed": difference.profilesChanged.map(\.rawValue), "thresholds_crossed": result.crossed,
+                "held_by_no_one": result.heldByNoOne,
             ])
             return
         }
@@ -105,6 +106,10 @@ struct RebuildCommand: ParsableCommand {
         line("courses unassigned", difference.assignmentsRemoved.map { "\($0.id) - \($0.course)" })
         line("due dates changed", difference.dueDatesChanged.map { "\($0.id) \($0.course) \($0.from?.description ?? "none") -> \($0.to?.description ?? "none")" })
         line("names or emails changed", difference.profilesChanged.map(\.rawValue))
+        if !result.heldByNoOne.isEmpty {
+            print("named by the candidate, held by no worker (meant, or a typo that never matches):")
+            for finding in result.heldByNoOne { print("  CHECK \(finding)") }
+        }
         if result.crossed.isEmpty {
             print("safety thresholds: none crossed (population \(result.population))")
         } else {

@@ -303,6 +303,10 @@ import Testing
 
         let plan = try json(["rebuild", "--rules", candidate, "--plan"])
         #expect(plan["users_added"] as? [String] == ["C1"])
+        // What the rules name that nobody has is shown, for a person to tell meant from typo.
+        #expect(plan["held_by_no_one"] as? [String] == [
+            #"groups[locations].map: no worker has location "LAX", "NYC""#, #"triggers[nyc-compliance].locations: no worker has location "NYC""#,
+        ])
         // Ten users move to the renamed group; the contractor joins two groups.
         #expect((plan["groups_added"] as? [[String: Any]])?.count == 12)
         #expect((plan["groups_removed"] as? [[String: Any]])?.count == 10)
