@@ -53,6 +53,12 @@ public struct DesiredState: Sendable {
         public var cause: JournalPosition
         public var at: Timestamp
         public var changes: [LMSChange]
+
+        public init(cause: JournalPosition, at: Timestamp, changes: [LMSChange]) {
+            self.cause = cause
+            self.at = at
+            self.changes = changes
+        }
     }
 
     /// The projection of worker `id`, if the journal has told of them.

@@ -10,11 +10,14 @@ public enum LMSChange: Sendable, Equatable {
     case removedFromGroup(String, Provenance?)
     case assigned(Assignment)
     case unassigned(Assignment)
+    /// No desired user any more: only when rules are adopted under which the worker never had
+    /// one (a fold never takes a user away; the LMS account is deactivated, never deleted).
+    case removed(LMSUser)
 
     /// The changes that turn `old` into `new`, in a stable order: creation or status, profile,
     /// groups, assignments.
     public static func changes(from old: LMSUser?, to new: LMSUser?) -> [LMSChange] {
-        guard let new else { return [] }
+        guard let new else { return old.map { [.removed($0)] } ?? [] }
         guard let old else {
             var changes: [LMSChange] = [.created(new)]
             changes += new.groups.sorted { $0.key < $1.key }.map { .addedToGroup($0.key, $0.value) }

@@ -16,6 +16,7 @@ public enum ChangeText {
         case .assigned(let assignment):
             "course \(assignment.course) assigned" + (assignment.due.map { ", due \($0)" } ?? "") + " \(rule(assignment.provenance))"
         case .unassigned(let assignment): "course \(assignment.course) unassigned"
+        case .removed: "no longer provisioned (the LMS account is deactivated, never deleted)"
         }
     }
 
@@ -37,6 +38,11 @@ public enum EventText {
 
     public static func summary(_ event: RecordedEvent) -> String {
         if let answer = try? LMSEvent.decode(type: event.type, payload: event.payload) { return summary(answer) }
+        if let batch = try? BatchEvent.decode(type: event.type, payload: event.payload) { return summary(batch) }
+        if let admin = try? AdminEvent.decode(type: event.type, payload: event.payload) { return summary(admin) }
+        if case .fired(let effect)? = try? ScheduleEvent.decode(type: event.type, payload: event.payload) {
+            return "\(effect.kind.rawValue), due \(effect.dueAt) [rule \(effect.rule), rules \(effect.ruleSet.prefix(12))], fired for \(effect.now)"
+        }
         guard let decoded = try? WorkerEvent.decode(type: event.type, payload: event.payload) else {
             return String(decoding: event.payload.prefix(300), as: UTF8.self)
         }
@@ -56,6 +62,34 @@ public enum EventText {
         case .absent(let feed, let batch): return "missing from \(feed)'s full snapshot (batch \(batch))"
         case .returned(let feed, let batch): return "back in \(feed)'s snapshot (batch \(batch))"
         case .emailConflict(let email, let holder): return "claims \(email), which \(holder) holds; a person must resolve it"
+        }
+    }
+
+    /// A batch's step, in a line.
+    public static func summary(_ batch: BatchEvent) -> String {
+        switch batch {
+        case .received(let receipt): return "received \(receipt.file) for feed \(receipt.feed): \(receipt.rows) rows, \(receipt.bytes) bytes"
+        case .rowQuarantined(let row):
+            return "quarantined \(row.file) line \(row.line)" + (row.column.map { ", column \($0)" } ?? "") + (row.employeeID.map { " (\($0))" } ?? "")
+                + ": \(row.reason)"
+        case .rejected(let rejection): return "rejected" + (rejection.by.map { " by \($0)" } ?? "") + ": \(rejection.reason)"
+        case .held(let hold): return "held (\(counts(hold.counts))): \(hold.reasons.joined(separator: "; "))"
+        case .approved(let by): return "approved by \(by)"
+        case .applied(let applied): return "applied: \(counts(applied))"
+        }
+    }
+
+    /// What a batch did, by action, as `roster ingest` and `roster history` say it.
+    public static func counts(_ counts: BatchCounts) -> String {
+        "\(counts.creates) created, \(counts.changes) changed, \(counts.terminations) terminated, \(counts.absences) absent"
+            + (counts.stillAbsent > 0 ? " (\(counts.stillAbsent) more still absent)" : "") + ", \(counts.quarantined) quarantined"
+    }
+
+    /// An admin's act, in a line.
+    public static func summary(_ admin: AdminEvent) -> String {
+        switch admin {
+        case .rulesAdopted(let adoption): return "rules \(adoption.version.prefix(12)) adopted by \(adoption.adoptedBy) from \(adoption.source)"
+        case .restored(let by, let reason): return "restored by \(by)" + (reason.map { ": \($0)" } ?? "")
         }
     }
 

@@ -21,15 +21,53 @@ extension RosterApp {
     /// The history of worker `id`, or nil when the journal has never told of them.
     @available(*, noasync, message: "reads the journal synchronously")
     public func history(of id: EmployeeID) throws -> WorkerHistory? {
-        let (projection, trail, rules) = try tracedWorker(id, asOf: nil)
+        let (projection, current, rules) = try tracedWorker(id, asOf: nil)
         var events = try journal.read { try $0.events(forSubject: id.rawValue) }
         guard !events.isEmpty else { return nil }
+        let trail = try trailUnderRulesInForce(of: id, current: current)
         let own = Set(events.map(\.position))
         for cause in Set(trail.map(\.cause)).subtracting(own) {
             if let event = try journal.event(at: cause) { events.append(event) }
         }
         events.sort { $0.position < $1.position }
         return WorkerHistory(employeeID: id, events: events, derived: Dictionary(grouping: trail, by: \.cause), projection: projection, rules: rules)
+    }
+}
+
+extension RosterApp {
+    /// The changes of worker `id`'s LMS user as they were derived: under each rule set while it
+    /// was in force, and at each adoption what the new rules changed (caused by the adoption).
+    /// `current` is the trail under the rules in force now, from the start: a rule set applies to
+    /// the whole history when adopted, but what the LMS was told before it was the old rules'.
+    @available(*, noasync, message: "reads the journal synchronously")
+    func trailUnderRulesInForce(of id: EmployeeID, current: [DesiredState.TraceEntry]) throws -> [DesiredState.TraceEntry] {
+        let adoptions = try RuleBook.adoptions(in: journal)
+        guard adoptions.count > 1 else { return current }
+        var trail: [DesiredState.TraceEntry] = []
+        /// The user under the rules before, as the adoption found it.
+        var before: LMSUser?
+        for (index, adopted) in adoptions.enumerated() {
+            if index > 0 {
+                // What the new rules change; the same course, due the same day, only names other rules.
+                let changes = LMSChange.changes(from: before, to: try worker(id, asOf: adopted.recordedAt).projection?.user).filter { change in
+                    guard case .assigned(let assignment) = change, let old = before?.assignments[assignment.course] else { return true }
+                    return old.due != assignment.due
+                }
+                if !changes.isEmpty { trail.append(DesiredState.TraceEntry(cause: adopted.position, at: adopted.recordedAt, changes: changes)) }
+            }
+            let next = index + 1 < adoptions.count ? adoptions[index + 1] : nil
+            var entries = current
+            if let next {
+                // The last instant these rules were in force (recorded times increase strictly).
+                let (projection, traced, _) = try tracedWorker(id, asOf: Timestamp(rawValue: next.recordedAt.rawValue - 1))
+                entries = traced
+                before = projection?.user
+            }
+            trail += entries.filter { entry in
+                (index == 0 || entry.at > adopted.recordedAt) && next.map { entry.at < $0.recordedAt } ?? true
+            }
+        }
+        return trail
     }
 }
 

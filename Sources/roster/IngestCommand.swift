@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ingestion
+import RosterKit
 import Workforce
 
 /// `roster ingest`.
@@ -56,8 +57,6 @@ struct IngestCommand: ParsableCommand {
     }
 
     static func describe(_ counts: BatchCounts) -> String {
-        "\(counts.creates) created, \(counts.changes) changed, \(counts.terminations) terminated, "
-            + "\(counts.absences) absent" + (counts.stillAbsent > 0 ? " (\(counts.stillAbsent) more still absent)" : "")
-            + ", \(counts.quarantined) quarantined"
+        EventText.counts(counts)
     }
 }

@@ -332,6 +332,18 @@ import Testing
         let users = try users()
         #expect(Self.groups(users["E1"]) == ["London", "Technology"])
         #expect(users["C1"]?["status"] as? String == "active")
+        // The history tells what was derived when: IT Dept under the first rules, and the move to
+        // Technology at the adoption, caused by it (not rewritten as if the new rules always held).
+        let history = try run(["history", "E1"]).standardOutput
+        let first = try #require(history.range(of: "LMS: added to group IT Dept [rule departments"), "\(history)")
+        let adoption = try #require(history.range(of: "rules.adopted.v1  (rules)"), "\(history)")
+        #expect(first.lowerBound < adoption.lowerBound)
+        let after = String(history[adoption.upperBound...])
+        #expect(after.contains("rules ") && after.contains("adopted by l-and-d-admin from \(candidate)"), "\(history)")
+        #expect(after.contains("LMS: removed from group IT Dept") && after.contains("LMS: added to group Technology [rule departments"))
+        #expect(!history.contains("LMS: added to group Technology") || history.range(of: "LMS: added to group Technology")!.lowerBound > adoption.lowerBound)
+        // A contractor the new rules take in: created at the adoption.
+        #expect(try run(["history", "C1"]).standardOutput.contains("LMS: user created, active"))
         // roster.yml's rules are no longer the ones in force: every command says so.
         #expect(try run(["state"]).standardError.contains("are in force"))
         // Adopting them again adopts nothing, and says so.
