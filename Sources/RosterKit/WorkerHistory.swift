@@ -81,10 +81,26 @@ extension JSONView {
                     "effective_at": event.effectiveAt?.iso8601 as Any, "subject": event.subject, "source": EventText.source(event),
                     "payload": (try? JSONSerialization.jsonObject(with: Data(event.payload))) as Any,
                     "derived": (history.derived[event.position] ?? []).map { entry in
-                        ["at": entry.at.iso8601, "changes": entry.changes.map(ChangeText.describe)]
+                        ["at": entry.at.iso8601, "changes": entry.changes.map(ChangeText.describe), "facts": entry.changes.map(change)]
                     },
                 ] as [String: Any]
             },
         ]
+    }
+
+    /// One change of an LMS user, with its rule and cause where it has them (what `changes`
+    /// says in words).
+    public static func change(_ change: LMSChange) -> [String: Any] {
+        switch change {
+        case .created(let user): ["change": "created", "status": user.status.rawValue, "user_name": user.userName, "provenance": provenance(user.statusProvenance)]
+        case .statusChanged(let from, let to, let why): ["change": "status", "from": from.rawValue, "to": to.rawValue, "provenance": provenance(why)]
+        case .profileChanged(let field, let old, let new): ["change": "profile", "field": field, "old": old as Any, "new": new as Any]
+        case .addedToGroup(let group, let why): ["change": "group_added", "group": group, "provenance": provenance(why)]
+        case .removedFromGroup(let group, _): ["change": "group_removed", "group": group]
+        case .assigned(let assignment):
+            ["change": "assigned", "course": assignment.course, "due": assignment.due?.description as Any, "provenance": provenance(assignment.provenance)]
+        case .unassigned(let assignment): ["change": "unassigned", "course": assignment.course]
+        case .removed: ["change": "removed"]
+        }
     }
 }

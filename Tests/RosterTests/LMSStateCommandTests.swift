@@ -150,6 +150,12 @@ import Testing
         #expect(history.standardOutput.contains("LMS: removed from group London"))
         #expect(history.standardOutput.contains("LMS: added to group New York [rule locations"))
         #expect(history.standardOutput.contains("LMS: course NY_Harassment_Prevention assigned"))
+        // As data too: each derived fact with its rule.
+        let events = try #require(try json(["history", "E2"])["events"] as? [[String: Any]])
+        let facts = events.flatMap { ($0["derived"] as? [[String: Any]] ?? []).flatMap { $0["facts"] as? [[String: Any]] ?? [] } }
+        let compliance = try #require(facts.first { $0["change"] as? String == "assigned" && $0["course"] as? String == "NY_Harassment_Prevention" })
+        #expect((compliance["provenance"] as? [String: Any])?["rule"] as? String == "nyc-compliance")
+        #expect(facts.contains { $0["change"] as? String == "group_removed" && $0["group"] as? String == "London" })
 
         let missing = try run(["why", "E1", "Nonexistent_Course"])
         #expect(missing.status == 2)
