@@ -44,10 +44,12 @@ public struct Replay: Sendable {
         var zones: [EmployeeID: Zone] = [:]
         try FoldInputs.forEach(in: journal, from: JournalPosition(1), ahead: { state.prefetch(for: $0, $1) }) { input in
             if let limit, input.recordedAt > limit { return false }
-            // An event is folded at the moment it became true in HR when it says so (a hire at
-            // its first day, a termination at its date), else when it was recorded; never past
-            // the date. Folded at its recording, a hire loaded years later took its onboarding
-            // window and its courses' due dates from the date asked about.
+            // An event is folded when it was recorded, or at the moment it became true in HR when
+            // that is earlier (a hire loaded years after the first day, a termination sent late);
+            // never past the date. Folded at the date asked about, a late hire took its onboarding
+            // window and its courses' due dates from that date. One recorded ahead of its moment (a
+            // future first day) is folded at its recording and the fold schedules it, as it did
+            // then: what was recorded after it about the worker still comes after it.
             var at = input.recordedAt
             if case .worker(let id, let event, let effectiveAt) = input.kind {
                 if let zone = event.newTimeZone { zones[id] = Zones.named(zone) }
@@ -62,12 +64,14 @@ public struct Replay: Sendable {
                     known = effectiveAt ?? input.recordedAt
                 }
                 if known >= Self.end(of: date, in: zones[id] ?? .utc) { return true }
-                at = known
+                at = min(input.recordedAt, effectiveAt ?? input.recordedAt)
             }
             state.apply(input, at: min(at, validCutoff))
             return true
         }
-        state.advance { projection in Self.end(of: date, in: Zones.namedOrUTC(projection.worker.timeZone)) }
+        // The last instant of the date: what is due at its end (a termination at the start of the
+        // next day) belongs to the next day.
+        state.advance { projection in Self.end(of: date, in: Zones.namedOrUTC(projection.worker.timeZone)).adding(microseconds: -1) }
         return state
     }
 

@@ -441,6 +441,39 @@ extension WorkflowTests {
         #expect(try users(on: date(2026, 12, 1))[EmployeeID(rawValue: "S1")]?.status == .active)
     }
 
+    /// A termination date sent ahead takes effect at the start of that date: in valid time the
+    /// worker is still there at the end of the day before (what is due at the end of a day
+    /// belongs to the next), and gone on the date.
+    @Test func inValidTimeALastDaySentAheadEndsOnTheDateNotTheDayBefore() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("E1", location: "NYC", zone: "America/New_York"), at: "2026-11-02T09:00:00Z")
+        try scenario.record("E1", .changed(.terminationDate, old: nil, new: "2027-01-15"), at: "2026-11-29T10:00:00Z", effective: instant("2027-01-15T05:00:00Z"))
+        func status(on day: LocalDate) throws -> LMSUser.Status? {
+            try Replay(effectiveAt: day, now: nil).run(scenario.journal, rules: scenario.rules).users[EmployeeID(rawValue: "E1")]?.status
+        }
+        #expect(try status(on: date(2027, 1, 14)) == .active)
+        #expect(try status(on: date(2027, 1, 15)) == .deactivated)
+        // Likewise a first day: not on the day before.
+        try scenario.hire(worker("E2", location: "NYC", zone: "America/New_York", hired: date(2027, 2, 1)), at: "2026-12-01T09:00:00Z")
+        let before = try Replay(effectiveAt: date(2027, 1, 31), now: nil).run(scenario.journal, rules: scenario.rules)
+        #expect(before.users[EmployeeID(rawValue: "E2")] == nil)
+    }
+
+    /// A future hire missing from the feed until archived, before the first day: no user was ever
+    /// made (recorded time), and valid time on the first day agrees. The hire, recorded ahead of
+    /// its day, is folded at its recording, so the absences recorded after it still come after it.
+    @Test func inValidTimeAFutureHireArchivedBeforeTheFirstDayHasNoUser() throws {
+        let scenario = try Scenario()
+        try scenario.hire(worker("E1", hired: date(2030, 1, 7)), at: "2026-11-02T09:00:00Z")
+        for (index, day) in ["2026-11-03", "2026-11-04", "2026-11-05"].enumerated() {
+            try scenario.snapshot("b\(index)", absent: index == 0 ? ["E1"] : [], at: "\(day)T02:00:00Z")
+        }
+        let live = try scenario.state(at: "2030-02-01T00:00:00Z")[worker: EmployeeID(rawValue: "E1")]
+        #expect(live?.user == nil && live?.archived != nil)
+        let onTheFirstDay = try Replay(effectiveAt: date(2030, 1, 7), now: nil).run(scenario.journal, rules: scenario.rules)
+        #expect(onTheFirstDay.users[EmployeeID(rawValue: "E1")] == nil)
+    }
+
     /// A worker hired in 2021 and loaded into Roster in 2026 (the first feed): in valid time, the
     /// hire happened on the first day, so onboarding was due two weeks after it, whatever the date
     /// asked about, and stays assigned. (Folded at its recording, the window and the due date
