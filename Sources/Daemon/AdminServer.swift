@@ -1,5 +1,6 @@
 import FlyingFox
 import FlyingSocks
+import Ingestion
 import Foundation
 import Journal
 import Logging
@@ -82,11 +83,15 @@ final class AdminServer: Service, Sendable {
         }
         await route("GET /v1/workers/:id") { [engine] request in
             let id = EmployeeID(rawValue: request.routeParameters["id"] ?? "")
+            try Self.check(request, takes: ["as_of"])
+            let asOf = try request.query["as_of"].map { try Self.instant($0, "as_of") }
             return try await engine.run { app -> HTTPResponse in
-                let (projection, rules) = try app.worker(id, asOf: nil)
-                guard let projection else { return .problem(.notFound, "no worker \(id)") }
+                let (projection, rules) = try app.worker(id, asOf: asOf)
+                guard let projection else {
+                    return .problem(.notFound, asOf.map { "Roster knew no worker \(id) as of \($0)" } ?? "no worker \(id)")
+                }
                 var object: [String: Any] = [
-                    "employee_id": id.rawValue,
+                    "employee_id": id.rawValue, "as_of": asOf?.iso8601 as Any,
                     "worker": (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(projection.worker))) as Any,
                     "user": projection.user.map(JSONView.user) as Any,
                     "no_user_reason": projection.whyNoUser(under: rules.rules) as Any,
@@ -105,6 +110,7 @@ final class AdminServer: Service, Sendable {
             }
         }
         await route("GET /v1/state") { [engine] request in
+            try Self.check(request, takes: ["as_of", "effective_at"])
             let asOf = try request.query["as_of"].map { try Self.instant($0, "as_of") }
             let effectiveAt = try request.query["effective_at"].map { try Self.date($0, "effective_at") }
             return try await engine.run { app in
@@ -144,7 +150,10 @@ final class AdminServer: Service, Sendable {
         await route("POST /v1/workers/:id/restore") { [engine] request in
             let id = EmployeeID(rawValue: request.routeParameters["id"] ?? "")
             let by = try await Self.actor(of: request)
-            return try await engine.run { app in .json(["restored": JSONView.user(try app.restore(id, by: by, reason: "restored through the admin API"))]) }
+            let given = try await Self.body(of: request)["reason"]
+            guard given == nil || given is String else { throw RequestError(status: .badRequest, message: "`reason` must be text") }
+            let reason = (given as? String) ?? "restored through the admin API"
+            return try await engine.run { app in .json(["restored": JSONView.user(try app.restore(id, by: by, reason: reason))]) }
         }
         for (route, handler) in extraRoutes {
             await server.appendRoute(route) { request in try await handler(request) }
@@ -160,12 +169,21 @@ final class AdminServer: Service, Sendable {
             if authenticated, !BearerToken.matches(request.headers[.authorization], token: token) {
                 response = HTTPResponse(
                     statusCode: .unauthorized, headers: [.contentType: "application/problem+json", HTTPHeader("WWW-Authenticate"): "Bearer realm=\"roster\""],
-                    body: JSONView.data(["title": "a bearer token is required", "status": 401], pretty: false))
+                    body: JSONView.data(
+                        [
+                            "title": "Unauthorized", "status": 401,
+                            "detail": request.headers[.authorization] == nil
+                                ? "a bearer token is required (Authorization: Bearer TOKEN)" : "the bearer token is not the admin token",
+                        ], pretty: false))
             } else {
                 do {
                     response = try await handler(request)
                 } catch let error as RequestError {
                     response = .problem(error.status, error.message)
+                } catch let error as RosterApp.Failure where error.notFound {
+                    response = .problem(.notFound, error.message)
+                } catch let error as Ingestor.DecisionError where error.notFound {
+                    response = .problem(.notFound, error.message)
                 } catch {
                     response = .problem(.unprocessableContent, "\(error)")
                 }
@@ -176,14 +194,32 @@ final class AdminServer: Service, Sendable {
         }
     }
 
-    /// Who acts, from the JSON body's `by` (default: `admin-api`).
-    static func actor(of request: HTTPRequest) async throws -> String {
+    /// The JSON object of the request's body; empty when there is no body.
+    static func body(of request: HTTPRequest) async throws -> [String: Any] {
         let body = try await request.bodyData
-        guard !body.isEmpty else { return "admin-api" }
+        guard !body.isEmpty else { return [:] }
         guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
             throw RequestError(status: .badRequest, message: "the body must be a JSON object, e.g. {\"by\": \"ops@example.com\"}")
         }
-        return (object["by"] as? String) ?? "admin-api"
+        return object
+    }
+
+    /// Who acts, from the JSON body's `by` (default: `admin-api`): the journal keeps it, so it is
+    /// text and not blank.
+    static func actor(of request: HTTPRequest) async throws -> String {
+        guard let by = try await body(of: request)["by"] else { return "admin-api" }
+        guard let text = by as? String, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw RequestError(status: .badRequest, message: "`by` must name who decides (a name or an email address): the journal keeps it")
+        }
+        return text
+    }
+
+    /// Refuses query parameters the route does not take: a misspelt `as_of` must not answer for now.
+    static func check(_ request: HTTPRequest, takes names: Set<String>) throws {
+        if let unknown = request.query.first(where: { !names.contains($0.name) }) {
+            let taken = names.sorted().joined(separator: ", ")
+            throw RequestError(status: .badRequest, message: "unknown query parameter \(unknown.name); this endpoint takes \(taken.isEmpty ? "none" : taken)")
+        }
     }
 
     static func instant(_ text: String, _ name: String) throws -> Timestamp {
@@ -194,7 +230,8 @@ final class AdminServer: Service, Sendable {
     }
 
     static func date(_ text: String, _ name: String) throws -> LocalDate {
-        guard let date = LocalDate.parse(text, format: .iso) else {
+        // The whole text: a time after the date is refused, not dropped (as the command line does).
+        guard let date = LocalDate.parse(text, format: .iso), date.description == text else {
             throw RequestError(status: .badRequest, message: "\(name)=\(text) is not a date; write yyyy-MM-dd")
         }
         return date
@@ -218,7 +255,8 @@ final class Readiness: @unchecked Sendable {
 /// The admin token check, in constant time.
 enum BearerToken {
     static func matches(_ header: String?, token: String) -> Bool {
-        guard let header, header.hasPrefix("Bearer ") else { return false }
+        // The scheme is case-insensitive (RFC 9110, 11.1).
+        guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return false }
         let given = Array(header.dropFirst("Bearer ".count).utf8)
         let expected = Array(token.utf8)
         var difference = UInt8(given.count == expected.count ? 0 : 1)

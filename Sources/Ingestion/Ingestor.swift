@@ -235,6 +235,8 @@ extension Ingestor {
     /// Why a decision on a batch could not be taken.
     public struct DecisionError: Error, CustomStringConvertible, Sendable {
         public let message: String
+        /// No such batch (rather than one that cannot be decided).
+        public var notFound = false
         public var description: String { message }
     }
 
@@ -276,7 +278,7 @@ extension Ingestor {
 
     private func heldBatch(_ id: String, in history: WorkforceHistory) throws -> WorkforceHistory.Batch {
         guard let batch = history.batches[id] else {
-            throw DecisionError(message: "there is no batch \(id); `roster batches` lists them")
+            throw DecisionError(message: "there is no batch \(id); `roster batches` lists them", notFound: true)
         }
         guard batch.state == .held else {
             throw DecisionError(message: "batch \(id) is \(batch.state.rawValue), not held; only held batches wait for a decision")

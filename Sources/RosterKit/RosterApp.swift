@@ -38,7 +38,12 @@ public struct RosterApp: Sendable {
     /// Why an app workflow could not run, and what to do.
     public struct Failure: Error, CustomStringConvertible, Sendable {
         public let message: String
-        public init(_ message: String) { self.message = message }
+        /// What the workflow was asked about does not exist (rather than being in the wrong state).
+        public let notFound: Bool
+        public init(_ message: String, notFound: Bool = false) {
+            self.message = message
+            self.notFound = notFound
+        }
         public var description: String { message }
     }
 
@@ -164,7 +169,8 @@ public struct RosterApp: Sendable {
         let (projection, _) = try worker(id, asOf: nil)
         guard let user = projection?.user else {
             throw Failure(
-                projection != nil ? "\(id) has no LMS user to restore (never provisioned)" : "there is no worker \(id); `roster workers` lists them")
+                projection != nil ? "\(id) has no LMS user to restore (never provisioned)" : "there is no worker \(id); `roster workers` lists them",
+                notFound: projection == nil)
         }
         guard user.status == .archived else {
             throw Failure("\(id)'s LMS user is \(user.status.rawValue), not archived; only archived users are restored")

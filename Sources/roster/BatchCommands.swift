@@ -16,7 +16,7 @@ struct BatchesCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try options.load()
-        let history = try failing { try WorkforceHistory.load(try options.journal(configuration)) }
+        let history = try failing { try WorkforceHistory.load(try options.readingJournal(configuration)) }
         let batches = history.order.compactMap { history.batches[$0] }
         if json {
             printJSON(batches.map(JSONView.batch))

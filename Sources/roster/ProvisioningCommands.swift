@@ -23,17 +23,18 @@ struct PlanCommand: ParsableCommand {
         let app = try options.app()
         let commands = try failing { try app.plan() }
         let now = app.now()
+        // What the next round sends: what is due (GET /v1/plan too); `roster outbox` lists the rest.
+        let due = commands.filter { $0.isDue(at: now) }
+        let waiting = commands.count - due.count
         if json {
-            printJSON(["now": now.iso8601, "commands": commands.map(CommandText.object)])
+            printJSON(["now": now.iso8601, "commands": due.map(CommandText.object), "waiting": waiting])
             return
         }
-        let due = commands.filter { $0.isDue(at: now) }
         for command in due { print(CommandText.describe(command)) }
-        let waiting = commands.count - due.count
         print(
             due.isEmpty && waiting == 0
                 ? "nothing to send: the LMS holds what it should"
-                : "\(due.count) operations to send" + (waiting > 0 ? "; \(waiting) waiting (`roster outbox` lists them)" : ""))
+                : "\(count(due.count, "operation")) to send" + (waiting > 0 ? "; \(waiting) waiting (`roster outbox` lists them)" : ""))
     }
 }
 

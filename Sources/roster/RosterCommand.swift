@@ -32,6 +32,12 @@ struct ConfigOption: ParsableArguments {
         try failing { try RosterConfiguration.load(path: config) }
     }
 
+    /// The configured journal, for reading: beside a running daemon (which holds it for writing),
+    /// read-only.
+    func readingJournal(_ configuration: RosterConfiguration) throws -> Journal {
+        try failing { try RosterApp(readingBeside: configuration).journal }
+    }
+
     /// The configured journal, for writing; created on first use.
     func journal(_ configuration: RosterConfiguration) throws -> Journal {
         try failing { try Journal(path: configuration.journalPath, createIfMissing: true) }

@@ -56,7 +56,8 @@ struct StateCommand: ParsableCommand {
                 // A worker HR did not have yet on that date is told apart from one Roster never heard of.
                 let known = try projection != nil || failing { try app.worker(EmployeeID(rawValue: id), asOf: replay.asOf).projection } != nil
                 let reason = UserText.missing(id, projection, rules: rules.rules, asOf: replay.asOf, effectiveAt: replay.effectiveAt, known: known)
-                try noUser(reason, known: known, rules: rules, replay: replay, next: nil)
+                let why = projection.flatMap { $0.whyNoUser(under: rules.rules) } ?? (known ? "HR's record of them takes effect later" : nil)
+                try noUser(reason, why: why, known: known, rules: rules, replay: replay, next: nil)
                 return
             }
         }
@@ -94,14 +95,17 @@ extension StateCommand {
         if let notice = rules.notice { warn(notice) }
         guard let user = projection?.user else {
             let reason = UserText.missing(id.rawValue, projection, rules: rules.rules, asOf: asOf)
-            try noUser(reason, known: projection != nil, rules: rules, replay: Replay(asOf: asOf), next: projection?.nextDue(under: rules.rules))
+            try noUser(
+                reason, why: projection?.whyNoUser(under: rules.rules), known: projection != nil, rules: rules, replay: Replay(asOf: asOf),
+                next: projection?.nextDue(under: rules.rules))
             return
         }
+        let next = projection?.nextDue(under: rules.rules).map(JSONView.due)
         if json {
             printJSON([
                 "rules": ["version": rules.rules.version, "adopted_at": rules.adopted.recordedAt.iso8601, "adopted_by": rules.adopted.adoption.adoptedBy],
-                "as_of": asOf?.iso8601 as Any, "effective_at": NSNull(), "users": [JSONView.user(user)],
-                "next_due": projection?.nextDue(under: rules.rules).map(JSONView.due) as Any,
+                "as_of": asOf?.iso8601 as Any, "effective_at": NSNull(),
+                "users": [JSONView.user(user).merging(["next_due": next as Any]) { $1 }], "next_due": next as Any,
             ])
         } else {
             print(UserText.describe(user))
@@ -113,7 +117,10 @@ extension StateCommand {
 extension StateCommand {
     /// A worker without a user: for one Roster knows, that is the answer (printed, as JSON too);
     /// for an ID it never heard of, a failure.
-    func noUser(_ reason: String, known: Bool, rules: RosterApp.RulesInForce, replay: Replay, next: (at: Timestamp, kind: ScheduledEffect.Kind)?) throws {
+    /// `reason` says it in a sentence, `why` alone (as `no_user_reason`, the admin API's name).
+    func noUser(
+        _ reason: String, why: String?, known: Bool, rules: RosterApp.RulesInForce, replay: Replay, next: (at: Timestamp, kind: ScheduledEffect.Kind)?
+    ) throws {
         guard known else {
             warn(reason)
             throw Exit.failed
@@ -122,7 +129,7 @@ extension StateCommand {
             printJSON([
                 "rules": ["version": rules.rules.version, "adopted_at": rules.adopted.recordedAt.iso8601, "adopted_by": rules.adopted.adoption.adoptedBy],
                 "as_of": replay.asOf?.iso8601 as Any, "effective_at": replay.effectiveAt?.description as Any, "users": [] as [Any],
-                "no_user": reason, "next_due": next.map(JSONView.due) as Any,
+                "no_user_reason": why as Any, "next_due": next.map(JSONView.due) as Any,
             ])
         } else {
             print(reason)

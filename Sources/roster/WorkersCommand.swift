@@ -17,7 +17,7 @@ struct WorkersCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try options.load()
-        let history = try failing { try WorkforceHistory.load(try options.journal(configuration)) }
+        let history = try failing { try WorkforceHistory.load(try options.readingJournal(configuration)) }
         var workers = history.state.workers.values.sorted { $0.id < $1.id }
         if let id {
             workers = workers.filter { $0.id.rawValue == id }

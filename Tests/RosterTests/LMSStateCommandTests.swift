@@ -182,7 +182,7 @@ import Testing
         #expect(contractor.standardOutput.contains("C1 has no LMS user: out of scope: scope.include: employment_type in [full_time, part_time] does not hold (employment_type is contractor)"))
         let asJSON = try json(["state", "--id", "C1"])
         #expect((asJSON["users"] as? [Any])?.isEmpty == true)
-        #expect((asJSON["no_user"] as? String)?.hasPrefix("C1 has no LMS user: out of scope") == true)
+        #expect((asJSON["no_user_reason"] as? String)?.hasPrefix("out of scope: scope.include") == true, "the admin API's name and form")
         let early = try run(["why", "S1", "status", "--as-of", between])
         #expect(early.status == 0)
         #expect(early.standardOutput.contains("S1 has no LMS user as of "))

@@ -27,6 +27,8 @@ struct RunningDaemon: Sendable {
     enum Token {
         case admin, none
         case other(String)
+        /// The admin token, behind the scheme written thus (`bearer`).
+        case scheme(String)
     }
 
     /// A request, with the admin token unless told otherwise.
@@ -36,6 +38,7 @@ struct RunningDaemon: Sendable {
         switch token {
         case .admin: request.setValue("Bearer \(self.token)", forHTTPHeaderField: "Authorization")
         case .other(let other): request.setValue("Bearer \(other)", forHTTPHeaderField: "Authorization")
+        case .scheme(let scheme): request.setValue("\(scheme) \(self.token)", forHTTPHeaderField: "Authorization")
         case .none: break
         }
         if let body { request.httpBody = Data(body.utf8) }

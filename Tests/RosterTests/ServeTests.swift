@@ -1,4 +1,5 @@
 import Foundation
+import Journal
 import JournalTestSupport
 import Testing
 
@@ -62,6 +63,7 @@ import FoundationNetworking
         #expect(try await daemon.request("GET", "healthz", token: .none).0 == 200)
         #expect(try await daemon.request("GET", "v1/plan", token: .none).0 == 401)
         #expect(try await daemon.request("GET", "v1/plan", token: .other("wrong")).0 == 401)
+        #expect(try await daemon.request("GET", "v1/plan", token: .scheme("bearer")).0 == 200, "the scheme is case-insensitive")
         #expect(try await daemon.request("GET", "metrics", token: .none).0 == 401)
 
         // The daemon delivers the outbox by itself: poll until it is empty.
@@ -85,7 +87,13 @@ import FoundationNetworking
         #expect(history.contains { $0["type"] as? String == "lms.user-created.v1" })
         #expect((try await daemon.json("v1/state")["users"] as? [Any])?.count == 10)
         #expect(try await daemon.request("GET", "v1/state?as_of=yesterday").0 == 400)
+        #expect(try await daemon.request("GET", "v1/state?asof=2020-01-01").0 == 400, "a misspelt parameter does not answer for now")
+        #expect(try await daemon.request("GET", "v1/state?effective_at=2026-11-30T00:00:00Z").0 == 400, "a date, not an instant")
         #expect(try await daemon.request("GET", "v1/workers/E999").0 == 404)
+        // One worker as of an instant, as `roster state --id --as-of`.
+        #expect(try await daemon.request("GET", "v1/workers/E1?as_of=2000-01-01").0 == 404)
+        let now = Timestamp.now().iso8601
+        #expect(try await daemon.json("v1/workers/E1?as_of=\(now)")["as_of"] as? String == now)
         #expect(worker["no_user_reason"] is NSNull)
         let contractor = try await daemon.json("v1/workers/C1")
         #expect(contractor["user"] is NSNull)
@@ -93,17 +101,25 @@ import FoundationNetworking
 
         // The CLI reads beside the daemon, and says who holds the journal when it would write.
         #expect(try await run(["state", "--id", "E1"]).status == 0)
+        #expect(try await run(["batches"]).status == 0)
+        #expect(try await run(["workers", "--id", "E1"]).status == 0)
         let reject = try await run(["reject", String(held)])
         #expect(reject.status == 2 && reject.standardError.contains("in use by another process"), "\(reject.standardError)")
 
         // A held batch decided over HTTP.
         let batches = try #require(try await daemon.json("v1/batches")["batches"] as? [[String: Any]])
         #expect(batches.contains { $0["batch"] as? String == String(held) && $0["state"] as? String == "held" })
+        #expect(try await daemon.request("POST", "v1/batches/\(held)/reject", body: #"{"by":" "}"#).0 == 400, "the journal keeps who decided")
+        #expect(try await daemon.request("POST", "v1/batches/nope/approve").0 == 404)
+        #expect(try await daemon.request("POST", "v1/workers/E999/restore").0 == 404)
         let (status, _) = try await daemon.request("POST", "v1/batches/\(held)/reject", body: #"{"by":"ops@example.com"}"#)
         #expect(status == 200)
         #expect(try await daemon.request("POST", "v1/batches/\(held)/reject").0 == 422, "no longer held")
 
+        // A webhook to a feed nobody configured is counted under one route, not one per name sent.
+        #expect(try await daemon.request("POST", "hooks/nobody-\(UInt32.random(in: 0...UInt32.max))", token: .none, body: "{}").0 == 404)
         let metrics = String(decoding: try await daemon.request("GET", "metrics").1, as: UTF8.self)
+        #expect(metrics.contains("route=\"POST /hooks/:feed\",status=\"404\"") && !metrics.contains("/hooks/nobody-"), "\(metrics)")
         #expect(metrics.contains("roster_deliveries_total{result=\"acknowledged\"}"))
         #expect(metrics.contains("roster_outbox_depth 0"))
         #expect(metrics.contains("roster_events_journaled_total{type=\"batch.rejected.v1\"} 1"))
