@@ -102,7 +102,7 @@ public struct Ingestor: Sendable {
         do {
             read = try FeedReader(feed: feed).scan(bytes, file: file, known: history.fingerprints[feed.name] ?? [:])
         } catch {
-            let receipt = BatchReceipt(feed: feed.name, file: file, sha256: digest, bytes: bytes.count, rows: 0)
+            let receipt = BatchReceipt(feed: feed.name, file: file, sha256: digest, bytes: bytes.count, rows: 0, complete: feed.kind == .csvSnapshot)
             let events = [
                 try batchEvent(.received(receipt)),
                 try batchEvent(.rejected(BatchRejection(reason: error.message, line: error.line, column: error.column))),
@@ -110,7 +110,7 @@ public struct Ingestor: Sendable {
             history.record(batch: batch, receipt: receipt, state: .rejected, counts: nil, reasons: [error.message], at: provisional)
             return prepared(.rejected(batch: batch, error: error), events)
         }
-        let receipt = BatchReceipt(feed: feed.name, file: file, sha256: digest, bytes: bytes.count, rows: read.rowCount)
+        let receipt = BatchReceipt(feed: feed.name, file: file, sha256: digest, bytes: bytes.count, rows: read.rowCount, complete: feed.kind == .csvSnapshot)
         var changes = FeedDiff.changes(
             read.changed, against: history.state, feed: feed, batch: batch, now: provisional, isPresent: read.isPresent)
         changes.counts.quarantined = read.quarantined.count
@@ -119,7 +119,8 @@ public struct Ingestor: Sendable {
             try batchEvent(.rowQuarantined(QuarantinedRow(file: file, line: row.line, column: row.column, employeeID: row.employeeID, reason: row.reason)))
         }
         let reasons = thresholds.crossed(
-            by: changes.counts, population: history.population(of: feed.name), rows: read.rowCount,
+            // A snapshot's percentages are of the workers it reports; a feed of changes may touch anyone.
+            by: changes.counts, population: feed.kind == .csvSnapshot ? history.population(of: feed.name) : history.population, rows: read.rowCount,
             previousRows: feed.kind == .csvSnapshot ? history.previousRows(of: feed.name) : nil, departed: changes.departed)
         if !reasons.isEmpty {
             events.append(try batchEvent(.held(BatchHold(reasons: reasons, counts: changes.counts))))

@@ -54,6 +54,7 @@ public struct WorkforceHistory: Sendable {
         let id = String(event.subject.dropFirst(Self.batchSubjectPrefix.count))
         switch batchEvent {
         case .received(let receipt):
+            if let complete = receipt.complete { state.reports(completely: complete, feed: receipt.feed) }
             batches[id] = Batch(id: id, receipt: receipt, state: .received, counts: nil, reasons: [], recordedAt: event.recordedAt)
             order.append(id)
         case .applied(let counts):
@@ -73,6 +74,7 @@ public struct WorkforceHistory: Sendable {
 
     /// Applies the changes of an applied batch of `feed`, and keeps the fingerprints of its rows.
     mutating func apply(_ changes: FeedChanges, feed: FeedConfiguration, fingerprints rows: [UInt64: RowFingerprint]) {
+        state.reports(completely: feed.kind == .csvSnapshot, feed: feed.name)
         for (id, event) in changes.events {
             state.apply(event, to: id, feed: feed.name)
             // Another feed's fingerprint of this worker no longer describes it.
@@ -104,6 +106,11 @@ public struct WorkforceHistory: Sendable {
     /// Workers `feed` reported last who are not terminated.
     public func population(of feed: String) -> Int {
         state.population[feed] ?? 0
+    }
+
+    /// Workers any feed reports who are not terminated.
+    public var population: Int {
+        state.population.values.reduce(0, +)
     }
 
     /// The journal subject of a batch's events.

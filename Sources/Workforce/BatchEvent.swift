@@ -68,13 +68,18 @@ public struct BatchReceipt: Hashable, Sendable, Codable {
     public var bytes: Int
     /// Data rows (records after the header).
     public var rows: Int
+    /// Whether the file is the feed's whole population (a full snapshot, where a worker missing
+    /// is absent) or only changes (a delta file, a webhook, a poll); nil in batches journaled
+    /// before Roster said.
+    public var complete: Bool?
 
-    public init(feed: String, file: String, sha256: String, bytes: Int, rows: Int) {
+    public init(feed: String, file: String, sha256: String, bytes: Int, rows: Int, complete: Bool? = nil) {
         self.feed = feed
         self.file = file
         self.sha256 = sha256
         self.bytes = bytes
         self.rows = rows
+        self.complete = complete
     }
 }
 

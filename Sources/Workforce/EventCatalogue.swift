@@ -51,10 +51,10 @@ public enum EventCatalogue {
             ("back in a full snapshot after being absent", worker, .worker(.returned(feed: "bamboohr", batch: "b-7a11"))),
             ("the row claims an email another employee ID holds; a person resolves it, nothing merges", worker,
                 .worker(.emailConflict(email: "j.lee@example.com", heldBy: EmployeeID(rawValue: "E2002")))),
-            ("a file arrived; kept byte for byte under its SHA-256", batch,
+            ("a file arrived; kept byte for byte under its SHA-256 (`complete`: a full snapshot, not changes only)", batch,
                 .batch(.received(BatchReceipt(
                     feed: "bamboohr", file: "employees-2026-11-29.csv",
-                    sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", bytes: 14_211_337, rows: 100_000)))),
+                    sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", bytes: 14_211_337, rows: 100_000, complete: true)))),
             ("one row could not be used; the others go on", batch,
                 .batch(.rowQuarantined(QuarantinedRow(
                     file: "employees-2026-11-29.csv", line: 42, column: "Hire Date", employeeID: "E1077",

@@ -9,8 +9,12 @@ public struct WorkforceState: Sendable, Equatable {
     public private(set) var absent: [EmployeeID: String] = [:]
     /// Which employee ID holds each email (lower-cased).
     public private(set) var emailOwners: [String: EmployeeID] = [:]
-    /// The feed that last reported each worker.
+    /// The feed each worker belongs to: the full snapshot that last reported them, else the first
+    /// feed that did. A feed of changes (a delta file, a webhook) does not take a worker from a
+    /// snapshot: the snapshot still misses them when they are gone.
     public private(set) var feeds: [EmployeeID: String] = [:]
+    /// Feeds known to send changes only, not their whole population.
+    public private(set) var partialFeeds: Set<String> = []
     /// How many workers each feed reported last who are not terminated.
     public private(set) var population: [String: Int] = [:]
     /// The termination dates journaled as the end of a worker's current employment while HR
@@ -37,7 +41,7 @@ public struct WorkforceState: Sendable, Equatable {
                 if let now { population[now, default: 0] += 1 }
             }
         }
-        if let feed, event.reportsPresence, feeds[id] != feed { feeds[id] = feed }
+        if let feed, event.reportsPresence, feeds[id] != feed, feeds[id] == nil || !partialFeeds.contains(feed) { feeds[id] = feed }
         switch event {
         case .hired(let worker), .rehired(let worker):
             setEmail(of: id, from: workers[id]?.email, to: worker.email)
@@ -60,6 +64,11 @@ public struct WorkforceState: Sendable, Equatable {
         case .attributeChanged, .converted, .nameChanged, .emailConflict:
             workers[id]?.apply(event)
         }
+    }
+
+    /// Says whether `feed` sends its whole population (a full snapshot) or changes only.
+    public mutating func reports(completely: Bool, feed: String) {
+        if completely { partialFeeds.remove(feed) } else { partialFeeds.insert(feed) }
     }
 
     /// Keeps ``scheduledEnds`` as the projections see it after a change of `id`'s `field`: a

@@ -39,6 +39,27 @@ import Workforce
         try journal.events().filter { $0.type.rawValue.hasPrefix("worker.") }
     }
 
+    /// A nightly snapshot and a feed of changes (a delta file, a webhook) about the same workers:
+    /// a change from the second does not take the worker out of the snapshot's population, so the
+    /// snapshot still misses them when they are gone.
+    @Test func aChangeFromADeltaFeedKeepsTheWorkerInTheSnapshotsPopulation() throws {
+        guard case .applied(_, let first, _) = try ingest(Self.company(30)) else { Issue.record("not applied"); return }
+        #expect(first.creates == 30)
+        var delta = FeedConfiguration(name: "changes", kind: .csvDelta)
+        delta.locationTimeZones = feed.locationTimeZones
+        let change = Self.company(30).split(separator: "\n").filter { $0.hasPrefix("employee_id") || $0.hasPrefix("E2,") }
+            .map { $0.replacingOccurrences(of: ",SYD,", with: ",LAX,") }.joined(separator: "\n") + "\n"
+        guard case .applied(_, let changed, _) = try ingestor.ingest(Array(change.utf8), file: "changes.csv", feed: delta) else {
+            Issue.record("the change was not applied"); return
+        }
+        #expect(changed.changes > 0)
+        guard case .applied(_, let counts, _) = try ingest(Self.company(30, skipping: [2]), file: "night-2.csv") else {
+            Issue.record("the snapshot was not applied"); return
+        }
+        #expect(counts.absences == 1, "E2 is missing from the snapshot that reports them")
+        #expect(try workerEvents().contains { $0.subject == "E2" && $0.type == "worker.absent.v1" })
+    }
+
     @Test func aFileIsJournaledOnceAndKeptByteForByte() throws {
         let text = Self.company(20)
         guard case .applied(let batch, let counts, let quarantined) = try ingest(text) else { Issue.record("not applied"); return }
