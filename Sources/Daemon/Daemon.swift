@@ -52,7 +52,8 @@ public struct Daemon {
         }
         // The workforce and each feed's last batch, read once: the first webhook does not wait for
         // it, and feed lag is known from the start.
-        let lastBatches = try await engine.loadWorkforce()
+        let (lastBatches, held) = try await engine.loadWorkforce()
+        metrics.batchesHeld(held)
         logger.notice("started", metadata: ["journal": "\(configuration.journalPath)", "head": "\(head.rawValue)"])
         let readiness = Readiness()
         let webhooks = try WebhookRoutes.make(

@@ -3,6 +3,7 @@ import Journal
 import Metrics
 import Projections
 import Prometheus
+import Synchronization
 import Workforce
 
 /// The daemon's metrics, made through swift-metrics with a Prometheus factory of their own (no
@@ -12,6 +13,8 @@ import Workforce
 public final class DaemonMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
+    /// Batches held by a safety threshold and not yet decided, journaled by any process.
+    private let held = Mutex(0)
 
     public init() {
         registry = PrometheusCollectorRegistry()
@@ -30,9 +33,23 @@ public final class DaemonMetrics: Sendable {
             let outcome = String(event.type.rawValue.dropFirst("batch.".count).dropLast(".v1".count))
             Counter(label: "roster_batches_total", dimensions: [("outcome", outcome)], factory: factory).increment()
             if let feed = event.metadata.source { lastBatch(feed: feed, at: event.recordedAt) }
+            // A held batch waits until approved or rejected by a person (a rejection with `by`;
+            // a file refused whole is rejected without one, and was never held).
+            switch try? BatchEvent.decode(type: event.type, payload: event.payload) {
+            case .held?: batchesHeld(held.withLock { $0 + 1 })
+            case .approved?: batchesHeld(held.withLock { $0 - 1 })
+            case .rejected(let rejection)? where rejection.by != nil: batchesHeld(held.withLock { $0 - 1 })
+            default: break
+            }
         default:
             break
         }
+    }
+
+    /// The batches waiting for a decision: a gauge, so an alert on it holds across restarts.
+    func batchesHeld(_ count: Int) {
+        held.withLock { $0 = max(0, count) }
+        Gauge(label: "roster_batches_held", factory: factory).record(Double(max(0, count)))
     }
 
     func lastBatch(feed: String, at time: Timestamp) {

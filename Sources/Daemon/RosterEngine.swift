@@ -55,8 +55,8 @@ extension RosterEngine {
     }
 
     /// Reads the workforce and the feeds' batches from the journal, so the first ingest does not,
-    /// and returns when each feed's last batch was recorded.
-    public func loadWorkforce() async throws -> [String: Timestamp] {
+    /// and returns when each feed's last batch was recorded, and how many batches wait for a decision.
+    public func loadWorkforce() async throws -> (lastBatches: [String: Timestamp], held: Int) {
         try await run { app in
             var history = WorkforceHistory()
             var position = JournalPosition.start
@@ -73,7 +73,7 @@ extension RosterEngine {
             for batch in history.batches.values where batch.recordedAt > last[batch.receipt.feed, default: .init(rawValue: .min)] {
                 last[batch.receipt.feed] = batch.recordedAt
             }
-            return last
+            return (last, history.batches.values.count { $0.state == .held })
         }
     }
 

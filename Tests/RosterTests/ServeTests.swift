@@ -59,6 +59,8 @@ import FoundationNetworking
         let held = try #require(try await run(["batches"]).standardOutput.split(separator: "\n").first { $0.contains("HELD") }?.split(separator: " ").first)
         let daemon = try await serve()
 
+        // The batch held before the daemon started is counted from the journal, not from what this process saw.
+        #expect(try await daemon.text("metrics").contains("roster_batches_held 1"))
         // Only /healthz answers without the token.
         #expect(try await daemon.request("GET", "healthz", token: .none).0 == 200)
         #expect(try await daemon.request("GET", "v1/plan", token: .none).0 == 401)
@@ -123,6 +125,7 @@ import FoundationNetworking
         #expect(metrics.contains("roster_deliveries_total{result=\"acknowledged\"}"))
         #expect(metrics.contains("roster_outbox_depth 0"))
         #expect(metrics.contains("roster_events_journaled_total{type=\"batch.rejected.v1\"} 1"))
+        #expect(metrics.contains("roster_batches_held 0"), "decided")
 
         // SIGTERM: it stops taking work, finishes, and exits 0 with the journal consistent.
         let exit = try await daemon.stop()
