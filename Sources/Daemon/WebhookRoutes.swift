@@ -90,8 +90,17 @@ struct WebhookRoutes {
                 return .json(["batch": batch, "state": "applied", "counts": JSONView.counts(counts), "quarantined": quarantined.count])
             case .held(let batch, let reasons, _):
                 return .json(["batch": batch, "state": "held", "reasons": reasons], status: .accepted)
-            case .duplicate(let batch):
-                return .json(["batch": batch, "state": "duplicate"])
+            case .duplicate(let batch, let earlier):
+                // Sent again (a sender retrying): answered as the first time, so a delivery refused
+                // then is not taken for a success now.
+                switch earlier {
+                case .rejected?:
+                    return .json(["batch": batch, "state": "rejected", "duplicate": true], status: .unprocessableContent)
+                case .held?:
+                    return .json(["batch": batch, "state": "held", "duplicate": true], status: .accepted)
+                default:
+                    return .json(["batch": batch, "state": "duplicate"])
+                }
             case .rejected(let batch, let error):
                 return .json(["batch": batch, "state": "rejected", "reason": error.description], status: .unprocessableContent)
             }

@@ -25,11 +25,11 @@ public struct Ingestor: Sendable {
         /// Refused whole: nothing took effect.
         case rejected(batch: String, error: FeedFileError)
         /// The same content was ingested before for this feed: nothing happened again.
-        case duplicate(batch: String)
+        case duplicate(batch: String, earlier: WorkforceHistory.Batch.State?)
 
         public var batch: String {
             switch self {
-            case .applied(let batch, _, _), .held(let batch, _, _), .rejected(let batch, _), .duplicate(let batch): batch
+            case .applied(let batch, _, _), .held(let batch, _, _), .rejected(let batch, _), .duplicate(let batch, _): batch
             }
         }
     }
@@ -88,7 +88,7 @@ public struct Ingestor: Sendable {
         // Journaled before, or earlier in the same group.
         let journaled = try journal.read { try $0.append(withIdempotencyKey: key) } != nil
         if journaled || history.batches[batch]?.receipt.sha256 == digest {
-            return prepared(.duplicate(batch: batch), [])
+            return prepared(.duplicate(batch: batch, earlier: history.batches[batch]?.state), [])
         }
         let subject = WorkforceHistory.batchSubjectPrefix + batch
         let metadata = EventMetadata(source: feed.name, batch: batch, origin: file, correlationID: batch)

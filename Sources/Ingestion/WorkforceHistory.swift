@@ -65,8 +65,10 @@ public struct WorkforceHistory: Sendable {
             batches[id]?.counts = hold.counts
             batches[id]?.reasons = hold.reasons
         case .rejected(let rejection):
+            // A held batch a person rejected keeps why it was held, then says who rejected it.
+            let held = batches[id]?.state == .held ? batches[id]?.reasons ?? [] : []
             batches[id]?.state = .rejected
-            batches[id]?.reasons = [rejection.reason]
+            batches[id]?.reasons = held + [rejection.reason]
         case .approved, .rowQuarantined:
             break
         }

@@ -40,8 +40,8 @@ struct IngestCommand: ParsableCommand {
                 print("\(name): applied as batch \(batch): \(Self.describe(counts))")
                 for row in quarantined { print("  quarantined \(name), \(row)") }
                 if !quarantined.isEmpty { status = max(status, Exit.quarantined.rawValue) }
-            case .duplicate(let batch):
-                print("\(name): already ingested as batch \(batch); nothing changed")
+            case .duplicate(let batch, let earlier):
+                print("\(name): already ingested as batch \(batch)\(earlier.map { " (\($0.rawValue))" } ?? ""); nothing changed")
             case .held(let batch, let reasons, let counts):
                 print("\(name): HELD as batch \(batch): \(Self.describe(counts)); nothing took effect")
                 for reason in reasons { print("  \(reason)") }

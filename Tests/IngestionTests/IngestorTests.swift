@@ -66,7 +66,7 @@ import Workforce
         #expect(counts.creates == 20 && quarantined.isEmpty)
         let head = journal.head
         #expect(try workerEvents().count == 20)
-        guard case .duplicate(let again) = try ingest(text, file: "hr-copy.csv") else { Issue.record("not a duplicate"); return }
+        guard case .duplicate(let again, _) = try ingest(text, file: "hr-copy.csv") else { Issue.record("not a duplicate"); return }
         #expect(again == batch)
         #expect(journal.head == head)
         let received = try #require(try journal.events().first { $0.type == "batch.received.v1" })
@@ -87,6 +87,9 @@ import Workforce
         #expect(try workerEvents() == before)
         let last = try #require(try journal.events().last)
         #expect(last.type == "batch.rejected.v1")
+        // Sent again, it is a duplicate that says it was rejected (a retrying sender must not read success).
+        guard case .duplicate(_, let earlier) = try ingest(Self.header + "\n", file: "empty-again.csv") else { Issue.record("not a duplicate"); return }
+        #expect(earlier == .rejected)
     }
 
     @Test func aTruncatedFileOfAThousandWorkersIsHeldAndChangesNothing() throws {

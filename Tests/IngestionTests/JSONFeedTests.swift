@@ -106,7 +106,7 @@ import Workforce
         let document = Self.document(Self.employee("E002"))
         guard case .applied(let batch, _, _) = try ingest(document) else { Issue.record("not applied"); return }
         let head = journal.head
-        guard case .duplicate(let again) = try ingest(document, file: "redelivered") else {
+        guard case .duplicate(let again, _) = try ingest(document, file: "redelivered") else {
             Issue.record("not a duplicate"); return
         }
         #expect(again == batch && journal.head == head)

@@ -117,6 +117,10 @@ import FoundationNetworking
         let (status, _) = try await daemon.request("POST", "v1/batches/\(held)/reject", body: #"{"by":"ops@example.com"}"#)
         #expect(status == 200)
         #expect(try await daemon.request("POST", "v1/batches/\(held)/reject").0 == 422, "no longer held")
+        // Rejected, it still says why it was held, then who rejected it.
+        let decided = try #require((try await daemon.json("v1/batches")["batches"] as? [[String: Any]])?.first { $0["batch"] as? String == String(held) })
+        let reasons = try #require(decided["reasons"] as? [String])
+        #expect(reasons.count >= 2 && reasons.last?.contains("ops@example.com") == true, "\(reasons)")
 
         // A webhook to a feed nobody configured is counted under one route, not one per name sent.
         #expect(try await daemon.request("POST", "hooks/nobody-\(UInt32.random(in: 0...UInt32.max))", token: .none, body: "{}").0 == 404)
