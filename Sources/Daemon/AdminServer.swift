@@ -7,6 +7,7 @@ import Logging
 import Projections
 import RosterKit
 import ServiceLifecycle
+import Synchronization
 import Workforce
 
 /// The admin API and the metrics endpoint, over HTTP on the configured address (loopback by
@@ -21,6 +22,8 @@ final class AdminServer: Service, Sendable {
     let readiness: Readiness
     /// Extra routes (the webhooks) another part of the daemon adds.
     let extraRoutes: [(HTTPRoute, @Sendable (HTTPRequest) async throws -> HTTPResponse)]
+    /// The routes added, as `METHOD /path/:parameter`, to answer a request none matches.
+    private let patterns = Mutex<[String]>([])
 
     init(
         engine: RosterEngine, address: some SocketAddress, token: String, logger: Logger, metrics: DaemonMetrics, readiness: Readiness,
@@ -158,12 +161,38 @@ final class AdminServer: Service, Sendable {
         for (route, handler) in extraRoutes {
             await server.appendRoute(route) { request in try await handler(request) }
         }
+        // Anything else: a problem answer (the server's own is an empty 404), or 405 with the
+        // methods the path takes.
+        let patterns = self.patterns.withLock { $0 }
+        await server.appendRoute(HTTPRoute("/*")) { [metrics] request in
+            let response = Self.unmatched(request, patterns: patterns)
+            metrics.request(route: "unmatched", status: response.statusCode.code)
+            return response
+        }
+    }
+
+    /// The answer to a request no route takes.
+    static func unmatched(_ request: HTTPRequest, patterns: [String]) -> HTTPResponse {
+        let path = request.path.split(separator: "/")
+        let methods = patterns.compactMap { pattern -> String? in
+            let parts = pattern.split(separator: " ", maxSplits: 1)
+            let segments = parts[1].split(separator: "/")
+            guard segments.count == path.count, zip(segments, path).allSatisfy({ $0.hasPrefix(":") || $0 == $1 }) else { return nil }
+            return String(parts[0])
+        }
+        guard !methods.isEmpty else {
+            return .problem(.notFound, "there is no \(request.method.rawValue) \(request.path); docs/openapi.yaml lists the endpoints")
+        }
+        var response = HTTPResponse.problem(.methodNotAllowed, "\(request.path) takes \(methods.joined(separator: ", ")), not \(request.method.rawValue)")
+        response.headers[HTTPHeader("Allow")] = methods.joined(separator: ", ")
+        return response
     }
 
     /// Adds `route`, behind the bearer token unless `authenticated` is false; failures become
     /// problem answers with the reason, and every answer is counted.
     private func route(_ route: String, authenticated: Bool = true, _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse) async {
         let name = route
+        patterns.withLock { $0.append(route) }
         await server.appendRoute(HTTPRoute(stringLiteral: route)) { [token, metrics, logger] request in
             let response: HTTPResponse
             if authenticated, !BearerToken.matches(request.headers[.authorization], token: token) {

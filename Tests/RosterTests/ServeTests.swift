@@ -92,6 +92,11 @@ import FoundationNetworking
         #expect(try await daemon.request("GET", "v1/state?asof=2020-01-01").0 == 400, "a misspelt parameter does not answer for now")
         #expect(try await daemon.request("GET", "v1/state?effective_at=2026-11-30T00:00:00Z").0 == 400, "a date, not an instant")
         #expect(try await daemon.request("GET", "v1/workers/E999").0 == 404)
+        // Paths and methods the API does not have: problem answers, 405 naming the methods a path takes.
+        let (missing, missingBody) = try await daemon.request("GET", "v1/nope")
+        #expect(missing == 404 && String(decoding: missingBody, as: UTF8.self).contains("docs/openapi.yaml lists the endpoints"))
+        let (wrongMethod, wrongBody) = try await daemon.request("DELETE", "v1/state")
+        #expect(wrongMethod == 405 && String(decoding: wrongBody, as: UTF8.self).contains("/v1/state takes GET"), "\(String(decoding: wrongBody, as: UTF8.self))")
         // One worker as of an instant, as `roster state --id --as-of`.
         #expect(try await daemon.request("GET", "v1/workers/E1?as_of=2000-01-01").0 == 404)
         let now = Timestamp.now().iso8601
