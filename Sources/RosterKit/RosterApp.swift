@@ -147,6 +147,15 @@ public struct RosterApp: Sendable {
     ) throws -> (projection: WorkerProjection?, trail: [DesiredState.TraceEntry], rules: RulesInForce) {
         let rules = try rulesInForce(at: instant)
         guard rules.isCurrent else {
+            // Older rules: their store, kept after the next adoption, answers from the worker's own
+            // events when it had folded that far; otherwise the whole journal is replayed.
+            if let instant, FileManager.default.fileExists(atPath: projectionsPath + "/" + rules.rules.version.prefix(16)) {
+                let store = try store(for: rules.rules)
+                if try store.checkpoint >= journal.read({ try $0.position(recordedAtOrBefore: instant) }) {
+                    let (projection, trail) = try store.tracedWorker(id, asOf: instant, journal: journal)
+                    return (projection, trail, rules)
+                }
+            }
             let state = try Replay(asOf: instant, now: now(), tracing: id).run(journal, rules: rules.rules)
             return (state[worker: id], state.trail, rules)
         }
