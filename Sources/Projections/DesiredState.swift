@@ -20,6 +20,10 @@ public struct DesiredState: Sendable {
     private var slots = StringMap<Int>()
     /// The latest moment the fold has reached.
     public private(set) var clock = Timestamp(rawValue: 0)
+    /// The moment of the event being folded, or the instant the fold was last advanced to: a
+    /// tick's event moves ``clock`` to the instant it fired for, which may be later than when it
+    /// was recorded; this stays at its recording, for ``TraceEntry/derived``.
+    private var reached = Timestamp(rawValue: .min)
     /// The last journal event folded.
     public private(set) var position = JournalPosition.start
     /// When set, every change to this worker's LMS user is kept in ``trail``, with its cause.
@@ -51,13 +55,18 @@ public struct DesiredState: Sendable {
     public struct TraceEntry: Sendable, Equatable {
         /// The journal event that caused it (for a timer: the event that set the timer).
         public var cause: JournalPosition
+        /// The moment it took effect (for a timer: its due moment).
         public var at: Timestamp
         public var changes: [LMSChange]
+        /// When the change was made: `at`, unless a tick fired it ahead of its moment (then when the
+        /// tick was recorded). Which rules were in force is read from here.
+        public var derived: Timestamp
 
-        public init(cause: JournalPosition, at: Timestamp, changes: [LMSChange]) {
+        public init(cause: JournalPosition, at: Timestamp, changes: [LMSChange], derived: Timestamp) {
             self.cause = cause
             self.at = at
             self.changes = changes
+            self.derived = derived
         }
     }
 
@@ -181,30 +190,31 @@ public struct DesiredState: Sendable {
     /// into their projection, not copied.
     public mutating func apply(_ input: consuming FoldInput, at moment: Timestamp? = nil) {
         let moment = moment ?? input.recordedAt
+        reached = moment
         let cause = input.position
         let hash = input.workerHash
         position = cause
         switch input.intoKind() {
         case .worker(let id, let event, let effectiveAt):
-            advance(to: moment)
+            fire(upTo: moment)
             apply(event, to: id, hash: hash, effectiveAt: effectiveAt, cause: cause, moment: moment)
         case .batchReceived(let batch, let feed):
-            advance(to: moment)
+            fire(upTo: moment)
             batchFeeds[batch] = feed
             dirtyBatches.insert(batch)
         case .batchApplied(let batch):
-            advance(to: moment)
+            fire(upTo: moment)
             guard let feed = batchFeeds[batch] else { return }
             appliedSnapshots.append((feed, cause, moment))
             snapshotApplied(feed: feed, cause: cause, moment: moment)
         case .restored(let id):
-            advance(to: moment)
+            fire(upTo: moment)
             let step = WorkerProjection.Step(rules: rules, cause: cause, moment: moment)
             update(id, cause: cause, moment: moment) { $0.restore(step: step) }
         case .scheduleFired(let now):
-            advance(to: max(moment, now))
+            fire(upTo: max(moment, now))
         case .lms(let id, let answer):
-            advance(to: moment)
+            fire(upTo: moment)
             update(id, cause: cause, moment: moment) { $0.acknowledge(answer, position: cause) }
         case .other:
             break
@@ -223,6 +233,13 @@ public struct DesiredState: Sendable {
     /// Fires everything due by `instant`; returns what fired, worker by worker.
     @discardableResult
     public mutating func advance(to instant: Timestamp) -> [(id: EmployeeID, effect: ScheduledEffect)] {
+        if instant > reached { reached = instant }
+        return fire(upTo: instant)
+    }
+
+    /// Fires what is due by `instant`, as the fold reaches it.
+    @discardableResult
+    mutating func fire(upTo instant: Timestamp) -> [(id: EmployeeID, effect: ScheduledEffect)] {
         if instant > clock { clock = instant }
         var fired: [(id: EmployeeID, effect: ScheduledEffect)] = []
         let rules = self.rules
@@ -344,7 +361,7 @@ public struct DesiredState: Sendable {
             let changes = LMSChange.changes(from: before, to: after)
             if !changes.isEmpty {
                 let traced = cause ?? Self.cause(of: changes) ?? position
-                trail.append(TraceEntry(cause: traced, at: moment, changes: changes))
+                trail.append(TraceEntry(cause: traced, at: moment, changes: changes, derived: min(moment, reached)))
             }
         }
     }

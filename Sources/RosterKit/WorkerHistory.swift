@@ -53,7 +53,9 @@ extension RosterApp {
                     guard case .assigned(let assignment) = change, let old = before?.assignments[assignment.course] else { return true }
                     return old.due != assignment.due
                 }
-                if !changes.isEmpty { trail.append(DesiredState.TraceEntry(cause: adopted.position, at: adopted.recordedAt, changes: changes)) }
+                if !changes.isEmpty {
+                    trail.append(DesiredState.TraceEntry(cause: adopted.position, at: adopted.recordedAt, changes: changes, derived: adopted.recordedAt))
+                }
             }
             let next = index + 1 < adoptions.count ? adoptions[index + 1] : nil
             var entries = current
@@ -63,8 +65,10 @@ extension RosterApp {
                 entries = traced
                 before = projection?.user
             }
+            // Each change under the rules in force when it was made (a tick may fire a first day
+            // ahead of its moment, under the rules of the tick's time).
             trail += entries.filter { entry in
-                (index == 0 || entry.at > adopted.recordedAt) && next.map { entry.at < $0.recordedAt } ?? true
+                (index == 0 || entry.derived > adopted.recordedAt) && next.map { entry.derived < $0.recordedAt } ?? true
             }
         }
         return trail

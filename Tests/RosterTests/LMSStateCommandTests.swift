@@ -319,6 +319,11 @@ import Testing
         // Nothing changed yet.
         #expect(Self.groups(try users()["E1"]) == ["IT Dept", "London"])
 
+        // Sydney's first day fired ahead of time, under the first rules; then the candidate,
+        // which also renames Sydney's group, is adopted.
+        #expect(try run(["tick", "--now", "2030-03-01T13:00:00Z", "--allow-future"]).standardOutput.contains("S1: activate"))
+        try String(contentsOfFile: candidate, encoding: .utf8).replacingOccurrences(of: "SYD: Sydney", with: "SYD: Sydney Office")
+            .write(toFile: candidate, atomically: true, encoding: .utf8)
         let apply = try run(["rebuild", "--rules", candidate, "--apply", "--by", "l-and-d-admin"])
         #expect(apply.status == 0, "\(apply.standardError)")
         #expect(apply.standardOutput.contains("adopted rules"))
@@ -350,6 +355,11 @@ import Testing
         #expect(!history.contains("LMS: added to group Technology") || history.range(of: "LMS: added to group Technology")!.lowerBound > adoption.lowerBound)
         // A contractor the new rules take in: created at the adoption.
         #expect(try run(["history", "C1"]).standardOutput.contains("LMS: user created, active"))
+        // S1's user was made by the tick, under the first rules (Sydney); the adoption moved them.
+        let sydney = try run(["history", "S1"]).standardOutput
+        #expect(sydney.components(separatedBy: "LMS: added to group Sydney [rule locations").count == 2, "\(sydney)")
+        #expect(sydney.components(separatedBy: "LMS: added to group Sydney Office").count == 2, "once, at the adoption: \(sydney)")
+        #expect(sydney.contains("LMS: removed from group Sydney\n"), "\(sydney)")
         // roster.yml's rules are no longer the ones in force: every command says so.
         #expect(try run(["state"]).standardError.contains("are in force"))
         // Adopting them again adopts nothing, and says so.
