@@ -97,10 +97,11 @@ demo: deps
 	@echo
 	@echo "== 15. A worker promoted to manager: their user, their history, and why they have the leadership course"
 	@cd $(DEMO)/feeds && id=$$($(ROSTER) state | grep -B2 "Leadership_101" | grep -m1 -o "^E[0-9]*"); \
-		if [ -n "$$id" ]; then $(ROSTER) state --id $$id && $(ROSTER) history $$id | tail -n 8 && $(ROSTER) why $$id Leadership_101; \
+		if [ -n "$$id" ]; then $(ROSTER) state --id $$id && $(ROSTER) history $$id && $(ROSTER) why $$id Leadership_101; \
 		else echo "(no promotion to manager in these two days)"; fi
 	@echo
 	@echo "== 16. A hire in Sydney five weeks from today: tick one second before Sydney's midnight starting that day, then at it"
+	@echo "       (a rehearsal: --allow-future journals what fires for good, so try it on a copy of real data)"
 	@cd $(DEMO)/feeds && first=$$(date -u -d '+35 days' +%Y-%m-%d) && \
 		start=$$(date -u -d "TZ=\"Australia/Sydney\" $$first 00:00" +%s) && \
 		{ head -n 1 day-002.csv; \
@@ -110,25 +111,29 @@ demo: deps
 		$(ROSTER) tick --allow-future --now $$(date -u -d @$$start +%Y-%m-%dT%H:%M:%SZ) | grep "^E900001:" && $(ROSTER) state --id E900001
 	@echo
 	@echo "== 17. A leaver's last day sent ahead while HR still says Active (as Workday and SuccessFactors do):"
-	@echo "       the deactivation is scheduled, shown, and fired by tick once that date has begun in the worker's zone"
+	@echo "       with termination_cutoff 17:00 on the changes feed, access ends at 17:00 on that last day in the worker's zone;"
+	@echo "       the deactivation is scheduled, shown, and fired by tick once that moment has come"
 	@cd $(DEMO)/feeds && tr -d '\r' < day-002.csv > day-002-lf.csv && \
+		grep -q termination_cutoff roster.yml || sed -i '/- name: bamboohr-changes/a\    termination_cutoff: "17:00"' roster.yml; \
 		row=$$(awk -F, '$$12 == "Full-Time" && $$13 == "Active" && $$15 == "" { print; exit }' day-002-lf.csv) && \
 		if [ -z "$$row" ]; then echo "no active full-time worker without a termination date in day-002.csv"; exit 1; fi && \
-		id=$${row%%,*} && last=$$(date -u -d '+45 days' +%Y-%m-%d) && \
+		id=$${row%%,*} && last=$$(date -u -d '+45 days' +%Y-%m-%d) && after=$$(date -u -d "$$last +1 day" +%Y-%m-%d) && \
 		{ head -n 1 day-002-lf.csv; echo "$${row}$$last"; } > last-day.csv && \
+		echo "$$id's last day: $$last" && \
 		$(ROSTER) ingest --feed bamboohr-changes last-day.csv && $(ROSTER) state --id $$id && \
-		$(ROSTER) tick --allow-future --now $${last}T12:00:00Z | grep "^$$id:" && $(ROSTER) state --id $$id
+		$(ROSTER) tick --allow-future --now $${after}T12:00:00Z | grep "^$$id:" && $(ROSTER) state --id $$id
 	@echo
 	@echo "== 18. A candidate rule set (office groups renamed "Site ..."), replayed over the whole journal, then adopted"
 	@cd $(DEMO)/feeds && sed 's/prefix: "Office "/prefix: "Site "/' rules.yml > candidate.yml && \
-		$(ROSTER) rebuild --rules candidate.yml --plan && $(ROSTER) rebuild --rules candidate.yml --apply --confirm | tail -n 1
+		$(ROSTER) rebuild --rules candidate.yml --plan && $(ROSTER) rebuild --rules candidate.yml --apply | tail -n 1 && \
+		cp candidate.yml rules.yml
 
 	@echo
 	@echo "== 19. The LMS story (docs/examples/lms-story): day 1, a small company's first export; the LMS is provisioned"
 	@echo "       (CSV export for Moodle and Canvas). Mia starts in Sydney in 2030; Noah is a contractor, out of scope."
 	@rm -rf $(DEMO)/story && cp -r docs/examples/lms-story $(DEMO)/story
 	@cd $(DEMO)/story && $(ROSTER) ingest --feed bamboohr day-1.csv && $(ROSTER) sync
-	@cd $(DEMO)/story && $(ROSTER) plan
+	@cd $(DEMO)/story && $(ROSTER) plan && $(ROSTER) state --id E1007 && $(ROSTER) state --id E1008
 	@echo
 	@echo "== 20. Day 2: Jim promoted to manager, Sofia moves from London to New York, Priya's name changes, Lucas leaves"
 	@cd $(DEMO)/story && $(ROSTER) ingest --feed bamboohr day-2.csv && $(ROSTER) sync
@@ -144,8 +149,12 @@ demo: deps
 	@cd $(DEMO)/story && $(ROSTER) why E1002 Leadership_101
 	@echo
 	@echo "== 24. The files the LMS imports, one folder per sync"
-	@cd $(DEMO)/story && for run in exports/*; do echo "$$run: $$(ls $$run/canvas | tr '\n' ' ')"; done && \
-		head -n 3 $$(ls -d exports/* | head -n 1)/moodle/users.csv && cat $$(ls -d exports/* | tail -n 1)/canvas/enrollments.csv
+	@cd $(DEMO)/story && for run in exports/*; do echo "$$run: manifest.json moodle/$$(ls $$run/moodle | tr '\n' ' ')canvas/$$(ls $$run/canvas | tr '\n' ' ')"; done && \
+		first=$$(ls -d exports/* | head -n 1) && last=$$(ls -d exports/* | tail -n 1) && \
+		echo "$$first/moodle/users.csv:" && head -n 3 $$first/moodle/users.csv && \
+		echo "$$last/canvas/enrollments.csv:" && cat $$last/canvas/enrollments.csv && \
+		for run in exports/*; do grep -q '"membership"' $$run/manifest.json && echo "$$run/manifest.json, what Moodle's upload cannot do:" && \
+			sed -n '/moodle_removals_to_apply_by_hand/,/]/p' $$run/manifest.json; done; true
 
 bench: deps scim-venv
 	$(SWIFT) build -c release --product roster-journal --product roster-bench

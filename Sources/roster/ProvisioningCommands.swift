@@ -1,4 +1,5 @@
 import ArgumentParser
+import Configuration
 import Foundation
 import Journal
 import Projections
@@ -79,8 +80,26 @@ struct SyncCommand: AsyncParsableCommand {
             print(
                 "\(summary.acknowledged) LMS changes acknowledged, \(summary.failed) failed; "
                     + "\(summary.waiting) waiting for a retry, \(summary.dead) dead letters")
+            if let note = Self.moodleRemovals(summary, lms: app.configuration.lms) { print(note) }
         }
         if summary.failed > 0 || summary.dead > 0 { throw Exit.deliveryFailed }
+    }
+
+    /// Moodle's user upload cannot take anyone out of a cohort or course: the export lists those
+    /// removals in its manifest for a person, and the sync says so rather than just "done".
+    static func moodleRemovals(_ summary: Provisioner.Summary, lms: LMSConfiguration) -> String? {
+        guard case .csvExport(let directory, let formats) = lms.connector, formats.contains(.moodle) else { return nil }
+        var runs: Set<String> = []
+        var count = 0
+        for delivery in summary.deliveries {
+            guard case .remove = delivery.command.action, case .acknowledged(_, _, let call) = delivery.outcome else { continue }
+            count += 1
+            runs.insert(String(call.dropFirst("export ".count)))
+        }
+        guard count > 0 else { return nil }
+        let manifests = runs.sorted().map { "\(directory)/\($0)/manifest.json" }.joined(separator: ", ")
+        return "Moodle: \(count == 1 ? "1 removal" : "\(count) removals") its upload cannot make (done in the Canvas files); "
+            + "apply by hand from moodle_removals_to_apply_by_hand in \(manifests)"
     }
 }
 

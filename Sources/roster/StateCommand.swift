@@ -97,7 +97,7 @@ extension StateCommand {
             let reason = UserText.missing(id.rawValue, projection, rules: rules.rules, asOf: asOf)
             try noUser(
                 reason, why: projection?.whyNoUser(under: rules.rules), known: projection != nil, rules: rules, replay: Replay(asOf: asOf),
-                next: projection?.nextDue(under: rules.rules))
+                next: projection?.nextDue(under: rules.rules), zone: projection?.worker.timeZone)
             return
         }
         let next = projection?.nextDue(under: rules.rules).map(JSONView.due)
@@ -109,7 +109,7 @@ extension StateCommand {
             ])
         } else {
             print(UserText.describe(user))
-            if let projection, let due = projection.nextDue(under: rules.rules) { print("    next: \(due.kind.rawValue) at \(due.at)") }
+            if let projection, let due = projection.nextDue(under: rules.rules) { print(UserText.next(due, zone: projection.worker.timeZone)) }
         }
     }
 }
@@ -119,7 +119,8 @@ extension StateCommand {
     /// for an ID it never heard of, a failure.
     /// `reason` says it in a sentence, `why` alone (as `no_user_reason`, the admin API's name).
     func noUser(
-        _ reason: String, why: String?, known: Bool, rules: RosterApp.RulesInForce, replay: Replay, next: (at: Timestamp, kind: ScheduledEffect.Kind)?
+        _ reason: String, why: String?, known: Bool, rules: RosterApp.RulesInForce, replay: Replay, next: (at: Timestamp, kind: ScheduledEffect.Kind)?,
+        zone: String? = nil
     ) throws {
         guard known else {
             warn(reason)
@@ -133,7 +134,7 @@ extension StateCommand {
             ])
         } else {
             print(reason)
-            if let next { print("    next: \(next.kind.rawValue) at \(next.at)") }
+            if let next { print(UserText.next(next, zone: zone)) }
         }
     }
 }
@@ -154,6 +155,20 @@ enum UserText {
             return asOf.map { "Roster knew no worker \(id) as of \($0)" } ?? "no worker \(id); `roster workers` lists them"
         }
         return "\(id) has no LMS user\(when): \(projection.whyNoUser(under: rules) ?? "it has one")"
+    }
+
+    /// What is due next, with the worker's own wall-clock time: `next: deactivate at
+    /// 2027-01-14T16:00:00.000000Z (17:00 on 2027-01-14, Europe/Warsaw)`.
+    static func next(_ due: (at: Timestamp, kind: ScheduledEffect.Kind), zone: String?) -> String {
+        var line = "    next: \(due.kind.rawValue) at \(due.at)"
+        if let zone, let timeZone = TimeZone(identifier: zone) {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = timeZone
+            formatter.dateFormat = "HH:mm 'on' yyyy-MM-dd"
+            line += " (\(formatter.string(from: Date(timeIntervalSince1970: Double(due.at.rawValue) / 1_000_000))), \(zone))"
+        }
+        return line
     }
 
     static func describe(_ user: LMSUser) -> String {

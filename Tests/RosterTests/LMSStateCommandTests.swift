@@ -229,7 +229,7 @@ import Testing
         // E3 is still active in HR; only the last day is known.
         let ahead = Self.company().map { $0.hasPrefix("E3,") ? $0 + "2030-06-14" : $0 }
         #expect(try run(["ingest", "--feed", "hr", try file("day2.csv", ahead)]).status == 0)
-        #expect(try run(["state", "--id", "E3"]).standardOutput.contains("next: deactivate at 2030-06-13T23:00:00.000000Z"))
+        #expect(try run(["state", "--id", "E3"]).standardOutput.contains("next: deactivate at 2030-06-13T23:00:00.000000Z (00:00 on 2030-06-14, Europe/London)"))
         let next = try #require(try json(["state", "--id", "E3"])["next_due"] as? [String: Any])
         #expect(next["at"] as? String == "2030-06-13T23:00:00.000000Z" && next["effect"] as? String == "deactivate")
         // In the whole state too.

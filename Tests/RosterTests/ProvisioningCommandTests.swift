@@ -63,6 +63,13 @@ import Testing
         let why = try run(["why", "E1", "Leadership_101"])
         #expect(why.standardOutput.contains(#"sent     "E1 add course:Leadership_101" to csv-export (export "#))
         #expect(why.standardOutput.contains("lms.membership-added.v1"))
+
+        // Day three: a transfer out of London. Moodle's upload cannot take E2 out of the cohort:
+        // the sync says so, and where the list is, rather than only "done".
+        #expect(try run(["ingest", "--feed", "hr", try file("day3.csv", LMSStateCommandTests.company(title1: "Team Manager", location2: "NYC"))]).status == 0)
+        let moved = try run(["sync"])
+        #expect(moved.standardOutput.contains("E2: remove from group:London: done"), "\(moved.standardOutput)")
+        #expect(moved.standardOutput.contains("Moodle: 1 removal its upload cannot make") && moved.standardOutput.contains("/manifest.json"), "\(moved.standardOutput)")
     }
 
     @Test func aDeadLetterIsListedAndRetried() throws {
