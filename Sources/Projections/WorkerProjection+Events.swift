@@ -253,6 +253,9 @@ extension WorkerProjection {
     /// HR status, the scope.
     public func whyNoUser(under rules: RuleSet) -> String? {
         guard user == nil else { return nil }
+        // Out of scope first: whatever else holds (a future first day, a termination), no user
+        // would have been made.
+        if let exclusion = rules.scope.exclusion(of: worker) { return "out of scope: \(exclusion)" }
         // As of the last step: a termination still pending has not taken effect.
         var projection = self
         let employment = Self.employment(of: &projection, at: Timestamp(rawValue: .min))
@@ -272,7 +275,6 @@ extension WorkerProjection {
             return "terminated" + (worker.terminationDate.map { " (termination date \($0))" } ?? "") + " before an LMS user was made"
         case .employed, .endedByDate: break
         }
-        if let exclusion = rules.scope.exclusion(of: worker) { return "out of scope: \(exclusion)" }
         return "none made yet"
     }
 }

@@ -98,7 +98,8 @@ struct SyncCommand: AsyncParsableCommand {
         }
         guard count > 0 else { return nil }
         let manifests = runs.sorted().map { "\(directory)/\($0)/manifest.json" }.joined(separator: ", ")
-        return "Moodle: \(count == 1 ? "1 removal" : "\(count) removals") its upload cannot make (done in the Canvas files); "
+        let canvas = formats.contains(.canvas) ? " (done in the Canvas files)" : ""
+        return "Moodle: \(count == 1 ? "1 removal" : "\(count) removals") its upload cannot make\(canvas); "
             + "apply by hand from moodle_removals_to_apply_by_hand in \(manifests)"
     }
 }

@@ -81,6 +81,13 @@ import Workforce
         #expect(
             early[worker: EmployeeID(rawValue: "S1")]?.whyNoUser(under: rules)
                 == "not started yet (first day 2026-12-01 in Australia/Sydney); the LMS user is due at 2026-11-30T13:00:00.000000Z")
+        // Out of scope comes first: a contractor who left, or who has not started, would never have had one.
+        try scenario.hire(worker("C2", type: .contractor, hired: date(2027, 1, 4)), at: "2026-12-09T09:00:00Z")
+        try scenario.terminate("C1", on: date(2026, 12, 10), zone: "Europe/London", at: "2026-12-10T09:00:00Z")
+        let later = try scenario.state(at: "2026-12-11T00:00:00Z")
+        for id in ["C1", "C2"] {
+            #expect(later[worker: EmployeeID(rawValue: id)]?.whyNoUser(under: rules)?.hasPrefix("out of scope: ") == true, "\(id)")
+        }
     }
 
     @Test func aTerminationDatedTomorrowDeactivatesAtItsLocalStart() throws {
