@@ -41,7 +41,7 @@ GENERATE = $$($(SWIFT) build -c release --show-bin-path)/roster-generate
 demo: deps
 	$(SWIFT) build -c release
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
-	@echo "== 1. Write a journal of 50,000 generated HR events (80% field changes, 20% full records)"
+	@echo "== 1. Write a journal of 50,000 synthetic HR events (80% field changes, 20% full records; random payloads for the journal's own tests, not a consistent company)"
 	@$(JOURNAL_TOOL) bench --events 50000 --batch-size 5000 --population 5000 --journal $(DEMO)/journal
 	@echo
 	@echo "== 2. Verify it: hash chain, gap-free sequence, every index"
@@ -83,7 +83,7 @@ demo: deps
 	@cd $(DEMO)/feeds && head -n 51 day-002.csv > truncated.csv && head -n 1 day-002.csv > header-only.csv && \
 		{ $(ROSTER) ingest --feed bamboohr-snapshot truncated.csv header-only.csv || echo "(ingest exited $$?: held and rejected)"; }
 	@echo
-	@echo "== 12. The batches, and what the feeds say about one worker"
+	@echo "== 12. The batches, and what the feeds say about the first workers"
 	@cd $(DEMO)/feeds && $(ROSTER) batches
 	@cd $(DEMO)/feeds && $(ROSTER) workers | head -n 3
 	@echo

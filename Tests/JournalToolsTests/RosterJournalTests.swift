@@ -74,6 +74,7 @@ import Testing
             let result = try runCommand(tool, ["verify", "--journal", copy])
             #expect(result.status == 1)
             #expect(result.standardOutput.contains("the first bad event is \(position)"), "\(result.standardOutput)")
+            #expect(!result.standardOutput.contains("run roster-journal verify"), "verify does not send the reader to itself")
         }
     }
 

@@ -22,7 +22,7 @@ struct VerifyCommand: ParsableCommand {
     static func describe(_ report: VerificationReport, path: String) -> String {
         if report.isSound {
             return "journal \(path) is sound: \(report.events) events, \(report.commits) appends, "
-                + "\(report.subjects) subjects, \(report.dictionaries) dictionaries; head hash \(report.headHash.hex)"
+                + "\(report.subjects) subjects, \(report.dictionaries) \(report.dictionaries == 1 ? "dictionary" : "dictionaries"); head hash \(report.headHash.hex)"
         }
         var lines: [String] = []
         if let first = report.firstBadPosition {
@@ -30,8 +30,56 @@ struct VerifyCommand: ParsableCommand {
         } else {
             lines.append("journal \(path) is damaged")
         }
-        for problem in report.problems { lines.append("  \(problem)") }
+        lines += problemLines(report.problems)
         lines.append("restore the journal from a backup (roster-journal backup) taken before the damage")
         return lines.joined(separator: "\n")
+    }
+
+    /// The problems, a line each, except that events unreadable only because an event whose
+    /// compressed block they share is damaged are said once, as a range.
+    static func problemLines(_ problems: [VerificationReport.Problem]) -> [String] {
+        var lines: [String] = []
+        var index = problems.startIndex
+        while index < problems.endIndex {
+            let problem = problems[index]
+            guard let first = problem.position, let leader = blockLeader(problem) else {
+                // The journal's advice to run verify, which this is.
+                let advice = "; run roster-journal verify"
+                let text = problem.description
+                lines.append("  " + (text.hasSuffix(advice) ? String(text.dropLast(advice.count)) : text))
+                index += 1
+                continue
+            }
+            var last = first
+            var end = index + 1
+            while end < problems.endIndex, let position = problems[end].position, position.rawValue == last.rawValue + 1,
+                blockLeader(problems[end]) == leader
+            {
+                last = position
+                end += 1
+            }
+            let events = first == last ? "event \(first)" : "events \(first)-\(last)"
+            lines.append("  \(events) (\(problem.database)): unreadable, in the same compressed block as damaged event \(leader)")
+            index = end
+        }
+        return lines
+    }
+
+    /// The damaged event `problem` says it cannot be read without, if that is all it says.
+    static func blockLeader(_ problem: VerificationReport.Problem) -> UInt64? {
+        let message = problem.message
+        guard message.hasPrefix("event "), message.hasSuffix("; run roster-journal verify"),
+            let end = message.firstIndex(of: " ", after: message.index(message.startIndex, offsetBy: 6)),
+            message[end...].hasPrefix(" is damaged: "), let leader = UInt64(message[message.index(message.startIndex, offsetBy: 6)..<end]),
+            leader != problem.position?.rawValue
+        else { return nil }
+        return leader
+    }
+}
+
+extension String {
+    /// The first index of `character` at or after `start`.
+    fileprivate func firstIndex(of character: Character, after start: Index) -> Index? {
+        self[start...].firstIndex(of: character)
     }
 }
