@@ -31,7 +31,11 @@ public enum EventText {
         let metadata = event.metadata
         var parts: [String] = []
         if let origin = metadata.origin { parts.append(origin) }
-        if let source = metadata.source { parts.append("feed \(source)") }
+        // A feed's name says "feed"; Roster's own writers (an admin, the rules, the scheduler, an
+        // LMS connector's answers) are named as they are.
+        if let source = metadata.source {
+            parts.append(["admin", "rules", "scheduler"].contains(source) || source.hasPrefix("lms:") ? source : "feed \(source)")
+        }
         if let batch = metadata.batch { parts.append("batch \(batch)") }
         return parts.isEmpty ? "-" : parts.joined(separator: ", ")
     }

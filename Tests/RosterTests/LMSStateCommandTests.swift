@@ -351,6 +351,7 @@ import Testing
         #expect(first.lowerBound < adoption.lowerBound)
         let after = String(history[adoption.upperBound...])
         #expect(after.contains("rules ") && after.contains("adopted by l-and-d-admin from \(candidate)"), "\(history)")
+        #expect(after.contains("source: \(candidate), rules\n") && !after.contains("feed rules"), "the rules are not a feed: \(history)")
         #expect(after.contains("LMS: removed from group IT Dept") && after.contains("LMS: added to group Technology [rule departments"))
         #expect(!history.contains("LMS: added to group Technology") || history.range(of: "LMS: added to group Technology")!.lowerBound > adoption.lowerBound)
         // A contractor the new rules take in: created at the adoption.
