@@ -13,6 +13,9 @@ public struct VerificationReport: Sendable {
         public let database: String
         /// What is wrong.
         public let message: String
+        /// Set when the event is unreadable only because this event, which leads the compressed
+        /// block they share, is damaged: a report can say so once for the whole block.
+        public let damagedBlockLeader: JournalPosition?
 
         public var description: String {
             if let position { return "event \(position) (\(database)): \(message)" }
@@ -79,9 +82,15 @@ struct Verifier {
     var commits: [(time: Timestamp, last: UInt64)] = []
     var checkedDictionaries: [UInt32: CompressionDictionary?] = [:]
 
-    mutating func problem(_ position: UInt64?, _ database: String, _ message: String) {
+    /// Events whose record did not decode.
+    var damaged: Set<UInt64> = []
+
+    mutating func problem(_ position: UInt64?, _ database: String, _ message: String, damagedBlockLeader: UInt64? = nil) {
         if report.problems.count < VerificationReport.problemLimit {
-            report.problems.append(.init(position: position.map { JournalPosition($0) }, database: database, message: message))
+            report.problems.append(
+                .init(
+                    position: position.map { JournalPosition($0) }, database: database, message: message,
+                    damagedBlockLeader: damagedBlockLeader.map { JournalPosition($0) }))
         }
     }
 
@@ -127,6 +136,7 @@ struct Verifier {
             record = try EventRecord.decode(entry.value)
         } catch let error as EventRecord.Malformed {
             problem(position, JournalSchema.events, "the record does not decode: \(error.reason)")
+            damaged.insert(position)
             previousHashKnown = false
             return
         }
@@ -173,6 +183,13 @@ struct Verifier {
                 problem(position, JournalSchema.events, "dictionary \(record.dictionaryID) is missing or damaged")
                 return
             }
+        }
+        // A member of a block whose leader is damaged cannot be read: said as such, not as the
+        // leader's damage once more.
+        if let block = record.block, block.distance != 0, damaged.contains(position &- block.distance) {
+            let leader = position &- block.distance
+            problem(position, JournalSchema.events, "unreadable: event \(leader), which leads its compressed block, is damaged", damagedBlockLeader: leader)
+            return
         }
         let digest: SHA256Digest
         do {

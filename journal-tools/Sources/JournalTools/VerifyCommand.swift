@@ -35,14 +35,14 @@ struct VerifyCommand: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    /// The problems, a line each, except that events unreadable only because an event whose
-    /// compressed block they share is damaged are said once, as a range.
+    /// The problems, a line each, except that the events a damaged block leader takes with it
+    /// are said once, as a range.
     static func problemLines(_ problems: [VerificationReport.Problem]) -> [String] {
         var lines: [String] = []
         var index = problems.startIndex
         while index < problems.endIndex {
             let problem = problems[index]
-            guard let first = problem.position, let leader = blockLeader(problem) else {
+            guard let first = problem.position, let leader = problem.damagedBlockLeader else {
                 // The journal's advice to run verify, which this is.
                 let advice = "; run roster-journal verify"
                 let text = problem.description
@@ -53,7 +53,7 @@ struct VerifyCommand: ParsableCommand {
             var last = first
             var end = index + 1
             while end < problems.endIndex, let position = problems[end].position, position.rawValue == last.rawValue + 1,
-                blockLeader(problems[end]) == leader
+                problems[end].damagedBlockLeader == leader
             {
                 last = position
                 end += 1
@@ -63,23 +63,5 @@ struct VerifyCommand: ParsableCommand {
             index = end
         }
         return lines
-    }
-
-    /// The damaged event `problem` says it cannot be read without, if that is all it says.
-    static func blockLeader(_ problem: VerificationReport.Problem) -> UInt64? {
-        let message = problem.message
-        guard message.hasPrefix("event "), message.hasSuffix("; run roster-journal verify"),
-            let end = message.firstIndex(of: " ", after: message.index(message.startIndex, offsetBy: 6)),
-            message[end...].hasPrefix(" is damaged: "), let leader = UInt64(message[message.index(message.startIndex, offsetBy: 6)..<end]),
-            leader != problem.position?.rawValue
-        else { return nil }
-        return leader
-    }
-}
-
-extension String {
-    /// The first index of `character` at or after `start`.
-    fileprivate func firstIndex(of character: Character, after start: Index) -> Index? {
-        self[start...].firstIndex(of: character)
     }
 }
