@@ -259,8 +259,7 @@ final class AdminServer: Service, Sendable {
     }
 
     static func date(_ text: String, _ name: String) throws -> LocalDate {
-        // The whole text: a time after the date is refused, not dropped (as the command line does).
-        guard let date = LocalDate.parse(text, format: .iso), date.description == text else {
+        guard let date = LocalDate(exactly: text) else {
             throw RequestError(status: .badRequest, message: "\(name)=\(text) is not a date; write yyyy-MM-dd")
         }
         return date

@@ -36,9 +36,9 @@ public final class DaemonMetrics: Sendable {
             // A held batch waits until approved or rejected by a person (a rejection with `by`;
             // a file refused whole is rejected without one, and was never held).
             switch try? BatchEvent.decode(type: event.type, payload: event.payload) {
-            case .held?: batchesHeld(held.withLock { $0 + 1 })
-            case .approved?: batchesHeld(held.withLock { $0 - 1 })
-            case .rejected(let rejection)? where rejection.by != nil: batchesHeld(held.withLock { $0 - 1 })
+            case .held?: heldChanged(by: 1)
+            case .approved?: heldChanged(by: -1)
+            case .rejected(let rejection)? where rejection.by != nil: heldChanged(by: -1)
             default: break
             }
         default:
@@ -48,8 +48,21 @@ public final class DaemonMetrics: Sendable {
 
     /// The batches waiting for a decision: a gauge, so an alert on it holds across restarts.
     func batchesHeld(_ count: Int) {
-        held.withLock { $0 = max(0, count) }
-        Gauge(label: "roster_batches_held", factory: factory).record(Double(max(0, count)))
+        recordHeld(held.withLock { held in
+            held = max(0, count)
+            return held
+        })
+    }
+
+    private func heldChanged(by delta: Int) {
+        recordHeld(held.withLock { held in
+            held = max(0, held + delta)
+            return held
+        })
+    }
+
+    private func recordHeld(_ count: Int) {
+        Gauge(label: "roster_batches_held", factory: factory).record(Double(count))
     }
 
     func lastBatch(feed: String, at time: Timestamp) {

@@ -20,6 +20,9 @@ public struct FeedConfiguration: Sendable {
 
         /// True for the kinds whose files are JSON documents of records rather than CSV.
         public var isJSON: Bool { self == .bamboohrAPI || self == .json }
+        /// True when a file is the feed's whole population (a full snapshot: who is missing is
+        /// absent), false when it holds changes only.
+        public var isComplete: Bool { self == .csvSnapshot }
     }
 
     public var name: String

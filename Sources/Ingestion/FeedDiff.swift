@@ -58,7 +58,7 @@ public enum FeedDiff {
             let current = state.workers[record.id]
             var proposed = record.worker(updating: current)
             var events: [WorkerEvent] = []
-            if feed.kind == .csvSnapshot, state.absent[record.id] != nil {
+            if feed.kind.isComplete, state.absent[record.id] != nil {
                 events.append(.returned(feed: feed.name, batch: batch))
             }
             if let email = proposed.email, let holder = owner(email), holder != record.id {
@@ -97,7 +97,7 @@ public enum FeedDiff {
             events += differences
             changes.events += events.map { (record.id, $0) }
         }
-        if feed.kind == .csvSnapshot {
+        if feed.kind.isComplete {
             // Everyone this feed reported before, still employed, who is missing now: newly, or
             // again (already absent).
             var missing: [EmployeeID] = []

@@ -102,7 +102,7 @@ public struct Ingestor: Sendable {
         do {
             read = try FeedReader(feed: feed).scan(bytes, file: file, known: history.fingerprints[feed.name] ?? [:])
         } catch {
-            let receipt = BatchReceipt(feed: feed.name, file: file, sha256: digest, bytes: bytes.count, rows: 0, complete: feed.kind == .csvSnapshot)
+            let receipt = BatchReceipt(feed: feed.name, file: file, sha256: digest, bytes: bytes.count, rows: 0, complete: feed.kind.isComplete)
             let events = [
                 try batchEvent(.received(receipt)),
                 try batchEvent(.rejected(BatchRejection(reason: error.message, line: error.line, column: error.column))),
@@ -110,7 +110,7 @@ public struct Ingestor: Sendable {
             history.record(batch: batch, receipt: receipt, state: .rejected, counts: nil, reasons: [error.message], at: provisional)
             return prepared(.rejected(batch: batch, error: error), events)
         }
-        let receipt = BatchReceipt(feed: feed.name, file: file, sha256: digest, bytes: bytes.count, rows: read.rowCount, complete: feed.kind == .csvSnapshot)
+        let receipt = BatchReceipt(feed: feed.name, file: file, sha256: digest, bytes: bytes.count, rows: read.rowCount, complete: feed.kind.isComplete)
         var changes = FeedDiff.changes(
             read.changed, against: history.state, feed: feed, batch: batch, now: provisional, isPresent: read.isPresent)
         changes.counts.quarantined = read.quarantined.count
@@ -120,8 +120,8 @@ public struct Ingestor: Sendable {
         }
         let reasons = thresholds.crossed(
             // A snapshot's percentages are of the workers it reports; a feed of changes may touch anyone.
-            by: changes.counts, population: feed.kind == .csvSnapshot ? history.population(of: feed.name) : history.population, rows: read.rowCount,
-            previousRows: feed.kind == .csvSnapshot ? history.previousRows(of: feed.name) : nil, departed: changes.departed)
+            by: changes.counts, population: feed.kind.isComplete ? history.population(of: feed.name) : history.population, rows: read.rowCount,
+            previousRows: feed.kind.isComplete ? history.previousRows(of: feed.name) : nil, departed: changes.departed)
         if !reasons.isEmpty {
             events.append(try batchEvent(.held(BatchHold(reasons: reasons, counts: changes.counts))))
             history.record(batch: batch, receipt: receipt, state: .held, counts: changes.counts, reasons: reasons, at: provisional)

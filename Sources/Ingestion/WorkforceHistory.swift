@@ -76,13 +76,13 @@ public struct WorkforceHistory: Sendable {
 
     /// Applies the changes of an applied batch of `feed`, and keeps the fingerprints of its rows.
     mutating func apply(_ changes: FeedChanges, feed: FeedConfiguration, fingerprints rows: [UInt64: RowFingerprint]) {
-        state.reports(completely: feed.kind == .csvSnapshot, feed: feed.name)
+        state.reports(completely: feed.kind.isComplete, feed: feed.name)
         for (id, event) in changes.events {
             state.apply(event, to: id, feed: feed.name)
             // Another feed's fingerprint of this worker no longer describes it.
             for other in fingerprints.keys where other != feed.name { fingerprints[other]?[RowKey.hash(id)] = nil }
         }
-        if feed.kind == .csvSnapshot {
+        if feed.kind.isComplete {
             fingerprints[feed.name] = rows
         } else {
             fingerprints[feed.name, default: [:]].merge(rows) { _, new in new }

@@ -24,29 +24,28 @@ public enum JSONView {
     /// force, the users (each with what is due next), their counts by status, and the HR values
     /// no mapping table knows.
     public static func state(_ state: DesiredState, users: [LMSUser], rules: RosterApp.RulesInForce, replay: Replay) -> [String: Any] {
-        let counts = Dictionary(grouping: users, by: \.status).mapValues(\.count)
-        var unmapped: [String: [String: [EmployeeID]]] = [:]
-        for user in users {
-            for (mapping, value) in user.unmapped { unmapped[mapping, default: [:]][value, default: []].append(user.employeeID) }
-        }
+        let summary = StateSummary(state, users: users)
         return [
-            "rules": ["version": rules.rules.version, "adopted_at": rules.adopted.recordedAt.iso8601, "adopted_by": rules.adopted.adoption.adoptedBy],
-            "as_of": replay.asOf?.iso8601 as Any, "effective_at": replay.effectiveAt?.description as Any,
+            "rules": self.rules(rules), "as_of": replay.asOf?.iso8601 as Any, "effective_at": replay.effectiveAt?.description as Any,
             "users": users.map { user in
                 var json = self.user(user)
                 json["next_due"] = state[worker: user.employeeID]?.nextDue(under: state.rules).map(due) as Any
                 return json
             },
             "summary": [
-                "users": users.count, "active": counts[.active] ?? 0, "deactivated": counts[.deactivated] ?? 0, "archived": counts[.archived] ?? 0,
-                "workers_without_user": state.workerCount - state.users.count,
+                "users": summary.users, "active": summary.count(.active), "deactivated": summary.count(.deactivated),
+                "archived": summary.count(.archived), "workers_without_user": summary.withoutUser,
             ],
-            "unmapped": unmapped.sorted { $0.key < $1.key }.flatMap { mapping, values in
-                values.sorted { $0.key < $1.key }.map { value, ids in
-                    ["mapping": mapping, "value": value, "users": ids.count, "examples": ids.prefix(3).map(\.rawValue)] as [String: Any]
-                }
+            "unmapped": summary.unmapped.map { unmapped in
+                ["mapping": unmapped.mapping, "value": unmapped.value, "users": unmapped.users.count, "examples": unmapped.users.prefix(3).map(\.rawValue)]
+                    as [String: Any]
             },
         ]
+    }
+
+    /// The rules in force, as every answer about the desired state names them.
+    public static func rules(_ rules: RosterApp.RulesInForce) -> [String: Any] {
+        ["version": rules.rules.version, "adopted_at": rules.adopted.recordedAt.iso8601, "adopted_by": rules.adopted.adoption.adoptedBy]
     }
 
     public static func provenance(_ provenance: Provenance) -> [String: Any] {

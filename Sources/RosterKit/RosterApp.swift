@@ -88,7 +88,7 @@ public struct RosterApp: Sendable {
     public func rulesFileWarning() throws -> String? {
         guard let problem = configuration.rulesProblem, let adopted = try RuleBook.inForce(in: journal) else { return nil }
         let file = configuration.rulesPath ?? configuration.path
-        return "\(problem)\nroster: the rules in force (\(adopted.rules.shortVersion), adopted \(adopted.recordedAt) by \(adopted.adoption.adoptedBy)) "
+        return "\(problem); the rules in force (\(adopted.rules.shortVersion), adopted \(adopted.recordedAt) by \(adopted.adoption.adoptedBy)) "
             + "still apply; mend \(file), then preview it with `roster rebuild --rules \(file) --plan`"
     }
 

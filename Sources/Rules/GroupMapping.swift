@@ -16,14 +16,9 @@ public struct GroupMapping: Sendable, Equatable {
     public var id: String
     public var attribute: WorkerAttribute { didSet { answers = Memo() } }
     /// HR value (compared case-insensitively, spaces trimmed) to LMS group name.
-    public var table: [String: String] {
-        didSet {
-            answers = Memo()
-            writtenKeys = Array(table.keys)
-        }
-    }
-    /// The table's HR values as the rules wrote them (``table`` keeps them folded), for messages.
-    public private(set) var writtenKeys: [String]
+    public let table: [String: String]
+    /// The table's HR values as the rules wrote them, in order (``table`` keeps them folded), for messages.
+    public let writtenKeys: [String]
     public var unmapped: Unmapped { didSet { answers = Memo() } }
     /// Put before a group named after its value (`use-value`), e.g. `Location: `.
     public var prefix: String { didSet { answers = Memo() } }
@@ -32,7 +27,7 @@ public struct GroupMapping: Sendable, Equatable {
         self.id = id
         self.attribute = attribute
         self.table = Dictionary(table.map { (WorkerCondition.fold($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
-        writtenKeys = Array(table.keys)
+        writtenKeys = table.keys.sorted()
         self.unmapped = unmapped
         self.prefix = prefix
     }

@@ -106,6 +106,13 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         return LocalDate(daysSinceEpoch: Int(days))
     }
 
+    /// A date as Roster writes it (`yyyy-MM-dd`) and nothing else: a time or an offset after it is
+    /// refused, not dropped (as a feed's ``DateFormat/iso`` drops it). For dates a person types.
+    public init?(exactly text: String) {
+        guard let date = LocalDate.parse(text, format: .iso), date.description == text else { return nil }
+        self = date
+    }
+
     public static func < (lhs: Self, rhs: Self) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
@@ -145,6 +152,14 @@ public struct LocalTime: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     public static let midnight = LocalTime(hour: 0, minute: 0)!
+
+    /// The time of day it is in `zone` at `instant`, to the minute.
+    public static func at(_ instant: Timestamp, in zone: Zone) -> LocalTime {
+        let seconds = instant.rawValue >= 0 ? instant.rawValue / 1_000_000 : (instant.rawValue - 999_999) / 1_000_000
+        let local = seconds + zone.secondsFromGMT(atUTC: seconds)
+        let minutes = Int(((local % 86_400) + 86_400) % 86_400 / 60)
+        return LocalTime(hour: minutes / 60, minute: minutes % 60)!
+    }
 
     public var description: String {
         (hour < 10 ? "0" : "") + String(hour) + ":" + (minute < 10 ? "0" : "") + String(minute)

@@ -90,16 +90,16 @@ struct SyncCommand: AsyncParsableCommand {
     static func moodleRemovals(_ summary: Provisioner.Summary, lms: LMSConfiguration) -> String? {
         guard case .csvExport(let directory, let formats) = lms.connector, formats.contains(.moodle) else { return nil }
         var runs: Set<String> = []
-        var count = 0
+        var removals = 0
         for delivery in summary.deliveries {
             guard case .remove = delivery.command.action, case .acknowledged(_, _, let call) = delivery.outcome else { continue }
-            count += 1
+            removals += 1
             runs.insert(String(call.dropFirst("export ".count)))
         }
-        guard count > 0 else { return nil }
+        guard removals > 0 else { return nil }
         let manifests = runs.sorted().map { "\(directory)/\($0)/manifest.json" }.joined(separator: ", ")
         let canvas = formats.contains(.canvas) ? " (done in the Canvas files)" : ""
-        return "Moodle: \(count == 1 ? "1 removal" : "\(count) removals") its upload cannot make\(canvas); "
+        return "Moodle: \(count(removals, "removal")) its upload cannot make\(canvas); "
             + "apply by hand from moodle_removals_to_apply_by_hand in \(manifests)"
     }
 }

@@ -71,19 +71,14 @@ struct StateCommand: ParsableCommand {
         if let date = replay.effectiveAt { print("effective at the end of \(date) (valid time)") }
         for user in users { print(UserText.describe(user)) }
         guard id == nil else { return }
-        let counts = Dictionary(grouping: users, by: \.status).mapValues(\.count)
-        let waiting = state.workerCount - users.count
+        let summary = StateSummary(state, users: users)
         print(
-            "\(count(users.count, "user")): \(counts[.active] ?? 0) active, \(counts[.deactivated] ?? 0) deactivated, \(counts[.archived] ?? 0) archived; "
-                + "\(count(waiting, "worker")) without a user (out of scope or not started)")
-        var unmapped: [String: [String: [EmployeeID]]] = [:]
-        for user in users {
-            for (mapping, value) in user.unmapped { unmapped[mapping, default: [:]][value, default: []].append(user.employeeID) }
-        }
-        for (mapping, values) in unmapped.sorted(by: { $0.key < $1.key }) {
-            for (value, ids) in values.sorted(by: { $0.key < $1.key }) {
-                print("unmapped in \(mapping): \"\(value)\" (\(count(ids.count, "user")), e.g. \(ids.prefix(3).map(\.rawValue).joined(separator: ", "))); add it to the mapping table")
-            }
+            "\(count(summary.users, "user")): \(summary.count(.active)) active, \(summary.count(.deactivated)) deactivated, "
+                + "\(summary.count(.archived)) archived; \(count(summary.withoutUser, "worker")) without a user (out of scope or not started)")
+        for unmapped in summary.unmapped {
+            print(
+                "unmapped in \(unmapped.mapping): \"\(unmapped.value)\" (\(count(unmapped.users.count, "user")), "
+                    + "e.g. \(unmapped.users.prefix(3).map(\.rawValue).joined(separator: ", "))); add it to the mapping table")
         }
     }
 }
@@ -100,16 +95,17 @@ extension StateCommand {
                 next: projection?.nextDue(under: rules.rules), zone: projection?.worker.timeZone)
             return
         }
-        let next = projection?.nextDue(under: rules.rules).map(JSONView.due)
+        let due = projection?.nextDue(under: rules.rules)
+        let next = due.map(JSONView.due)
         if json {
             printJSON([
-                "rules": ["version": rules.rules.version, "adopted_at": rules.adopted.recordedAt.iso8601, "adopted_by": rules.adopted.adoption.adoptedBy],
+                "rules": JSONView.rules(rules),
                 "as_of": asOf?.iso8601 as Any, "effective_at": NSNull(),
                 "users": [JSONView.user(user).merging(["next_due": next as Any]) { $1 }], "next_due": next as Any,
             ])
         } else {
             print(UserText.describe(user))
-            if let projection, let due = projection.nextDue(under: rules.rules) { print(UserText.next(due, zone: projection.worker.timeZone)) }
+            if let projection, let due { print(UserText.next(due, zone: projection.worker.timeZone)) }
         }
     }
 }
@@ -128,7 +124,7 @@ extension StateCommand {
         }
         if json {
             printJSON([
-                "rules": ["version": rules.rules.version, "adopted_at": rules.adopted.recordedAt.iso8601, "adopted_by": rules.adopted.adoption.adoptedBy],
+                "rules": JSONView.rules(rules),
                 "as_of": replay.asOf?.iso8601 as Any, "effective_at": replay.effectiveAt?.description as Any, "users": [] as [Any],
                 "no_user_reason": why as Any, "next_due": next.map(JSONView.due) as Any,
             ])
@@ -161,12 +157,8 @@ enum UserText {
     /// 2027-01-14T16:00:00.000000Z (17:00 on 2027-01-14, Europe/Warsaw)`.
     static func next(_ due: (at: Timestamp, kind: ScheduledEffect.Kind), zone: String?) -> String {
         var line = "    next: \(due.kind.rawValue) at \(due.at)"
-        if let zone, let timeZone = TimeZone(identifier: zone) {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = timeZone
-            formatter.dateFormat = "HH:mm 'on' yyyy-MM-dd"
-            line += " (\(formatter.string(from: Date(timeIntervalSince1970: Double(due.at.rawValue) / 1_000_000))), \(zone))"
+        if let zone, let local = Zones.named(zone) {
+            line += " (\(LocalTime.at(due.at, in: local)) on \(LocalDate.at(due.at, in: local)), \(zone))"
         }
         return line
     }
@@ -194,8 +186,7 @@ func parseInstant(_ text: String) throws -> Timestamp {
 }
 
 func parseDate(_ text: String) throws -> LocalDate {
-    // The whole text: a time or anything else after the date is refused, not dropped.
-    guard let date = LocalDate.parse(text, format: .iso), date.description == text else {
+    guard let date = LocalDate(exactly: text) else {
         throw ValidationError("\"\(text)\" is not a date; write yyyy-MM-dd, e.g. 2026-11-29")
     }
     return date

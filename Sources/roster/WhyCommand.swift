@@ -75,8 +75,7 @@ struct WhyCommand: ParsableCommand {
             print("           source: \(EventText.source(cause))")
         }
         if folded == "status", user.status == .archived, let absence = projection?.absence {
-            let counted = absence.snapshots == 1 ? "1 full snapshot" : "\(absence.snapshots) full snapshots"
-            print("  missing  from feed \(absence.feed) since \(absence.since), and from \(counted) since")
+            print("  missing  from feed \(absence.feed) since \(absence.since), and from \(count(absence.snapshots, "full snapshot")) since")
         }
         print("  by rule  \(Self.describe(rule: provenance.rule, in: rules.rules))")
         print("  in rules \(provenance.ruleSet.prefix(12)), adopted \(rules.adopted.recordedAt) by \(rules.adopted.adoption.adoptedBy) from \(rules.adopted.adoption.source)")
