@@ -105,6 +105,12 @@ public struct JournalSnapshot: ~Copyable {
         try Journal.subjectHead(txn, db.subjects, subject)?.version ?? 0
     }
 
+    /// How many distinct subjects the journal's events are about (read from the subject index's
+    /// statistics, without a scan): a bound a fold from the start can size its tables by.
+    public func subjectCount() throws -> Int {
+        try txn.statistics(db.subjects).entries
+    }
+
     /// The last position committed at or before `instant` (``JournalPosition/start`` when none was):
     /// what the journal held then.
     public func position(recordedAtOrBefore instant: Timestamp) throws -> JournalPosition {

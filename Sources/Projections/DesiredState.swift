@@ -70,6 +70,18 @@ public struct DesiredState: Sendable {
         }
     }
 
+    /// Makes room for `workers` workers (a fold from the start knows the journal's subjects,
+    /// of which they are most), so the projections are not moved, and their slots' map not
+    /// rebuilt, each time they outgrow their room.
+    public mutating func reserveCapacity(workers: Int) {
+        projections.reserveCapacity(workers)
+        slots.reserveCapacity(workers)
+        isDirty.reserveCapacity(workers)
+        isStale.reserveCapacity(workers)
+        dirtySlots.reserveCapacity(workers)
+        staleSlots.reserveCapacity(workers)
+    }
+
     /// The projection of worker `id`, if the journal has told of them.
     public subscript(worker id: EmployeeID) -> WorkerProjection? {
         slots[id.rawValue].map { projections[$0] }

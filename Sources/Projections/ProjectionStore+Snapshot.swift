@@ -51,50 +51,39 @@ extension ProjectionStore {
         /// the next.
         func stored(against base: Plain? = nil) throws -> (bytes: [UInt8], plain: Plain) {
             let base = base.flatMap { $0.position < position && $0.depth + 1 < ProjectionStore.snapshotChain ? $0 : nil }
-            let compressor = try Compressor(level: 1)
-            var table = ByteWriter(capacity: 64)
-            var frames: [[UInt8]] = []
-            var plains: [ArraySlice<UInt8>] = []
-            var usedBase = false
-            for (index, first) in stride(from: 0, to: records.count, by: ProjectionStore.recordsPerFrame).enumerated() {
-                let frame = records[first..<min(records.count, first + ProjectionStore.recordsPerFrame)]
-                let size = frame.reduce(0) { $0 + $1.count + 3 }
-                // The base's frame of the same workers, if there is one and the two fit zstd's window.
-                let against = base.flatMap { base in
-                    index < base.frames.count && base.frames[index].count + size <= Compressor.maximumPrefixed ? base.frames[index] : nil
-                }
-                // The frame is written straight after a copy of its base: zstd finds matches in a
-                // prefix that ends where its input starts as in one text, a fifth fewer
-                // instructions than in a prefix elsewhere (its "external dictionary" path).
-                var plain = ByteWriter(capacity: (against?.count ?? 0) + size)
-                if let against { plain.bytes.append(contentsOf: against) }
-                let start = plain.bytes.count
-                for record in frame {
-                    plain.varint(UInt64(record.count))
-                    plain.raw(record)
-                }
-                let compressed: [UInt8] = try plain.bytes.withUnsafeBytes { joined in
-                    let input = UnsafeRawBufferPointer(rebasing: joined[start...])
-                    return try [UInt8](unsafeUninitializedCapacity: Compressor.bound(input.count)) { output, count in
-                        let output = UnsafeMutableRawBufferPointer(output)
-                        if against != nil {
-                            count = try compressor.compress(input, into: output, prefix: UnsafeRawBufferPointer(rebasing: joined[..<start]))
-                        } else {
-                            count = try compressor.compress(input, into: output, dictionary: nil)
-                        }
+            let firsts = Array(stride(from: 0, to: records.count, by: ProjectionStore.recordsPerFrame))
+            // Frames are compressed apart, so the cores share them out: a rebuild's last
+            // snapshot is written while nothing else runs.
+            var made = [Result<CompressedFrame, any Error>?](repeating: nil, count: firsts.count)
+            let next = Atomic(0)
+            made.withUnsafeMutableBufferPointer { made in
+                nonisolated(unsafe) let made = made
+                let threads = min(firsts.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
+                DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                    let compressor = Result { try Compressor(level: 1) }
+                    while true {
+                        let index = next.add(1, ordering: .relaxed).oldValue
+                        guard index < firsts.count else { return }
+                        let frame = records[firsts[index]..<min(records.count, firsts[index] + ProjectionStore.recordsPerFrame)]
+                        // The base's frame of the same workers, if there is one.
+                        let against = base.flatMap { index < $0.frames.count ? $0.frames[index] : nil }
+                        made[index] = Result { try Self.compress(frame, against: against, with: compressor.get()) }
                     }
                 }
-                table.varint(UInt64(frame.count))
-                table.varint(UInt64(plain.bytes.count - start))
-                table.varint(UInt64(compressed.count))
-                table.u8(against == nil ? 0 : 1)
-                if against != nil { usedBase = true }
-                frames.append(compressed)
-                plains.append(plain.bytes[start...])
+            }
+            var table = ByteWriter(capacity: 64)
+            var frames: [CompressedFrame] = []
+            frames.reserveCapacity(made.count)
+            for result in made { frames.append(try result!.get()) }
+            for (first, frame) in zip(firsts, frames) {
+                table.varint(UInt64(min(records.count, first + ProjectionStore.recordsPerFrame) - first))
+                table.varint(UInt64(frame.plain.count))
+                table.varint(UInt64(frame.bytes.count))
+                table.u8(frame.delta ? 1 : 0)
             }
             // The base is named only when a frame was compressed against it.
-            let used = usedBase ? base : nil
-            var result = ByteWriter(capacity: table.bytes.count + frames.reduce(256) { $0 + $1.count })
+            let used = frames.contains(where: \.delta) ? base : nil
+            var result = ByteWriter(capacity: table.bytes.count + frames.reduce(256) { $0 + $1.bytes.count })
             result.u8(formatVersion)
             result.u64(position.rawValue)
             result.i64(clock.rawValue)
@@ -103,8 +92,45 @@ extension ProjectionStore {
             result.varint(UInt64(records.count))
             result.varint(UInt64(frames.count))
             result.raw(table.bytes)
-            for frame in frames { result.raw(frame) }
-            return (result.bytes, Plain(position: position, depth: used.map { $0.depth + 1 } ?? 0, frames: plains))
+            for frame in frames { result.raw(frame.bytes) }
+            return (result.bytes, Plain(position: position, depth: used.map { $0.depth + 1 } ?? 0, frames: frames.map(\.plain)))
+        }
+
+        /// One frame as stored, and its records as written (the base of the same frame of the next snapshot).
+        struct CompressedFrame: Sendable {
+            var bytes: [UInt8]
+            var plain: ArraySlice<UInt8>
+            /// Compressed against the base's frame.
+            var delta: Bool
+        }
+
+        /// `frame`'s records compressed, against `against` (the base's same frame) when it and
+        /// the frame fit zstd's window together.
+        static func compress(_ frame: ArraySlice<[UInt8]>, against: ArraySlice<UInt8>?, with compressor: Compressor) throws -> CompressedFrame {
+            let size = frame.reduce(0) { $0 + $1.count + 3 }
+            let against = against.flatMap { $0.count + size <= Compressor.maximumPrefixed ? $0 : nil }
+            // The frame is written straight after a copy of its base: zstd finds matches in a
+            // prefix that ends where its input starts as in one text, a fifth fewer
+            // instructions than in a prefix elsewhere (its "external dictionary" path).
+            var plain = ByteWriter(capacity: (against?.count ?? 0) + size)
+            if let against { plain.bytes.append(contentsOf: against) }
+            let start = plain.bytes.count
+            for record in frame {
+                plain.varint(UInt64(record.count))
+                plain.raw(record)
+            }
+            let compressed: [UInt8] = try plain.bytes.withUnsafeBytes { joined in
+                let input = UnsafeRawBufferPointer(rebasing: joined[start...])
+                return try [UInt8](unsafeUninitializedCapacity: Compressor.bound(input.count)) { output, count in
+                    let output = UnsafeMutableRawBufferPointer(output)
+                    if against != nil {
+                        count = try compressor.compress(input, into: output, prefix: UnsafeRawBufferPointer(rebasing: joined[..<start]))
+                    } else {
+                        count = try compressor.compress(input, into: output, dictionary: nil)
+                    }
+                }
+            }
+            return CompressedFrame(bytes: compressed, plain: plain.bytes[start...], delta: against != nil)
         }
 
         /// A stored snapshot's frames decompressed: the base of the next snapshot written.

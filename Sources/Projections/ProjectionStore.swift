@@ -27,8 +27,9 @@ public final class ProjectionStore: Sendable {
     public let snapshotInterval: UInt64
     /// The journal position from which this store answers as-of queries: where its rules were
     /// adopted (when they were not the first), since before it the rules then in force answer.
-    /// Snapshots are kept from the last interval boundary at or before it; a catch-up from the
-    /// start (a rebuild for rules being adopted now) takes none of the history's.
+    /// Snapshots are taken at it, then at every interval boundary after it; a catch-up from the
+    /// start (a rebuild for rules being adopted now) takes none of the history's, and its one
+    /// snapshot is of the state its save writes, encoded once for both.
     public let snapshotsFrom: JournalPosition
     let environment: Environment
     let meta: Database
@@ -180,11 +181,12 @@ public final class ProjectionStore: Sendable {
         var snapshotOnly = false
     }
 
-    /// True when an interval boundary lies between the state's last snapshot and its position,
-    /// and the position is less than an interval before ``snapshotsFrom`` (or after it).
+    /// True when the state has reached ``snapshotsFrom`` since its last snapshot, or passed an
+    /// interval boundary after it.
     private func needsSnapshot(_ state: DesiredState) -> Bool {
-        state.position.rawValue / snapshotInterval > state.snapshotPosition.rawValue / snapshotInterval
-            && state.position.rawValue &+ snapshotInterval > snapshotsFrom.rawValue
+        guard state.position >= snapshotsFrom else { return false }
+        return state.snapshotPosition < snapshotsFrom
+            || state.position.rawValue / snapshotInterval > state.snapshotPosition.rawValue / snapshotInterval
     }
 
     /// Takes what changed out of `state`, on the caller's thread (the state is read).
@@ -294,6 +296,7 @@ public final class ProjectionStore: Sendable {
 
     private func catchUpOnce(_ journal: Journal) throws -> DesiredState {
         var state = try loadToChange()
+        if state.position == .start { state.reserveCapacity(workers: try journal.read { try $0.subjectCount() }) }
         let interval = snapshotInterval
         // Snapshots and the last save are written on another thread while the fold goes on, in
         // order, two at most ahead.
@@ -301,7 +304,9 @@ public final class ProjectionStore: Sendable {
         do {
             try FoldInputs.forEach(in: journal, from: state.position.next, ahead: { state.prefetch(for: $0, $1) }) { input in
                 state.apply(input)
-                if state.position.rawValue % interval == 0, let snapshot = prepareSnapshot(&state) { try writer.enqueue(snapshot) }
+                if state.position.rawValue % interval == 0 || state.position == snapshotsFrom, let snapshot = prepareSnapshot(&state) {
+                    try writer.enqueue(snapshot)
+                }
                 return true
             }
             if state.position != state.savedPosition {

@@ -27,6 +27,7 @@ public struct Replay: Sendable {
     /// The desired state under `rules`.
     public func run(_ journal: Journal, rules: RuleSet) throws -> DesiredState {
         var state = DesiredState(rules: rules)
+        state.reserveCapacity(workers: try journal.read { try $0.subjectCount() })
         state.tracing = tracing
         let limit = asOf
         guard let date = effectiveAt else {

@@ -50,6 +50,9 @@ struct ProjectionBench: ParsableCommand {
     @Flag(help: ArgumentHelp("Only rebuild the projection store, for profiling.", visibility: .hidden))
     var rebuildOnly = false
 
+    @Flag(help: ArgumentHelp("Only rebuild the projection store for rules adopted now (no snapshots of the history), for profiling.", visibility: .hidden))
+    var adoptOnly = false
+
     @Flag(help: ArgumentHelp("Only answer whole-population queries, for profiling; with --journal, the store is kept beside it.", visibility: .hidden))
     var populationOnly = false
 
@@ -103,10 +106,11 @@ struct ProjectionBench: ParsableCommand {
             print("folded \(state.position) events, \(state.workerCount) workers in \(clock.now - start)")
             return
         }
-        if rebuildOnly {
+        if rebuildOnly || adoptOnly {
             let clock = ContinuousClock()
             let start = clock.now
-            let store = try ProjectionStore(root: scratch + "/rebuild", rules: Self.rules, snapshotInterval: snapshotInterval)
+            let store = try ProjectionStore(
+                root: scratch + "/rebuild", rules: Self.rules, snapshotInterval: snapshotInterval, snapshotsFrom: adoptOnly ? journal.head : .start)
             let state = try store.catchUp(journal)
             print("rebuilt \(state.position) events, \(state.workerCount) workers in \(clock.now - start)")
             return

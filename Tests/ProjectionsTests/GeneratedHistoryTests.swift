@@ -171,18 +171,35 @@ import Workforce
         }
     }
 
+    @Test func aStoreForRulesAdoptedNowTakesOneSnapshotOfTheStateItSaves() throws {
+        let history = try History()
+        try history.run(nights: 6)
+        let head = history.journal.head
+        #expect(head.rawValue % Self.interval != 0)
+        let store = try ProjectionStore(
+            root: history.directory.child("now"), rules: Scenario.standardRules, snapshotInterval: Self.interval, snapshotsFrom: head)
+        let state = try store.catchUp(history.journal)
+        // None of the history's boundaries: the state at the adoption, which its save writes too.
+        #expect(try snapshotPositions(of: store) == [head])
+        let restored = try #require(try store.snapshot(atOrBefore: head))
+        #expect(restored.position == head)
+        #expect(restored.users == state.users)
+        #expect(try store.snapshot(atOrBefore: JournalPosition(head.rawValue - 1)) == nil)
+    }
+
     @Test func aStoreForRulesAdoptedLaterKeepsSnapshotsFromTheAdoptionAndAnswersFromThere() throws {
         let history = try History()
         try history.run(nights: 16)
         let head = history.journal.head
-        // Rules adopted at `from`: a rebuild for them takes no snapshot of the history before
-        // the last boundary at or before it.
+        // Rules adopted at `from`: a rebuild for them takes no snapshot of the history before it,
+        // one of the state at `from`, then one at each boundary after it.
         let from = JournalPosition(head.rawValue * 2 / 3)
+        #expect(from.rawValue % Self.interval != 0)
         let store = try ProjectionStore(
             root: history.directory.child("adopted"), rules: Scenario.standardRules, snapshotInterval: Self.interval, snapshotsFrom: from)
         let state = try store.catchUp(history.journal)
-        let first = from.rawValue / Self.interval * Self.interval
-        #expect(try snapshotPositions(of: store).map(\.rawValue) == Array(stride(from: first, through: head.rawValue, by: Int(Self.interval))).map { UInt64($0) })
+        let boundaries = stride(from: (from.rawValue / Self.interval + 1) * Self.interval, through: head.rawValue, by: Int(Self.interval))
+        #expect(try snapshotPositions(of: store).map(\.rawValue) == [from.rawValue] + boundaries.map { UInt64($0) })
         // The same workers, byte for byte, as a store that kept every snapshot.
         let full = try history.live()
         #expect(try store.records().map(\.value) == full.records().map(\.value))
