@@ -75,6 +75,8 @@ public struct DesiredState: Sendable {
     /// rebuilt, each time they outgrow their room.
     public mutating func reserveCapacity(workers: Int) {
         projections.reserveCapacity(workers)
+        let bytes = projections.capacity * MemoryLayout<WorkerProjection>.stride
+        projections.withUnsafeBufferPointer { roster_advise_huge_pages(UnsafeRawPointer($0.baseAddress!), bytes) }
         slots.reserveCapacity(workers)
         isDirty.reserveCapacity(workers)
         isStale.reserveCapacity(workers)

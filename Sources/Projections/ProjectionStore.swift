@@ -219,13 +219,21 @@ public final class ProjectionStore: Sendable {
     /// Writes `pending` in one transaction, unless another process moved the store meanwhile.
     func write(_ pending: PendingWrite) throws {
         let base = lastSnapshot.withLock { $0 }
-        let made = try pending.snapshot.map { try $0.stored(against: base) }
-        let snapshot = made?.bytes
+        // A snapshot with records to write (a rebuild's last save) is compressed on the other
+        // threads while this one puts the records; alone, before the transaction, so the
+        // writer's lock is not held for it.
+        let compression = pending.snapshot.map { SnapshotCompression($0, against: base) }
+        if pending.records.isEmpty { _ = try compression?.wait() }
+        var made: (bytes: [UInt8], plain: Snapshot.Plain)?
+        var snapshot: [UInt8]?
         // Whether this snapshot went in. One already stored at its position is kept: it holds
         // the same state, but perhaps its workers in another order (a state loaded from the
         // store lists them by ID), and later snapshots may be compressed against its bytes.
         var inserted = false
         func putSnapshot(_ txn: inout WriteTransaction) throws {
+            guard let compression else { return }
+            if made == nil { made = try compression.wait() }
+            snapshot = made?.bytes
             guard let snapshot else { return }
             do {
                 try txn.put(snapshots, key: pending.position.rawValue.bigEndianBytes, value: snapshot, flags: .noOverwrite)
@@ -272,6 +280,33 @@ public final class ProjectionStore: Sendable {
 
     static let overtaken = "another process updated the projection store meanwhile; run the command again"
 
+    /// A snapshot being compressed on a thread of its own (which shares its frames out among the
+    /// cores), while the caller goes on.
+    final class SnapshotCompression: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        /// Set by the compressing thread before it signals ``done``; read only after.
+        private var result: Result<(bytes: [UInt8], plain: Snapshot.Plain), any Error>?
+        /// Whether the caller has waited (touched by the caller's thread only).
+        private var waited = false
+
+        init(_ snapshot: Snapshot, against base: Snapshot.Plain?) {
+            DispatchQueue.global().async { [self] in
+                result = Result { try snapshot.stored(against: base) }
+                done.signal()
+            }
+        }
+
+        /// The stored bytes and the frames as written, once compressed (at once after the first wait).
+        @discardableResult
+        func wait() throws -> (bytes: [UInt8], plain: Snapshot.Plain) {
+            if !waited {
+                done.wait()
+                waited = true
+            }
+            return try result!.get()
+        }
+    }
+
 
     /// Folds the journal's events after the checkpoint into the stored state, taking a snapshot
     /// at every interval boundary and saving the workers and the checkpoint at the end, and
@@ -302,11 +337,14 @@ public final class ProjectionStore: Sendable {
         // order, two at most ahead.
         let writer = BackgroundWriter(store: self)
         do {
+            // The snapshot at ``snapshotsFrom`` waits for the next event: when there is none (a
+            // rebuild for rules adopted now), the save at the end takes it with the records.
+            var adoptionSnapshotDue = false
             try FoldInputs.forEach(in: journal, from: state.position.next, ahead: { state.prefetch(for: $0, $1) }) { input in
+                if adoptionSnapshotDue, let snapshot = prepareSnapshot(&state) { try writer.enqueue(snapshot) }
                 state.apply(input)
-                if state.position.rawValue % interval == 0 || state.position == snapshotsFrom, let snapshot = prepareSnapshot(&state) {
-                    try writer.enqueue(snapshot)
-                }
+                adoptionSnapshotDue = state.position == snapshotsFrom
+                if state.position.rawValue % interval == 0, let snapshot = prepareSnapshot(&state) { try writer.enqueue(snapshot) }
                 return true
             }
             if state.position != state.savedPosition {

@@ -26,9 +26,11 @@ extension WorkerProjection {
     /// ``encoded(rules:)`` of a projection changed in place (its user is moved out and back:
     /// read from a borrowed projection, the user was copied, every map and string retained).
     static func encode(_ projection: inout WorkerProjection, references: RecordReferences) -> [UInt8] {
+        // Put back without `defer`, which copied it (every map and string retained) instead of moving it.
         let user = projection.user.take()
-        defer { projection.user = user }
-        return projection.encoded(references: references, user: user)
+        let bytes = projection.encoded(references: references, user: user)
+        projection.user = consume user
+        return bytes
     }
 
     private func encoded(references: RecordReferences, user: LMSUser?) -> [UInt8] {

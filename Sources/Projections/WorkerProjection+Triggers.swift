@@ -78,10 +78,13 @@ extension WorkerProjection {
 
     /// Assigns `trigger`'s course, due `dueDays` after the step's local date in the worker's zone.
     mutating func assign(_ trigger: AssignmentTrigger, _ step: Step, replacing: Bool) {
+        // Moved out and back, without `defer`: put back from a `defer`, the user was copied
+        // (every string and map retained) and the moved-out one destroyed.
         guard var current = user.take() else { return }
-        defer { user = current }
-        if current.assignments[trigger.course] != nil, !replacing { return }
-        let due = trigger.dueDays.map { LocalDate.at(step.moment, in: Zones.namedOrUTC(worker.timeZone)).adding(days: $0) }
-        current.assignments[trigger.course] = Assignment(course: trigger.course, due: due, provenance: step.provenance(trigger.id))
+        if replacing || current.assignments[trigger.course] == nil {
+            let due = trigger.dueDays.map { LocalDate.at(step.moment, in: Zones.namedOrUTC(worker.timeZone)).adding(days: $0) }
+            current.assignments[trigger.course] = Assignment(course: trigger.course, due: due, provenance: step.provenance(trigger.id))
+        }
+        user = consume current
     }
 }

@@ -133,7 +133,15 @@ public struct StringMap<Value> {
 
     @inlinable
     mutating func resize(to size: Int) {
-        var old = [Entry](repeating: Entry(), count: size)
+        var old = [Entry](unsafeUninitializedCapacity: size) { entries, initialized in
+            // A table of a hundred thousand workers' slots is probed at random: in huge pages,
+            // its probes miss the translation caches far less (advised before it is touched).
+            if size * MemoryLayout<Entry>.stride >= 4 << 20 {
+                roster_advise_huge_pages(UnsafeRawPointer(entries.baseAddress!), size * MemoryLayout<Entry>.stride)
+            }
+            entries.initialize(repeating: Entry())
+            initialized = size
+        }
         swap(&old, &entries)
         let mask = size - 1
         entries.withUnsafeMutableBufferPointer { entries in
