@@ -148,22 +148,38 @@ public struct DesiredState: Sendable {
         }
     }
 
-    /// What a save writes of every worker changed since the state was loaded or saved: their
-    /// stored form keyed by employee ID, in key order (kept too for the next snapshot), and
-    /// their outbox index entries (whether the LMS still lacks something of their desired user).
-    mutating func encodeChanged() -> (records: [(key: [UInt8], value: [UInt8])], outbox: [(key: [UInt8], pending: Bool)]) {
+    /// What a save writes of every worker changed since the state was loaded or saved, in key
+    /// order: their stored form keyed by employee ID (kept too for the next snapshot), and
+    /// whether the LMS still lacks something of their desired user (their outbox index entry).
+    mutating func encodeChanged() -> [StoredRecord] {
         encodeStale()
-        var records: [(key: [UInt8], value: [UInt8])] = []
-        var outbox: [(key: [UInt8], pending: Bool)] = []
+        var records: [StoredRecord] = []
         records.reserveCapacity(dirtySlots.count)
-        outbox.reserveCapacity(dirtySlots.count)
         for slot in dirtySlots {
             let (key, pending) = Self.outboxEntry(&projections[slot])
-            records.append((key, encodings[slot]))
-            outbox.append((key, pending))
+            records.append(StoredRecord(key: key, value: encodings[slot], pending: pending))
         }
-        records.sort { $0.key.lexicographicallyPrecedes($1.key) }
-        return (records, outbox)
+        // Compared as bytes (memcmp): the generic comparison of two arrays walked them element
+        // by element through iterators, a tenth of a second for a rebuild's hundred thousand.
+        records.sort { first, second in
+            first.key.withUnsafeBytes { a in
+                second.key.withUnsafeBytes { b in
+                    let common = min(a.count, b.count)
+                    let order = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
+                    return order != 0 ? order < 0 : a.count < b.count
+                }
+            }
+        }
+        return records
+    }
+
+    /// A worker's record as a save writes it.
+    struct StoredRecord: Sendable {
+        /// The employee ID's bytes.
+        var key: [UInt8]
+        var value: [UInt8]
+        /// Whether the LMS still lacks something of their desired user.
+        var pending: Bool
     }
 
     /// The stored form of every worker, in the order first seen (deterministic for a journal).

@@ -238,7 +238,7 @@ extension ProjectionStore {
         guard position < live.position else { return live }
         var state = try snapshot(atOrBefore: position) ?? DesiredState(rules: rules)
         try FoldInputs.forEach(in: journal, from: state.position.next, through: position, ahead: { state.prefetch(for: $0, $1) }) { input in
-            state.apply(input)
+            state.apply(consume input)
             return true
         }
         return state

@@ -170,11 +170,11 @@ public final class ProjectionStore: Sendable {
         var expected: JournalPosition
         var position: JournalPosition
         var clock: Timestamp
-        var records: [(key: [UInt8], value: [UInt8])]
+        /// Each changed worker's record and outbox index entry (whether their user still needs
+        /// commands), in key order.
+        var records: [DesiredState.StoredRecord]
         var batches: [(batch: String, feed: String)]
         var applied: [(feed: String, position: JournalPosition, at: Timestamp)]
-        /// Outbox index entries: whether each worker's user still needs commands.
-        var outbox: [(key: [UInt8], pending: Bool)]
         /// The snapshot, when this save crosses an interval boundary.
         var snapshot: Snapshot?
         /// Only the snapshot is written: the checkpoint and the records stay as they are.
@@ -192,13 +192,13 @@ public final class ProjectionStore: Sendable {
     /// Takes what changed out of `state`, on the caller's thread (the state is read).
     func prepare(_ state: inout DesiredState) throws -> PendingWrite {
         let expected = state.savedPosition
-        let (records, outbox) = state.encodeChanged()
+        let records = state.encodeChanged()
         let snapshot = needsSnapshot(state) ? Snapshot(of: &state) : nil
         if snapshot != nil { state.markSnapshotted() }
         let pending = PendingWrite(
             expected: expected, position: state.position, clock: state.clock, records: records,
             batches: state.dirtyBatches.sorted().compactMap { batch in state.batchFeeds[batch].map { (batch, $0) } },
-            applied: state.appliedSnapshots, outbox: outbox, snapshot: snapshot)
+            applied: state.appliedSnapshots, snapshot: snapshot)
         state.markSaved()
         return pending
     }
@@ -212,7 +212,7 @@ public final class ProjectionStore: Sendable {
         let snapshot = Snapshot(of: &state)
         state.markSnapshotted()
         return PendingWrite(
-            expected: state.savedPosition, position: state.position, clock: state.clock, records: [], batches: [], applied: [], outbox: [],
+            expected: state.savedPosition, position: state.position, clock: state.clock, records: [], batches: [], applied: [],
             snapshot: snapshot, snapshotOnly: true)
     }
 
@@ -254,14 +254,18 @@ public final class ProjectionStore: Sendable {
             if stored == .start {
                 // The store is empty (a rebuild's save): every key is new and they come in order,
                 // so LMDB appends them instead of searching the tree for each.
-                for (key, value) in pending.records { try txn.put(workers, key: key, value: value, flags: .append) }
-                for (key, _) in pending.outbox.filter(\.pending).sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-                    try txn.put(outboxDatabase, key: key, value: [], flags: .append)
+                for record in pending.records {
+                    try txn.put(workers, key: record.key, value: record.value, flags: .append)
+                    if record.pending { try txn.put(outboxDatabase, key: record.key, value: [], flags: .append) }
                 }
             } else {
-                for (key, value) in pending.records { try txn.put(workers, key: key, value: value) }
-                for (key, pending) in pending.outbox {
-                    if pending { try txn.put(outboxDatabase, key: key, value: []) } else { try key.withUnsafeBytes { _ = try txn.delete(outboxDatabase, key: $0) } }
+                for record in pending.records {
+                    try txn.put(workers, key: record.key, value: record.value)
+                    if record.pending {
+                        try txn.put(outboxDatabase, key: record.key, value: [])
+                    } else {
+                        try record.key.withUnsafeBytes { _ = try txn.delete(outboxDatabase, key: $0) }
+                    }
                 }
             }
             for (batch, feed) in pending.batches { try txn.put(batches, key: Array(batch.utf8), value: Array(feed.utf8)) }
@@ -342,7 +346,7 @@ public final class ProjectionStore: Sendable {
             var adoptionSnapshotDue = false
             try FoldInputs.forEach(in: journal, from: state.position.next, ahead: { state.prefetch(for: $0, $1) }) { input in
                 if adoptionSnapshotDue, let snapshot = prepareSnapshot(&state) { try writer.enqueue(snapshot) }
-                state.apply(input)
+                state.apply(consume input)
                 adoptionSnapshotDue = state.position == snapshotsFrom
                 if state.position.rawValue % interval == 0, let snapshot = prepareSnapshot(&state) { try writer.enqueue(snapshot) }
                 return true

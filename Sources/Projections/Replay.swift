@@ -33,7 +33,7 @@ public struct Replay: Sendable {
         guard let date = effectiveAt else {
             try FoldInputs.forEach(in: journal, from: JournalPosition(1), ahead: { state.prefetch(for: $0, $1) }) { input in
                 if let limit, input.recordedAt > limit { return false }
-                state.apply(input)
+                state.apply(consume input)
                 return true
             }
             if let until = asOf ?? now { state.advance(to: until) }
@@ -67,7 +67,7 @@ public struct Replay: Sendable {
                 if known >= Self.end(of: date, in: zones[id] ?? .utc) { return true }
                 at = min(input.recordedAt, effectiveAt ?? input.recordedAt)
             }
-            state.apply(input, at: min(at, validCutoff))
+            state.apply(consume input, at: min(at, validCutoff))
             return true
         }
         // The last instant of the date: what is due at its end (a termination at the start of the

@@ -140,7 +140,7 @@ import Workforce
         again.records.reverse()
         let other = try ProjectionStore(root: scenario.directory.child("store"), rules: scenario.rules, snapshotInterval: UInt64(interval))
         try other.write(ProjectionStore.PendingWrite(
-            expected: first.position, position: first.position, clock: first.clock, records: [], batches: [], applied: [], outbox: [],
+            expected: first.position, position: first.position, clock: first.clock, records: [], batches: [], applied: [],
             snapshot: again, snapshotOnly: true))
         for position in [600, 1200] {
             var folded = DesiredState(rules: scenario.rules)
