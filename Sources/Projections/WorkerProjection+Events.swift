@@ -50,7 +50,7 @@ extension WorkerProjection {
         case .absent, .returned: rule = "absence"
         default: rule = "scope"
         }
-        settle(step, rule: rule, profile: Self.touchesProfile(event, rules: step.rules))
+        settle(step, rule: rule, profile: Self.profileParts(touchedBy: event, rules: step.rules))
         fireTriggers(for: event, step: step)
     }
 
@@ -79,15 +79,29 @@ extension WorkerProjection {
     }
 
     /// True when `event` may change the LMS user's names, email or groups under `rules`.
-    static func touchesProfile(_ event: WorkerEvent, rules: RuleSet) -> Bool {
+    static func profileParts(touchedBy event: WorkerEvent, rules: RuleSet) -> ProfileParts {
         switch event {
-        case .hired, .rehired, .nameChanged, .emailChanged: true
-        case .changed(let field, _, _): rules.groupsRead(.field(field))
-        case .attributeChanged(let name, _, _): rules.groupsRead(.custom(name))
-        case .converted: rules.groupsRead(.employmentType)
-        case .terminated: rules.groupsRead(.field(.status)) || rules.groupsRead(.field(.terminationDate))
-        case .absent, .returned, .emailConflict: false
+        case .hired, .rehired: .all
+        // Names and email are changed by their own events only; groups by the attributes the
+        // mapping tables read.
+        case .nameChanged, .emailChanged: .names
+        case .changed(let field, _, _): rules.groupsRead(.field(field)) ? .groups : []
+        case .attributeChanged(let name, _, _): rules.groupsRead(.custom(name)) ? .groups : []
+        case .converted: rules.groupsRead(.employmentType) ? .groups : []
+        case .terminated: rules.groupsRead(.field(.status)) || rules.groupsRead(.field(.terminationDate)) ? .groups : []
+        case .absent, .returned, .emailConflict: []
         }
+    }
+
+    /// Which parts of the user's profile an event may change: a department's change cannot change
+    /// a name, nor an email change a group, so neither is worked out again for them.
+    struct ProfileParts: OptionSet {
+        let rawValue: UInt8
+        /// First and last name, email and user name.
+        static let names = ProfileParts(rawValue: 1)
+        /// Group memberships and unmapped values.
+        static let groups = ProfileParts(rawValue: 2)
+        static let all: ProfileParts = [.names, .groups]
     }
 
     /// Counts an applied snapshot of the feed the worker is missing from; archives when the
@@ -115,7 +129,7 @@ extension WorkerProjection {
 
     /// Brings the LMS user in line with the worker, the rules and the moment: creates it on the
     /// first day, sets its status, names and groups. `rule` names a status change's cause.
-    mutating func settle(_ step: Step, rule: String = "scope", profile: Bool = true) {
+    mutating func settle(_ step: Step, rule: String = "scope", profile: ProfileParts = .all) {
         if !started {
             guard let activation, activation.at <= step.moment else { return }
             started = true
@@ -132,7 +146,7 @@ extension WorkerProjection {
             user = LMSUser(
                 employeeID: worker.id, userName: "", firstName: "", lastName: "", email: nil, status: .active,
                 statusProvenance: step.provenance(reactivation ? "rehire" : "hire"))
-            refreshProfile(step)
+            refreshProfile(step, .all)
             fireHireTriggers(step, rehire: reactivation)
             return
         }
@@ -161,7 +175,7 @@ extension WorkerProjection {
                 fireHireTriggers(step, rehire: true)
             }
         }
-        if profile { refreshProfile(step) }
+        if !profile.isEmpty { refreshProfile(step, profile) }
     }
 
     /// Whether HR's record lets the worker have an active LMS user at `moment`, and if not, why.
@@ -186,15 +200,16 @@ extension WorkerProjection {
         }
     }
 
-    /// Names, email, user name and groups from the worker as the rules say.
-    private mutating func refreshProfile(_ step: Step) {
+    /// Names, email, user name and groups (`parts` of them) from the worker as the rules say.
+    private mutating func refreshProfile(_ step: Step, _ parts: ProfileParts) {
         // Moved out and back: reading `user!.field`, or passing `&user!`, copies the whole user.
         guard var current = user.take() else { return }
-        Self.refresh(&current, worker: worker, step: step)
-        user = current
+        if parts.contains(.names) { Self.refreshNames(&current, worker: worker, step: step) }
+        if parts.contains(.groups) { Self.refreshGroups(&current, worker: worker, step: step) }
+        user = consume current
     }
 
-    private static func refresh(_ user: inout LMSUser, worker: Worker, step: Step) {
+    private static func refreshNames(_ user: inout LMSUser, worker: Worker, step: Step) {
         let rules = step.rules
         let (first, last) =
             rules.names == .preferred ? (worker.displayFirstName, worker.displayLastName) : (worker.legalFirstName, worker.legalLastName)
@@ -203,6 +218,10 @@ extension WorkerProjection {
         if user.email != worker.email { user.email = worker.email }
         let userName = rules.userName == .email ? worker.email ?? worker.id.rawValue : worker.id.rawValue
         if user.userName != userName { user.userName = userName }
+    }
+
+    private static func refreshGroups(_ user: inout LMSUser, worker: Worker, step: Step) {
+        let rules = step.rules
         // Groups change rarely: check the user's against the mappings' without making anything,
         // and make them again only when they differ. By index: a `for` loop copies each mapping
         // (its tables, memo and strings retained). The answers (each a memo's lookup) are kept

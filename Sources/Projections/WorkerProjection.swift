@@ -73,10 +73,12 @@ public struct WorkerProjection: Sendable, Equatable {
         }
     }
 
-    init(hired worker: Worker, effectiveAt: Timestamp?, step: Step) {
-        self.worker = worker
+    init(hired worker: consuming Worker, effectiveAt: Timestamp?, step: Step) {
+        let activation = Pending(at: Self.activationMoment(of: worker, effectiveAt: effectiveAt, step: step), cause: step.cause)
+        // Moved in, not copied (every string of the record retained).
+        self.worker = consume worker
         self.changedBy = step.cause
-        self.activation = Pending(at: Self.activationMoment(of: worker, effectiveAt: effectiveAt, step: step), cause: step.cause)
+        self.activation = activation
     }
 
     /// When a worker hired (or rehired) with `effectiveAt` gets their LMS user: the start of the

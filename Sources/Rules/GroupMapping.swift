@@ -43,13 +43,20 @@ public struct GroupMapping: Sendable, Equatable {
 
     public func outcome(for worker: Worker) -> Outcome {
         guard let value = attribute.value(in: worker), !value.isEmpty else { return .none }
-        return answers.answer(for: value) {
-            if let group = table[WorkerCondition.fold(value)] { return .group(group) }
+        // Asked without a closure: one capturing `self` copied the whole mapping (its table and
+        // strings retained) at every question, though the answer was almost always known.
+        if let known = answers.known(value) { return known }
+        let outcome: Outcome
+        if let group = table[WorkerCondition.fold(value)] {
+            outcome = .group(group)
+        } else {
             switch unmapped {
-            case .report: return .unmapped(value)
-            case .useValue: return .group(prefix + value)
+            case .report: outcome = .unmapped(value)
+            case .useValue: outcome = .group(prefix + value)
             }
         }
+        answers.remember(outcome, for: value)
+        return outcome
     }
 
     /// Outcomes already worked out, shared by copies of the mapping; made anew when it changes.

@@ -15,12 +15,23 @@ final class Memo<Answer: Sendable>: Sendable {
 
     /// The answer for `value`, worked out by `work` the first time.
     func answer(for value: String, _ work: () -> Answer) -> Answer {
-        if let answer = known.withLock({ $0[value] }) { return answer }
+        if let answer = known(value) { return answer }
         let answer = work()
+        remember(answer, for: value)
+        return answer
+    }
+
+    /// The answer for `value`, if it was worked out: for a caller whose work would capture (and
+    /// so copy) its owner in a closure.
+    func known(_ value: String) -> Answer? {
+        known.withLock { $0[value] }
+    }
+
+    /// Keeps `answer` for `value`.
+    func remember(_ answer: Answer, for value: String) {
         known.withLock { known in
             if known.count >= limit { known.removeAll(keepingCapacity: true) }
             known.insert(answer, for: value)
         }
-        return answer
     }
 }
