@@ -224,37 +224,45 @@ extension WorkerProjection {
         let rules = step.rules
         // Groups change rarely: check the user's against the mappings' without making anything,
         // and make them again only when they differ. By index: a `for` loop copies each mapping
-        // (its tables, memo and strings retained). The answers (each a memo's lookup) are kept
-        // on the stack for the second pass.
+        // (its tables, memo and strings retained). The answers (each a memo's lookup), and the
+        // membership the user already has of each group, are kept on the stack for the second
+        // pass: each group is looked up in the user's map once, not three times.
         let mappings = rules.groups
-        withUnsafeTemporaryAllocation(of: GroupMapping.Outcome.self, capacity: mappings.count) { outcomes in
+        withUnsafeTemporaryAllocation(of: (outcome: GroupMapping.Outcome, kept: Provenance?).self, capacity: mappings.count) { answers in
             var groupsMatch = true
             var wantedCount = 0
             var unmappedMatch = true
             var unmappedCount = 0
             for index in mappings.indices {
                 let outcome = mappings[index].outcome(for: worker)
+                var kept: Provenance?
                 switch outcome {
                 case .group(let name):
                     wantedCount += 1
-                    if user.groups[name] == nil { groupsMatch = false }
+                    kept = user.groups[name]
+                    if kept == nil { groupsMatch = false }
                 case .unmapped(let value):
                     unmappedCount += 1
                     if user.unmapped[mappings[index].id] != value { unmappedMatch = false }
                 case .none:
                     break
                 }
-                outcomes.initializeElement(at: index, to: outcome)
+                answers.initializeElement(at: index, to: (outcome, kept))
             }
-            defer { outcomes.deinitialize() }
+            defer { answers.deinitialize() }
             if unmappedMatch, unmappedCount == user.unmapped.count, groupsMatch, wantedCount == user.groups.count { return }
-            // A group two mappings make is the first's; a membership kept keeps its provenance.
-            // Made with room for them all: growing on the way costs more.
+            // A group two mappings make is the first's (found among the answers before it, by
+            // comparing names: there are a few); a membership kept keeps its provenance. Made
+            // with room for them all: growing on the way costs more.
             var groups = [String: Provenance](minimumCapacity: wantedCount)
             var unmapped: [String: String] = [:]
             for index in mappings.indices {
-                switch outcomes[index] {
-                case .group(let name): if groups[name] == nil { groups[name] = user.groups[name] ?? step.provenance(mappings[index].id) }
+                switch answers[index].outcome {
+                case .group(let name):
+                    let madeBefore = (0..<index).contains { earlier in
+                        if case .group(let other) = answers[earlier].outcome { other == name } else { false }
+                    }
+                    if !madeBefore { groups[name] = answers[index].kept ?? step.provenance(mappings[index].id) }
                 case .unmapped(let value): unmapped[mappings[index].id] = value
                 case .none: break
                 }
