@@ -40,7 +40,8 @@ extension WorkerProjection {
             switch triggers[index].event {
             case .change(let condition):
                 guard let (old, new) = Self.change(of: condition.attribute, in: event), old != new else { continue }
-                if !condition.holds(forValue: old), condition.holds(forValue: new) { assign(triggers[index], step, replacing: false) }
+                // The new value first: it rarely matches, and then the old one need not be asked about.
+                if condition.holds(forValue: new), !condition.holds(forValue: old) { assign(triggers[index], step, replacing: false) }
             case .transfer(let locations):
                 guard case .changed(.location, let old, let new) = event, let new, old != new else { continue }
                 let folded = WorkerCondition.fold(new)
