@@ -159,18 +159,34 @@ public struct DesiredState: Sendable {
             let (key, pending) = Self.outboxEntry(&projections[slot])
             records.append(StoredRecord(key: key, value: encodings[slot], pending: pending))
         }
-        // Compared as bytes (memcmp): the generic comparison of two arrays walked them element
-        // by element through iterators, a tenth of a second for a rebuild's hundred thousand.
-        records.sort { first, second in
-            first.key.withUnsafeBytes { a in
-                second.key.withUnsafeBytes { b in
-                    let common = min(a.count, b.count)
-                    let order = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
-                    return order != 0 ? order < 0 : a.count < b.count
-                }
+        // In key order, by the keys' first eight bytes as one number, the rest compared as
+        // bytes only when those are equal: compared as arrays (even through memcmp), sorting a
+        // rebuild's hundred thousand records took a twentieth of a second.
+        var order = records.indices.map { (prefix: Self.keyPrefix(records[$0].key), index: $0) }
+        order.sort { first, second in
+            if first.prefix != second.prefix { return first.prefix < second.prefix }
+            return Self.precedes(records[first.index].key, records[second.index].key)
+        }
+        return order.map { records[$0.index] }
+    }
+
+    /// The first eight bytes of `key` as a big-endian number (zeros after a shorter key): keys
+    /// in this order are in byte order, as far as their first eight bytes tell.
+    static func keyPrefix(_ key: [UInt8]) -> UInt64 {
+        var prefix: UInt64 = 0
+        for index in 0..<8 { prefix = prefix << 8 | UInt64(index < key.count ? key[index] : 0) }
+        return prefix
+    }
+
+    /// Whether `first` comes before `second` in byte order (a prefix before what it begins).
+    static func precedes(_ first: [UInt8], _ second: [UInt8]) -> Bool {
+        first.withUnsafeBytes { a in
+            second.withUnsafeBytes { b in
+                let common = min(a.count, b.count)
+                let order = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
+                return order != 0 ? order < 0 : a.count < b.count
             }
         }
-        return records
     }
 
     /// A worker's record as a save writes it.

@@ -90,8 +90,10 @@ extension WorkerProjection {
     /// Whether ``commands`` has any: the LMS does not hold this worker's desired user. Cheap
     /// (nothing is built), so every save can keep the outbox index in step.
     public var needsDelivery: Bool {
-        guard let user else { return lms?.active == true }
-        guard let lms else { return user.status == .active }
+        // The account first: without one (a rebuild's every worker), only the user's status is
+        // read, and the user is not bound (a copy, every map and string retained).
+        guard let lms else { return user?.status == .active }
+        guard let user else { return lms.active }
         guard lms.active == (user.status == .active), lms.memberships.count == user.groups.count + user.assignments.count,
             lms.profile == desiredProfile
         else { return true }
