@@ -23,16 +23,16 @@ public struct LMSUser: Sendable, Equatable {
     /// Why the user has its status.
     public var statusProvenance: Provenance
     /// Group name to why the user is in it.
-    public var groups: [String: Provenance]
+    public var groups: SortedMap<Provenance>
     /// Course to its assignment.
-    public var assignments: [String: Assignment]
+    public var assignments: SortedMap<Assignment>
     /// Mapping id to an HR value its table does not list: reported, never dropped silently.
-    public var unmapped: [String: String]
+    public var unmapped: SortedMap<String>
 
     public init(
         employeeID: EmployeeID, userName: String, firstName: String, lastName: String, email: String?, status: Status,
-        statusProvenance: Provenance, groups: [String: Provenance] = [:], assignments: [String: Assignment] = [:],
-        unmapped: [String: String] = [:]
+        statusProvenance: Provenance, groups: SortedMap<Provenance> = SortedMap(), assignments: SortedMap<Assignment> = SortedMap(),
+        unmapped: SortedMap<String> = SortedMap()
     ) {
         self.employeeID = employeeID
         self.userName = userName

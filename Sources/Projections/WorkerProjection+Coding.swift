@@ -259,19 +259,24 @@ extension ByteSink where Self: ~Copyable {
         optional(user.email) { $0.shared($1, as: worker.email) }
         u8(user.status.code)
         provenance(user.statusProvenance, references: references)
+        // The maps keep their keys in order: written as they are, they read back as they were.
         varint(UInt64(user.groups.count))
-        Self.forEachInKeyOrder(user.groups) { group, why in
+        for (group, why) in user.groups {
             string(group)
             provenance(why, references: references)
         }
         varint(UInt64(user.assignments.count))
-        Self.forEachInKeyOrder(user.assignments) { _, assignment in
+        for (_, assignment) in user.assignments {
             // The provenance first: its rule's course stands for the course when they agree.
             let rule = provenance(assignment.provenance, references: references)
             shared(assignment.course, as: rule.flatMap { references.courses[$0] })
             date(assignment.due)
         }
-        stringMap(user.unmapped)
+        varint(UInt64(user.unmapped.count))
+        for (mapping, value) in user.unmapped {
+            string(mapping)
+            string(value)
+        }
     }
 }
 
@@ -392,17 +397,31 @@ extension ByteReader {
         let email = try optional { try $0.string(sharing: worker.email) }
         let status = try code(LMSUser.Status.self)
         let statusProvenance: Provenance = try provenance(references)
-        var groups: [String: Provenance] = [:]
-        for _ in 0..<Int(try varint()) { groups[try string()] = try provenance(references) }
-        var assignments: [String: Assignment] = [:]
-        for _ in 0..<Int(try varint()) {
-            let (provenance, rule) = try provenance(references)
-            let course = try string(sharing: rule.flatMap { references.courses[$0] })
-            assignments[course] = Assignment(course: course, due: try date(), provenance: provenance)
+        let groups = try sortedMap { reader -> (String, Provenance) in (try reader.string(), try reader.provenance(references)) }
+        let assignments = try sortedMap { reader in
+            let (provenance, rule) = try reader.provenance(references)
+            let course = try reader.string(sharing: rule.flatMap { references.courses[$0] })
+            return (course, Assignment(course: course, due: try reader.date(), provenance: provenance))
         }
+        let unmapped = try sortedMap { try ($0.string(), $0.string()) }
         return LMSUser(
             employeeID: EmployeeID(rawValue: ""), userName: userName, firstName: firstName, lastName: lastName, email: email, status: status,
-            statusProvenance: statusProvenance, groups: groups, assignments: assignments, unmapped: try stringMap())
+            statusProvenance: statusProvenance, groups: groups, assignments: assignments, unmapped: unmapped)
+    }
+
+    /// A map written by its count, then its entries in key order (as records write them); one
+    /// out of order, or twice, is damage.
+    mutating func sortedMap<Value>(_ entry: (inout ByteReader) throws -> (String, Value)) throws -> SortedMap<Value> {
+        let count = try varint()
+        guard count <= UInt64(remaining) else { throw Truncated() }
+        var entries: [SortedMap<Value>.Entry] = []
+        entries.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            let (key, value) = try entry(&self)
+            entries.append(SortedMap.Entry(key: key, value: value))
+        }
+        guard let map = SortedMap(ordered: entries) else { throw Truncated() }
+        return map
     }
 }
 

@@ -251,18 +251,14 @@ extension WorkerProjection {
             }
             defer { answers.deinitialize() }
             if unmappedMatch, unmappedCount == user.unmapped.count, groupsMatch, wantedCount == user.groups.count { return }
-            // A group two mappings make is the first's (found among the answers before it, by
-            // comparing names: there are a few); a membership kept keeps its provenance. Made
-            // with room for them all: growing on the way costs more.
-            var groups = [String: Provenance](minimumCapacity: wantedCount)
-            var unmapped: [String: String] = [:]
+            // A group two mappings make is the first's; a membership kept keeps its provenance.
+            // Made with room for them all: growing on the way costs more.
+            var groups = SortedMap<Provenance>()
+            groups.reserveCapacity(wantedCount)
+            var unmapped = SortedMap<String>()
             for index in mappings.indices {
                 switch answers[index].outcome {
-                case .group(let name):
-                    let madeBefore = (0..<index).contains { earlier in
-                        if case .group(let other) = answers[earlier].outcome { other == name } else { false }
-                    }
-                    if !madeBefore { groups[name] = answers[index].kept ?? step.provenance(mappings[index].id) }
+                case .group(let name): if groups[name] == nil { groups[name] = answers[index].kept ?? step.provenance(mappings[index].id) }
                 case .unmapped(let value): unmapped[mappings[index].id] = value
                 case .none: break
                 }

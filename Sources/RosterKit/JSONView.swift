@@ -16,7 +16,7 @@ public enum JSONView {
             "assignments": user.assignments.values.sorted { $0.course < $1.course }.map { assignment in
                 ["course": assignment.course, "due": assignment.due?.description as Any, "provenance": provenance(assignment.provenance)]
             },
-            "unmapped": user.unmapped,
+            "unmapped": user.unmapped.dictionary,
         ]
     }
 
