@@ -376,24 +376,54 @@ public struct DesiredState: Sendable {
 
     /// Runs `body` on the worker in `slot`, then schedules their next moment and traces what changed.
     private mutating func update(slot: Int, cause: JournalPosition?, moment: Timestamp, _ body: (inout WorkerProjection) -> Void) {
+        if let tracing, tracing == projections[slot].worker.id {
+            updateTraced(slot: slot, cause: cause, moment: moment, body)
+            return
+        }
         let rules = self.rules
-        let tracing = self.tracing
-        var traced = false
+        // In place, and read only through the inout access: reading an array element's computed
+        // property copies the whole element, and a copy makes every nested map copy itself.
+        // Nothing optional is captured: each such variable was destroyed through the runtime's
+        // generic functions, twice an event.
+        func step(_ projection: inout WorkerProjection) -> (before: Timestamp?, after: Timestamp?) {
+            let before = WorkerProjection.nextDue(of: &projection, rules: rules)?.at
+            body(&projection)
+            return (before, WorkerProjection.nextDue(of: &projection, rules: rules)?.at)
+        }
+        let due = step(&projections[slot])
+        markChanged(slot)
+        if let after = due.after, after != due.before { timers.insert(after, slot) }
+    }
+
+    /// ``update(slot:cause:moment:_:)`` of the traced worker: what changed of their LMS user is
+    /// kept in ``trail`` with its cause.
+    private mutating func updateTraced(slot: Int, cause: JournalPosition?, moment: Timestamp, _ body: (inout WorkerProjection) -> Void) {
+        let rules = self.rules
         var before: LMSUser?
         var after: LMSUser?
         var dueBefore: Timestamp?
         var dueAfter: Timestamp?
-        // In place, and read only through the inout access: reading an array element's computed
-        // property copies the whole element, and a copy makes every nested map copy itself.
         func step(_ projection: inout WorkerProjection) {
-            traced = tracing != nil && tracing == projection.worker.id
-            if traced { before = projection.user }
+            before = projection.user
             dueBefore = WorkerProjection.nextDue(of: &projection, rules: rules)?.at
             body(&projection)
             dueAfter = WorkerProjection.nextDue(of: &projection, rules: rules)?.at
-            if traced { after = projection.user }
+            after = projection.user
         }
         step(&projections[slot])
+        markChanged(slot)
+        if let due = dueAfter, due != dueBefore { timers.insert(due, slot) }
+        if before != after {
+            let changes = LMSChange.changes(from: before, to: after)
+            if !changes.isEmpty {
+                let traced = cause ?? Self.cause(of: changes) ?? position
+                trail.append(TraceEntry(cause: traced, at: moment, changes: changes, derived: min(moment, reached)))
+            }
+        }
+    }
+
+    /// Marks the worker in `slot` as changed since the last save and the last encoding.
+    private mutating func markChanged(_ slot: Int) {
         if !isDirty[slot] {
             isDirty[slot] = true
             dirtySlots.append(slot)
@@ -401,14 +431,6 @@ public struct DesiredState: Sendable {
         if !isStale[slot] {
             isStale[slot] = true
             staleSlots.append(slot)
-        }
-        if let due = dueAfter, due != dueBefore { timers.insert(due, slot) }
-        if traced, before != after {
-            let changes = LMSChange.changes(from: before, to: after)
-            if !changes.isEmpty {
-                let traced = cause ?? Self.cause(of: changes) ?? position
-                trail.append(TraceEntry(cause: traced, at: moment, changes: changes, derived: min(moment, reached)))
-            }
         }
     }
 

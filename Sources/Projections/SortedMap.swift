@@ -96,6 +96,11 @@ public struct SortedMap<Value> {
         Dictionary(uniqueKeysWithValues: entries.lazy.map { ($0.key, $0.value) })
     }
 
+    /// Removes the entries whose key `shouldRemove` says to.
+    public mutating func removeAll(where shouldRemove: (String) -> Bool) {
+        entries.removeAll { shouldRemove($0.key) }
+    }
+
     /// Makes room for `count` entries.
     public mutating func reserveCapacity(_ count: Int) {
         entries.reserveCapacity(count)

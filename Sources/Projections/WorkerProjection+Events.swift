@@ -223,49 +223,58 @@ extension WorkerProjection {
     private static func refreshGroups(_ user: inout LMSUser, worker: Worker, step: Step) {
         let rules = step.rules
         // Groups change rarely: check the user's against the mappings' without making anything,
-        // and make them again only when they differ. By index: a `for` loop copies each mapping
+        // and change them only when they differ. By index: a `for` loop copies each mapping
         // (its tables, memo and strings retained). The answers (each a memo's lookup), and the
         // membership the user already has of each group, are kept on the stack for the second
         // pass: each group is looked up in the user's map once, not three times.
         let mappings = rules.groups
-        withUnsafeTemporaryAllocation(of: (outcome: GroupMapping.Outcome, kept: Provenance?).self, capacity: mappings.count) { answers in
+        withUnsafeTemporaryAllocation(of: GroupAnswer.self, capacity: mappings.count) { answers in
             var groupsMatch = true
             var wantedCount = 0
             var unmappedMatch = true
             var unmappedCount = 0
             for index in mappings.indices {
                 let outcome = mappings[index].outcome(for: worker)
-                var kept: Provenance?
+                var kept = false
                 switch outcome {
                 case .group(let name):
                     wantedCount += 1
-                    kept = user.groups[name]
-                    if kept == nil { groupsMatch = false }
+                    kept = user.groups[name] != nil
+                    if !kept { groupsMatch = false }
                 case .unmapped(let value):
                     unmappedCount += 1
                     if user.unmapped[mappings[index].id] != value { unmappedMatch = false }
                 case .none:
                     break
                 }
-                answers.initializeElement(at: index, to: (outcome, kept))
+                answers.initializeElement(at: index, to: GroupAnswer(outcome: outcome, kept: kept))
             }
             defer { answers.deinitialize() }
             if unmappedMatch, unmappedCount == user.unmapped.count, groupsMatch, wantedCount == user.groups.count { return }
-            // A group two mappings make is the first's; a membership kept keeps its provenance.
-            // Made with room for them all: growing on the way costs more.
-            var groups = SortedMap<Provenance>()
-            groups.reserveCapacity(wantedCount)
-            var unmapped = SortedMap<String>()
-            for index in mappings.indices {
-                switch answers[index].outcome {
-                case .group(let name): if groups[name] == nil { groups[name] = answers[index].kept ?? step.provenance(mappings[index].id) }
-                case .unmapped(let value): unmapped[mappings[index].id] = value
-                case .none: break
+            // Changed in place: the memberships no mapping makes now are dropped, those kept keep
+            // their provenance, and a group two mappings make is the first's. (Made anew, the
+            // old map was freed through the runtime's generic functions, entry by entry.)
+            user.groups.removeAll { name in
+                !answers.contains { answer in
+                    if case .group(let wanted) = answer.outcome { wanted == name } else { false }
                 }
             }
+            for index in mappings.indices {
+                guard !answers[index].kept, case .group(let name) = answers[index].outcome, user.groups[name] == nil else { continue }
+                user.groups[name] = step.provenance(mappings[index].id)
+            }
+            var unmapped = SortedMap<String>()
+            for index in mappings.indices {
+                if case .unmapped(let value) = answers[index].outcome { unmapped[mappings[index].id] = value }
+            }
             if user.unmapped != unmapped { user.unmapped = unmapped }
-            user.groups = groups
         }
+    }
+
+    /// What a mapping makes of the worker, and whether the user is already in the group it names.
+    private struct GroupAnswer {
+        var outcome: GroupMapping.Outcome
+        var kept: Bool
     }
 }
 
