@@ -53,6 +53,9 @@ struct ProjectionBench: ParsableCommand {
     @Flag(help: ArgumentHelp("Only rebuild the projection store for rules adopted now (no snapshots of the history), for profiling.", visibility: .hidden))
     var adoptOnly = false
 
+    @Option(help: ArgumentHelp("With --rebuild-only or --adopt-only: build the store under this directory, and keep it.", valueName: "DIR", visibility: .hidden))
+    var store: String?
+
     @Flag(help: ArgumentHelp("Only answer whole-population queries, for profiling; with --journal, the store is kept beside it.", visibility: .hidden))
     var populationOnly = false
 
@@ -95,7 +98,8 @@ struct ProjectionBench: ParsableCommand {
         let path = self.journal ?? scratch + "/journal"
         let journal: Journal
         if FileManager.default.fileExists(atPath: path + "/data.mdb") {
-            journal = try Journal(path: path)
+            // Read only: the rebuilds run as children of this process, which has it open too.
+            journal = try Journal(Journal.Configuration(path: path, access: .readOnly))
         } else {
             FileHandle.standardError.write(Data("writing a journal of \(events) events for \(workers) workers (not timed)\n".utf8))
             journal = try makeJournal(at: path)
@@ -111,9 +115,11 @@ struct ProjectionBench: ParsableCommand {
             let clock = ContinuousClock()
             let start = clock.now
             let store = try ProjectionStore(
-                root: scratch + "/rebuild", rules: Self.rules, snapshotInterval: snapshotInterval, snapshotsFrom: adoptOnly ? journal.head : .start)
+                root: self.store ?? scratch + "/rebuild", rules: Self.rules, snapshotInterval: snapshotInterval,
+                snapshotsFrom: adoptOnly ? journal.head : .start)
             let state = try store.catchUp(journal)
-            print("rebuilt \(state.position) events, \(state.workerCount) workers in \(clock.now - start)")
+            let seconds = (clock.now - start).seconds
+            print("rebuilt \(state.position) events, \(state.workerCount) workers in \(seconds) seconds")
             return
         }
         if populationOnly {
@@ -136,7 +142,7 @@ struct ProjectionBench: ParsableCommand {
         var results: [Figures] = []
         for run in 1...max(1, runs) {
             FileHandle.standardError.write(Data("run \(run) of \(runs)\n".utf8))
-            results.append(try measure(journal, scratch: scratch + "/run-\(run)"))
+            results.append(try measure(journal, at: path, scratch: scratch + "/run-\(run)"))
         }
         let median = results.sorted { $0.adoptSeconds < $1.adoptSeconds }[results.count / 2]
         print(String(
@@ -170,7 +176,7 @@ struct ProjectionBench: ParsableCommand {
         return journal
     }
 
-    func measure(_ journal: Journal, scratch: String) throws -> Figures {
+    func measure(_ journal: Journal, at path: String, scratch: String) throws -> Figures {
         let clock = ContinuousClock()
         // Baseline: every event read and decompressed, its payload touched, through the cheapest
         // full read there is (the lending one the fold's reader uses, without decoding payloads).
@@ -188,35 +194,21 @@ struct ProjectionBench: ParsableCommand {
         // Used, so the optimizer keeps the reads of the payloads' bytes.
         guard bytes != 0 else { throw ValidationError("the journal's payloads read as empty") }
 
-        // Each is timed in a process holding nothing of the others (released at the end of its
-        // block), as `roster rebuild` runs: a state of a hundred thousand workers left alive
-        // beside the next made that one a sixth slower here.
+        // The fold in memory in this process, released before anything else is timed.
         let fold: Duration
-        let rebuild: Duration
-        let adopt: Duration
-        let rebuilt: Int
         do {
             start = clock.now
             let folded = try Replay(now: nil).run(journal, rules: Self.rules)
             fold = clock.now - start
             guard folded.workerCount >= workers else { throw ValidationError("the fold holds \(folded.workerCount) workers") }
         }
-        do {
-            start = clock.now
-            let store = try ProjectionStore(root: scratch, rules: Self.rules, snapshotInterval: snapshotInterval)
-            rebuilt = try store.catchUp(journal).workerCount
-            rebuild = clock.now - start
-            guard rebuilt >= workers else { throw ValidationError("the rebuild holds \(rebuilt) workers") }
-        }
-        do {
-            // The store of rules adopted now: the same fold and save, snapshots only from the head.
-            start = clock.now
-            let adopted = try ProjectionStore(
-                root: scratch + "-adopted", rules: Self.rules, snapshotInterval: snapshotInterval, snapshotsFrom: journal.head)
-            let count = try adopted.catchUp(journal).workerCount
-            adopt = clock.now - start
-            guard count == rebuilt else { throw ValidationError("the two rebuilds differ") }
-        }
+        // Each rebuild in a process of its own, as `roster rebuild --apply` (or a first run after an
+        // upgrade) builds it: in this one, after the others had made and freed half a gigabyte,
+        // the same rebuild took a sixth longer.
+        let (rebuild, rebuilt) = try rebuildInChild(journal: path, store: scratch, adopting: false)
+        guard rebuilt >= workers else { throw ValidationError("the rebuild holds \(rebuilt) workers") }
+        let (adopt, adopted) = try rebuildInChild(journal: path, store: scratch + "-adopted", adopting: true)
+        guard adopted == rebuilt else { throw ValidationError("the two rebuilds differ: \(adopted) and \(rebuilt) workers") }
         // The rebuilt store, opened again, answers the as-of queries.
         let store = try ProjectionStore(root: scratch, rules: Self.rules, snapshotInterval: snapshotInterval)
         let live = try store.catchUp(journal)
@@ -250,10 +242,33 @@ struct ProjectionBench: ParsableCommand {
             populationWorkers = max(populationWorkers, state.workerCount)
         }
         return Figures(
-            events: count, readSeconds: read.seconds, foldSeconds: fold.seconds, rebuildSeconds: rebuild.seconds, adoptSeconds: adopt.seconds,
+            events: count, readSeconds: read.seconds, foldSeconds: fold.seconds, rebuildSeconds: rebuild, adoptSeconds: adopt,
             workerP50: timings[timings.count / 2],
             workerP99: timings[min(timings.count - 1, timings.count * 99 / 100)], workerMax: timings.last ?? 0,
             populationMax: population.max() ?? 0, populationWorkers: populationWorkers)
+    }
+
+    /// Runs this benchmark again as a child, to rebuild the store under `store` from the journal
+    /// at `journal` (for rules adopted now, or from scratch with the history's snapshots); returns
+    /// the seconds it took and the workers it holds.
+    func rebuildInChild(journal: String, store: String, adopting: Bool) throws -> (seconds: Double, workers: Int) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = [
+            "projections", "--journal", journal, adopting ? "--adopt-only" : "--rebuild-only", "--store", store,
+            "--snapshot-interval", String(snapshotInterval),
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        // "rebuilt N events, W workers in S seconds"
+        let words = text.split(whereSeparator: \.isWhitespace)
+        guard process.terminationStatus == 0, let index = words.firstIndex(of: "workers"), index > 0, words.count > index + 2,
+            let workers = Int(words[index - 1]), let seconds = Double(words[index + 2])
+        else { throw ValidationError("the rebuild in a child process failed (exit \(process.terminationStatus)): \(text)") }
+        return (seconds, workers)
     }
 
     func write(_ results: [Figures], median: Figures, into path: String) throws {
