@@ -50,7 +50,9 @@ extension WorkerProjection {
         case .absent, .returned: rule = "absence"
         default: rule = "scope"
         }
-        settle(step, rule: rule, profile: Self.profileParts(touchedBy: event, rules: step.rules))
+        // A field's change the scope does not read (nine events in ten) leaves it as it was.
+        let scopeUnchanged = if case .changed(let field, _, _) = event { !step.rules.scopeReads(.field(field)) } else { false }
+        settle(step, rule: rule, profile: Self.profileParts(touchedBy: event, rules: step.rules), scopeUnchanged: scopeUnchanged)
         fireTriggers(for: event, step: step)
     }
 
@@ -129,7 +131,9 @@ extension WorkerProjection {
 
     /// Brings the LMS user in line with the worker, the rules and the moment: creates it on the
     /// first day, sets its status, names and groups. `rule` names a status change's cause.
-    mutating func settle(_ step: Step, rule: String = "scope", profile: ProfileParts = .all) {
+    /// `scopeUnchanged`: nothing the scope reads changed since the last settle, so a user active
+    /// then (in scope then) is in scope still, and the scope need not be asked.
+    mutating func settle(_ step: Step, rule: String = "scope", profile: ProfileParts = .all, scopeUnchanged: Bool = false) {
         if !started {
             guard let activation, activation.at <= step.moment else { return }
             started = true
@@ -138,7 +142,7 @@ extension WorkerProjection {
         let rules = step.rules
         let employment = Self.employment(of: &self, at: step.moment)
         let employed = employment == .employed
-        let inScope = rules.admits(worker)
+        let inScope = scopeUnchanged && user?.status == .active ? true : rules.admits(worker)
         guard let current = user?.status else {
             guard employed, inScope, archived == nil else { return }
             let reactivation = rehirePending

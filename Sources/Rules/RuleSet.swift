@@ -30,8 +30,15 @@ public struct RuleSet: Sendable, Equatable {
     }
     public var scope: Scope {
         get { storage.scope }
-        set { unique().scope = newValue }
+        set {
+            let storage = unique()
+            storage.scope = newValue
+            storage.scopeAttributes = Storage.attributes(readBy: newValue)
+        }
     }
+    /// Whether the scope reads `attribute`, asked in place (see ``groupsRead(_:)``): a change to
+    /// any other cannot take a worker in or out of scope.
+    public func scopeReads(_ attribute: WorkerAttribute) -> Bool { storage.scopeAttributes.contains(attribute) }
     public var groups: [GroupMapping] {
         get { storage.groups }
         set {
@@ -90,6 +97,7 @@ public struct RuleSet: Sendable, Equatable {
         @exclusivity(unchecked) var names: NamePolicy
         @exclusivity(unchecked) var userName: UserNamePolicy
         @exclusivity(unchecked) var scope: Scope
+        @exclusivity(unchecked) var scopeAttributes: AttributeSet
         @exclusivity(unchecked) var groups: [GroupMapping]
         @exclusivity(unchecked) var groupAttributes: AttributeSet
         @exclusivity(unchecked) var triggers: [AssignmentTrigger]
@@ -107,6 +115,7 @@ public struct RuleSet: Sendable, Equatable {
             self.names = names
             self.userName = userName
             self.scope = scope
+            self.scopeAttributes = Self.attributes(readBy: scope)
             self.groups = groups
             self.groupAttributes = AttributeSet(groups.map(\.attribute))
             self.triggers = triggers
@@ -114,6 +123,10 @@ public struct RuleSet: Sendable, Equatable {
             self.absence = absence
             self.preStartDays = preStartDays
             self.newHireWindowDays = newHireWindowDays
+        }
+
+        static func attributes(readBy scope: Scope) -> AttributeSet {
+            AttributeSet((scope.include + scope.exclude).map(\.attribute))
         }
 
         static func attributes(firing triggers: [AssignmentTrigger]) -> AttributeSet {

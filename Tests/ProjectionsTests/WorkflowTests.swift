@@ -365,6 +365,28 @@ import Workforce
         #expect(back.assignments["Onboarding_Path"]?.due == date(2026, 11, 16))
     }
 
+    @Test func aFieldChangeTheScopeReadsTakesAWorkerOutAndOthersLeaveThemThere() throws {
+        var rules = Scenario.standardRules
+        rules.scope.exclude = [WorkerCondition(.field(.location), .oneOf(["LAX"]))]
+        let scenario = try Scenario(rules: rules)
+        try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")
+        // A change of a field the scope does not read leaves an active user active.
+        try scenario.record("E1", .changed(.jobTitle, old: "Data Analyst", new: "Senior Data Analyst"), at: "2026-11-10T09:00:00Z")
+        #expect(try scenario.user("E1", at: "2026-11-10T10:00:00Z")?.status == .active)
+        // Moved to an excluded location: out of scope, deactivated by the scope rule.
+        try scenario.record("E1", .changed(.location, old: "LON", new: "LAX"), at: "2026-11-20T09:00:00Z")
+        let out = try #require(try scenario.user("E1", at: "2026-11-20T10:00:00Z"))
+        #expect(out.status == .deactivated)
+        #expect(out.statusProvenance.rule == "scope")
+        // Another field's change keeps them out; moving back brings the same user back.
+        try scenario.record("E1", .changed(.jobTitle, old: "Senior Data Analyst", new: "Lead Data Analyst"), at: "2026-11-21T09:00:00Z")
+        #expect(try scenario.user("E1", at: "2026-11-21T10:00:00Z")?.status == .deactivated)
+        try scenario.record("E1", .changed(.location, old: "LAX", new: "LON"), at: "2026-11-25T09:00:00Z")
+        let back = try #require(try scenario.user("E1", at: "2026-11-25T10:00:00Z"))
+        #expect(back.status == .active)
+        #expect(back.assignments["Onboarding_Path"]?.due == date(2026, 11, 16))
+    }
+
     @Test func absenceArchivesAfterThreeSnapshotsAndRestoreBringsTheUserBack() throws {
         let scenario = try Scenario()
         try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")
