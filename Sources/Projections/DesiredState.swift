@@ -76,7 +76,10 @@ public struct DesiredState: Sendable {
     public mutating func reserveCapacity(workers: Int) {
         projections.reserveCapacity(workers)
         let bytes = projections.capacity * MemoryLayout<WorkerProjection>.stride
-        projections.withUnsafeBufferPointer { roster_advise_huge_pages(UnsafeRawPointer($0.baseAddress!), bytes) }
+        projections.withUnsafeBufferPointer { projections in
+            // Nothing to advise for an empty journal (an array with no memory of its own).
+            if bytes > 0, let base = projections.baseAddress { roster_advise_huge_pages(UnsafeRawPointer(base), bytes) }
+        }
         slots.reserveCapacity(workers)
         isDirty.reserveCapacity(workers)
         isStale.reserveCapacity(workers)

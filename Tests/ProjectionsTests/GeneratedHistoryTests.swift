@@ -171,6 +171,15 @@ import Workforce
         }
     }
 
+    @Test func anEmptyJournalFoldsAndRebuildsToNoWorkers() throws {
+        // A fold from the start reserves room for the journal's subjects: none here.
+        let scenario = try Scenario()
+        #expect(try Replay(now: nil).run(scenario.journal, rules: Scenario.standardRules).workerCount == 0)
+        let store = try ProjectionStore(
+            root: scenario.directory.child("store"), rules: Scenario.standardRules, snapshotInterval: Self.interval, snapshotsFrom: scenario.journal.head)
+        #expect(try store.catchUp(scenario.journal).workerCount == 0)
+    }
+
     @Test func aStoreForRulesAdoptedNowTakesOneSnapshotOfTheStateItSaves() throws {
         let history = try History()
         try history.run(nights: 6)
