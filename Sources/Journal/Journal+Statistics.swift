@@ -97,7 +97,7 @@ extension Journal {
                     reachedEnd = entry == nil
                 }
                 guard reachedEnd else { return false }
-                statistics.subjects = try snapshot.txn.statistics(db.subjects).entries
+                statistics.subjects = try snapshot.subjectCount()
                 statistics.commits = try snapshot.txn.statistics(db.recorded).entries
                 statistics.idempotencyKeys = try snapshot.txn.statistics(db.idempotency).entries
                 statistics.activeDictionary = try snapshot.activeDictionaryID()

@@ -165,31 +165,12 @@ public struct DesiredState: Sendable {
         // In key order, by the keys' first eight bytes as one number, the rest compared as
         // bytes only when those are equal: compared as arrays (even through memcmp), sorting a
         // rebuild's hundred thousand records took a twentieth of a second.
-        var order = records.indices.map { (prefix: Self.keyPrefix(records[$0].key), index: $0) }
+        var order = records.indices.map { (prefix: records[$0].keyPrefix, index: $0) }
         order.sort { first, second in
             if first.prefix != second.prefix { return first.prefix < second.prefix }
-            return Self.precedes(records[first.index].key, records[second.index].key)
+            return records[first.index].keyPrecedes(records[second.index])
         }
         return order.map { records[$0.index] }
-    }
-
-    /// The first eight bytes of `key` as a big-endian number (zeros after a shorter key): keys
-    /// in this order are in byte order, as far as their first eight bytes tell.
-    static func keyPrefix(_ key: [UInt8]) -> UInt64 {
-        var prefix: UInt64 = 0
-        for index in 0..<8 { prefix = prefix << 8 | UInt64(index < key.count ? key[index] : 0) }
-        return prefix
-    }
-
-    /// Whether `first` comes before `second` in byte order (a prefix before what it begins).
-    static func precedes(_ first: [UInt8], _ second: [UInt8]) -> Bool {
-        first.withUnsafeBytes { a in
-            second.withUnsafeBytes { b in
-                let common = min(a.count, b.count)
-                let order = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
-                return order != 0 ? order < 0 : a.count < b.count
-            }
-        }
     }
 
     /// A worker's record as a save writes it.
@@ -199,6 +180,25 @@ public struct DesiredState: Sendable {
         var value: [UInt8]
         /// Whether the LMS still lacks something of their desired user.
         var pending: Bool
+
+        /// The key's first eight bytes as a big-endian number (zeros after a shorter key): records
+        /// in this order are in key order, as far as those eight bytes tell.
+        var keyPrefix: UInt64 {
+            var prefix: UInt64 = 0
+            for index in 0..<8 { prefix = prefix << 8 | UInt64(index < key.count ? key[index] : 0) }
+            return prefix
+        }
+
+        /// Whether this record's key comes before `other`'s in byte order (a prefix before what it begins).
+        func keyPrecedes(_ other: StoredRecord) -> Bool {
+            key.withUnsafeBytes { a in
+                other.key.withUnsafeBytes { b in
+                    let common = min(a.count, b.count)
+                    let order = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
+                    return order != 0 ? order < 0 : a.count < b.count
+                }
+            }
+        }
     }
 
     /// The stored form of every worker, in the order first seen (deterministic for a journal).
@@ -394,8 +394,7 @@ public struct DesiredState: Sendable {
             return (before, WorkerProjection.nextDue(of: &projection, rules: rules)?.at)
         }
         let due = step(&projections[slot])
-        markChanged(slot)
-        if let after = due.after, after != due.before { timers.insert(after, slot) }
+        changed(slot, dueBefore: due.before, dueAfter: due.after)
     }
 
     /// ``update(slot:cause:moment:_:)`` of the traced worker: what changed of their LMS user is
@@ -414,8 +413,7 @@ public struct DesiredState: Sendable {
             after = projection.user
         }
         step(&projections[slot])
-        markChanged(slot)
-        if let due = dueAfter, due != dueBefore { timers.insert(due, slot) }
+        changed(slot, dueBefore: dueBefore, dueAfter: dueAfter)
         if before != after {
             let changes = LMSChange.changes(from: before, to: after)
             if !changes.isEmpty {
@@ -425,8 +423,10 @@ public struct DesiredState: Sendable {
         }
     }
 
-    /// Marks the worker in `slot` as changed since the last save and the last encoding.
-    private mutating func markChanged(_ slot: Int) {
+    /// Marks the worker in `slot` as changed since the last save and the last encoding, and
+    /// schedules their next moment when it moved.
+    private mutating func changed(_ slot: Int, dueBefore: Timestamp?, dueAfter: Timestamp?) {
+        if let due = dueAfter, due != dueBefore { timers.insert(due, slot) }
         if !isDirty[slot] {
             isDirty[slot] = true
             dirtySlots.append(slot)

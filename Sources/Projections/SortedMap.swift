@@ -23,11 +23,6 @@ public struct SortedMap<Value> {
         entries = []
     }
 
-    /// The entries of `dictionary`, in key order.
-    public init(_ dictionary: [String: Value]) {
-        entries = dictionary.sorted { $0.key < $1.key }.map { Entry(key: $0.key, value: $0.value) }
-    }
-
     /// Entries already in increasing key order, each key once (as a record lists them); nil
     /// when they are not.
     init?(ordered: [Entry]) {
@@ -101,10 +96,6 @@ public struct SortedMap<Value> {
         entries.removeAll { shouldRemove($0.key) }
     }
 
-    /// Makes room for `count` entries.
-    public mutating func reserveCapacity(_ count: Int) {
-        entries.reserveCapacity(count)
-    }
 }
 
 extension SortedMap: RandomAccessCollection {
@@ -124,16 +115,6 @@ extension SortedMap: Equatable where Value: Equatable {
     public static func == (lhs: SortedMap, rhs: SortedMap) -> Bool {
         lhs.entries.count == rhs.entries.count
             && zip(lhs.entries, rhs.entries).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-    }
-}
-
-extension SortedMap: Hashable where Value: Hashable {
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(entries.count)
-        for entry in entries {
-            hasher.combine(entry.key)
-            hasher.combine(entry.value)
-        }
     }
 }
 
