@@ -43,6 +43,12 @@ public struct StringMap<Value> {
         TableHash.of(key) | 1
     }
 
+    /// ``hash(_:)`` of the key whose UTF-8 is `utf8`, before a string is made of it.
+    @inlinable
+    public static func hash(utf8: UnsafeRawBufferPointer) -> UInt64 {
+        TableHash.of(utf8) | 1
+    }
+
     /// The value for `key`, or nil; setting stores it (nil is not stored: use ``removeAll(keepingCapacity:)``).
     @inlinable
     public subscript(key: String) -> Value? {
