@@ -151,9 +151,10 @@ public struct DesiredState: Sendable {
         }
     }
 
-    /// What a save writes of every worker changed since the state was loaded or saved, in key
-    /// order: their stored form keyed by employee ID (kept too for the next snapshot), and
-    /// whether the LMS still lacks something of their desired user (their outbox index entry).
+    /// What a save writes of every worker changed since the state was loaded or saved, in the
+    /// order they changed (``StoredRecord/inKeyOrder(_:)`` sorts them, on the writer's thread):
+    /// their stored form keyed by employee ID (kept too for the next snapshot), and whether the
+    /// LMS still lacks something of their desired user (their outbox index entry).
     mutating func encodeChanged() -> [StoredRecord] {
         encodeStale()
         var records: [StoredRecord] = []
@@ -162,15 +163,7 @@ public struct DesiredState: Sendable {
             let (key, pending) = Self.outboxEntry(&projections[slot])
             records.append(StoredRecord(key: key, value: encodings[slot], pending: pending))
         }
-        // In key order, by the keys' first eight bytes as one number, the rest compared as
-        // bytes only when those are equal: compared as arrays (even through memcmp), sorting a
-        // rebuild's hundred thousand records took a twentieth of a second.
-        var order = records.indices.map { (prefix: records[$0].keyPrefix, index: $0) }
-        order.sort { first, second in
-            if first.prefix != second.prefix { return first.prefix < second.prefix }
-            return records[first.index].keyPrecedes(records[second.index])
-        }
-        return order.map { records[$0.index] }
+        return records
     }
 
     /// A worker's record as a save writes it.
@@ -187,6 +180,20 @@ public struct DesiredState: Sendable {
             var prefix: UInt64 = 0
             for index in 0..<8 { prefix = prefix << 8 | UInt64(index < key.count ? key[index] : 0) }
             return prefix
+        }
+
+        /// `records` in key order: by the keys' first eight bytes as one number, the rest
+        /// compared as bytes only when those are equal (compared as arrays, even through memcmp,
+        /// sorting a rebuild's hundred thousand records took a twentieth of a second).
+        static func inKeyOrder(_ records: consuming [StoredRecord]) -> [StoredRecord] {
+            var order = records.indices.map { (prefix: records[$0].keyPrefix, index: $0) }
+            order.sort { first, second in
+                if first.prefix != second.prefix { return first.prefix < second.prefix }
+                return records[first.index].keyPrecedes(records[second.index])
+            }
+            // Already in order (a rebuild's workers, hired in the order of their IDs): kept as is.
+            if order.indices.allSatisfy({ order[$0].index == $0 }) { return records }
+            return order.map { records[$0.index] }
         }
 
         /// Whether this record's key comes before `other`'s in byte order (a prefix before what it begins).

@@ -28,8 +28,9 @@ extension ProjectionStore {
     /// Snapshots in a chain of bases, the first standing alone.
     static let snapshotChain = 4
 
-    /// A snapshot as a save takes it: the records are the state's kept encodings (shared, not
-    /// copied), framed and compressed by ``stored(against:)`` on the writer's thread.
+    /// A snapshot as a catch-up takes it: the records are the state's kept encodings (shared,
+    /// not copied), framed and compressed by ``stored(against:)`` on the writer's thread. (Or
+    /// the stored records, when a write makes the snapshot a marker stood for.)
     struct Snapshot: Sendable {
         var position: JournalPosition
         var clock: Timestamp
@@ -42,6 +43,13 @@ extension ProjectionStore {
             clock = state.clock
             batchFeeds = state.batchFeeds
             records = state.allEncodings()
+        }
+
+        init(position: JournalPosition, clock: Timestamp, batchFeeds: [String: String], records: [[UInt8]]) {
+            self.position = position
+            self.clock = clock
+            self.batchFeeds = batchFeeds
+            self.records = records
         }
 
         /// The stored form: the header, the frames' table (records, decompressed and compressed
@@ -208,13 +216,88 @@ extension ProjectionStore {
         var delta: Bool
     }
 
+    /// A snapshot taken by a save, at the position the save leaves the store: the records it
+    /// writes are that state, so it stores a marker, not a copy of them. The next write that
+    /// changes the records first makes the snapshot from them, compressed, in place of the
+    /// marker (``recordsSnapshot(at:)``). A rebuild for rules adopted now so writes its one
+    /// snapshot without compressing every worker again; a daemon's save crossing an interval
+    /// boundary leaves the work to its next save.
+    ///
+    /// The marker: a tag (never a format version), the position and the clock.
+    enum RecordsSnapshot {
+        static let tag: UInt8 = 0xFF
+
+        static func marker(position: JournalPosition, clock: Timestamp) -> [UInt8] {
+            var writer = ByteWriter(capacity: 17)
+            writer.u8(tag)
+            writer.u64(position.rawValue)
+            writer.i64(clock.rawValue)
+            return writer.bytes
+        }
+
+        /// The position a stored snapshot's marker names; nil for a snapshot of its own frames.
+        static func position(of value: UnsafeRawBufferPointer) throws -> JournalPosition? {
+            guard value.first == tag else { return nil }
+            var reader = ByteReader(value)
+            _ = try reader.u8()
+            let position = JournalPosition(try reader.u64())
+            _ = try reader.i64()
+            guard reader.offset == value.count else { throw damagedSnapshot }
+            return position
+        }
+    }
+
+    /// The stored bytes of the snapshot at `position` made from the store's records, when a
+    /// marker stands there (see ``RecordsSnapshot``): what a write that changes the records
+    /// puts in its place first. Nil when there is none.
+    func recordsSnapshot(at position: JournalPosition) throws -> [UInt8]? {
+        guard position != .start else { return nil }
+        let snapshot: Snapshot? = try environment.read { txn in
+            let key = position.rawValue.bigEndianBytes
+            guard let value = try key.withUnsafeBytes({ try txn.value(snapshots, key: $0) }), let marked = try RecordsSnapshot.position(of: value)
+            else { return nil }
+            var records: [[UInt8]] = []
+            try txn.withCursor(workers) { cursor in
+                var entry = try cursor.first()
+                while let current = entry {
+                    records.append(Array(current.value))
+                    entry = try cursor.next()
+                }
+            }
+            var feeds: [String: String] = [:]
+            try txn.withCursor(batches) { cursor in
+                var entry = try cursor.first()
+                while let current = entry {
+                    feeds[String(decoding: current.key, as: UTF8.self)] = String(decoding: current.value, as: UTF8.self)
+                    entry = try cursor.next()
+                }
+            }
+            // The records are the snapshot only while the checkpoint is where the marker says.
+            guard marked == position, let stored = try txn.value(meta, key: Array("position".utf8)), JournalPosition(Self.number(stored)) == position,
+                let clock = try txn.value(meta, key: Array("clock".utf8))
+            else { throw Self.damagedSnapshot }
+            return Snapshot(position: position, clock: Timestamp(rawValue: Int64(bitPattern: Self.number(clock))), batchFeeds: feeds, records: records)
+        }
+        return try snapshot?.stored().bytes
+    }
+
     /// The state from the latest snapshot at or before `position`, or nil when there is none.
     public func snapshot(atOrBefore position: JournalPosition) throws -> DesiredState? {
+        enum Found {
+            case chain(SnapshotChain)
+            /// A marker at this position (``RecordsSnapshot``).
+            case marker(JournalPosition)
+            case records(DesiredState)
+        }
         // The snapshot and the bases its frames were compressed against, copied out of one read
-        // transaction into one buffer.
-        let chain: SnapshotChain? = try environment.read { txn in
-            try txn.withCursor(snapshots) { cursor -> SnapshotChain? in
+        // transaction into one buffer; or, for a marker, the records it stands for.
+        let found: Found? = try environment.read { txn in
+            let chain = try txn.withCursor(snapshots) { cursor -> Found? in
                 guard let found = try cursor.seek(atOrBefore: position.rawValue.bigEndianBytes) else { return nil }
+                if let marked = try RecordsSnapshot.position(of: found.value) {
+                    guard found.key.elementsEqual(marked.rawValue.bigEndianBytes) else { throw Self.damagedSnapshot }
+                    return .marker(marked)
+                }
                 var links = [(found.value, try StoredSnapshot(found.value))]
                 while let base = links[links.count - 1].1.base {
                     guard let value = try cursor.seek(atOrBefore: base.rawValue.bigEndianBytes), value.key.elementsEqual(base.rawValue.bigEndianBytes) else {
@@ -222,12 +305,26 @@ extension ProjectionStore {
                     }
                     links.append((value.value, try StoredSnapshot(value.value)))
                 }
-                return SnapshotChain(copying: links)
+                return .chain(SnapshotChain(copying: links))
             }
+            guard case .marker(let marked) = chain else { return chain }
+            // The marker stands for the records only while the checkpoint is where it says;
+            // every write that moves it replaces the marker first.
+            let state = try storedState(in: txn)
+            guard state.position == marked else { throw Self.damagedSnapshot }
+            return .records(state)
         }
-        guard let chain else { return nil }
-        defer { chain.bytes.deallocate() }
-        return try Self.state(from: chain, rules: rules, references: references)
+        switch found {
+        case nil:
+            return nil
+        case .marker:
+            throw Self.damagedSnapshot
+        case .records(let state):
+            return state
+        case .chain(let chain):
+            defer { chain.bytes.deallocate() }
+            return try Self.state(from: chain, rules: rules, references: references)
+        }
     }
 
     /// The state from the events recorded at or before `instant`: the latest snapshot before

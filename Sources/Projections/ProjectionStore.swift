@@ -48,8 +48,9 @@ public final class ProjectionStore: Sendable {
     /// rule ids and courses, ``RecordReferences``; 7: snapshot frames compressed against the
     /// snapshot before; 8: a termination date on a worker HR reports employed schedules their
     /// deactivation, so stores folded before are folded again; 9: an archive names the absence
-    /// as its cause, whatever ended the grace period).
-    static let formatVersion: UInt8 = 9
+    /// as its cause, whatever ended the grace period; 10: a save's snapshot is a marker standing
+    /// for the records it writes until the next write, ``RecordsSnapshot``).
+    static let formatVersion: UInt8 = 10
 
     /// The state as this process last saved it: a catch-up that finds the checkpoint unmoved
     /// starts from it instead of reading and decoding every worker again (a daemon catches up
@@ -133,33 +134,38 @@ public final class ProjectionStore: Sendable {
 
     /// The state as the store holds it.
     private func loadStored() throws -> DesiredState {
+        try environment.read { txn in try storedState(in: txn) }
+    }
+
+    /// The state as the store holds it in `txn`: every worker's record (in key order), the
+    /// batches' feeds and the checkpoint.
+    func storedState(in txn: borrowing some TransactionReading & ~Copyable) throws -> DesiredState {
         var state = DesiredState(rules: rules)
-        try environment.read { txn in
-            try txn.withCursor(workers) { cursor in
-                var entry = try cursor.first()
-                while let current = entry {
-                    state.restore(try WorkerProjection(decoding: current.value, references: references))
-                    entry = try cursor.next()
-                }
+        try txn.withCursor(workers) { cursor in
+            var entry = try cursor.first()
+            while let current = entry {
+                state.restore(try WorkerProjection(decoding: current.value, references: references))
+                entry = try cursor.next()
             }
-            try txn.withCursor(batches) { cursor in
-                var entry = try cursor.first()
-                while let current = entry {
-                    state.batchFeeds[String(decoding: current.key, as: UTF8.self)] = String(decoding: current.value, as: UTF8.self)
-                    entry = try cursor.next()
-                }
+        }
+        try txn.withCursor(batches) { cursor in
+            var entry = try cursor.first()
+            while let current = entry {
+                state.batchFeeds[String(decoding: current.key, as: UTF8.self)] = String(decoding: current.value, as: UTF8.self)
+                entry = try cursor.next()
             }
-            if let position = try txn.value(meta, key: Array("position".utf8)), let clock = try txn.value(meta, key: Array("clock".utf8)) {
-                state.restoreCheckpoint(
-                    position: JournalPosition(Self.number(position)), clock: Timestamp(rawValue: Int64(bitPattern: Self.number(clock))))
-            }
+        }
+        if let position = try txn.value(meta, key: Array("position".utf8)), let clock = try txn.value(meta, key: Array("clock".utf8)) {
+            state.restoreCheckpoint(
+                position: JournalPosition(Self.number(position)), clock: Timestamp(rawValue: Int64(bitPattern: Self.number(clock))))
         }
         state.markLoaded()
         return state
     }
 
     /// Writes what changed in `state` since it was loaded or last saved, and its checkpoint, in
-    /// one transaction; a snapshot too when an interval boundary was crossed.
+    /// one transaction; when a snapshot is due (an interval boundary crossed, or the adoption
+    /// reached), a marker for it, which these records are (``RecordsSnapshot``).
     @available(*, noasync, message: "writes synchronously")
     public func save(_ state: inout DesiredState) throws {
         try write(try prepare(&state))
@@ -171,12 +177,17 @@ public final class ProjectionStore: Sendable {
         var position: JournalPosition
         var clock: Timestamp
         /// Each changed worker's record and outbox index entry (whether their user still needs
-        /// commands), in key order.
+        /// commands), in the order they changed: ``write(_:)`` sorts them.
         var records: [DesiredState.StoredRecord]
         var batches: [(batch: String, feed: String)]
         var applied: [(feed: String, position: JournalPosition, at: Timestamp)]
-        /// The snapshot, when this save crosses an interval boundary.
+        /// The snapshot, when one is due and the records are not written with it (a long
+        /// catch-up's, between its start and its end).
         var snapshot: Snapshot?
+        /// A snapshot is due at ``position``, which is where the records written with it leave
+        /// the store: they are the snapshot until a later write changes them (see
+        /// ``RecordsSnapshot``).
+        var recordsSnapshot = false
         /// Only the snapshot is written: the checkpoint and the records stay as they are.
         var snapshotOnly = false
     }
@@ -193,12 +204,12 @@ public final class ProjectionStore: Sendable {
     func prepare(_ state: inout DesiredState) throws -> PendingWrite {
         let expected = state.savedPosition
         let records = state.encodeChanged()
-        let snapshot = needsSnapshot(state) ? Snapshot(of: &state) : nil
-        if snapshot != nil { state.markSnapshotted() }
+        let snapshotDue = needsSnapshot(state)
+        if snapshotDue { state.markSnapshotted() }
         let pending = PendingWrite(
             expected: expected, position: state.position, clock: state.clock, records: records,
             batches: state.dirtyBatches.sorted().compactMap { batch in state.batchFeeds[batch].map { (batch, $0) } },
-            applied: state.appliedSnapshots, snapshot: snapshot)
+            applied: state.appliedSnapshots, snapshot: nil, recordsSnapshot: snapshotDue)
         state.markSaved()
         return pending
     }
@@ -217,49 +228,50 @@ public final class ProjectionStore: Sendable {
     }
 
     /// Writes `pending` in one transaction, unless another process moved the store meanwhile.
-    func write(_ pending: PendingWrite) throws {
+    func write(_ pending: consuming PendingWrite) throws {
         let base = lastSnapshot.withLock { $0 }
-        // A snapshot with records to write (a rebuild's last save) is compressed on the other
-        // threads while this one puts the records; alone, before the transaction, so the
-        // writer's lock is not held for it.
-        let compression = pending.snapshot.map { SnapshotCompression($0, against: base) }
-        if pending.records.isEmpty { _ = try compression?.wait() }
-        var made: (bytes: [UInt8], plain: Snapshot.Plain)?
-        var snapshot: [UInt8]?
+        // Compressed before the transaction, so the writer's lock is not held for it: a
+        // catch-up's snapshot, and the one the records about to be replaced are (a marker at
+        // the checkpoint), made from them.
+        let made = try pending.snapshot.map { try $0.stored(against: base) }
+        pending.snapshot = nil
+        let replaced = pending.snapshotOnly ? nil : try recordsSnapshot(at: pending.expected)
+        let records = DesiredState.StoredRecord.inKeyOrder(pending.records)
+        pending.records = []
+        // A rebuild's hundred thousand records are freed on another thread once written: the
+        // caller waits for the write, not for that.
+        defer { if records.count >= DesiredState.parallelEncoding { DispatchQueue.global().async { withExtendedLifetime(records) {} } } }
         // Whether this snapshot went in. One already stored at its position is kept: it holds
         // the same state, but perhaps its workers in another order (a state loaded from the
         // store lists them by ID), and later snapshots may be compressed against its bytes.
         var inserted = false
-        func putSnapshot(_ txn: inout WriteTransaction) throws {
-            guard let compression else { return }
-            if made == nil { made = try compression.wait() }
-            snapshot = made?.bytes
-            guard let snapshot else { return }
+        func putSnapshot(_ snapshot: [UInt8], _ txn: inout WriteTransaction) throws -> Bool {
             do {
                 try txn.put(snapshots, key: pending.position.rawValue.bigEndianBytes, value: snapshot, flags: .noOverwrite)
-                inserted = true
+                return true
             } catch let error as LMDBError where error.isKeyExists {
-                inserted = false
+                return false
             }
         }
         let saved: Bool = try environment.write { txn in
             if pending.snapshotOnly {
-                try putSnapshot(&txn)
+                if let made { inserted = try putSnapshot(made.bytes, &txn) }
                 return true
             }
             // Another process caught the store up meanwhile: its state is this one's, or later;
             // writing ours over part of it would mix two checkpoints.
             let stored = try txn.value(meta, key: Array("position".utf8)).map { JournalPosition(Self.number($0)) } ?? .start
             guard stored == pending.expected else { return false }
+            if let replaced { try txn.put(snapshots, key: stored.rawValue.bigEndianBytes, value: replaced) }
             if stored == .start {
                 // The store is empty (a rebuild's save): every key is new and they come in order,
                 // so LMDB appends them instead of searching the tree for each.
-                for record in pending.records {
+                for record in records {
                     try txn.put(workers, key: record.key, value: record.value, flags: .append)
                     if record.pending { try txn.put(outboxDatabase, key: record.key, value: [], flags: .append) }
                 }
             } else {
-                for record in pending.records {
+                for record in records {
                     try txn.put(workers, key: record.key, value: record.value)
                     if record.pending {
                         try txn.put(outboxDatabase, key: record.key, value: [])
@@ -274,7 +286,9 @@ public final class ProjectionStore: Sendable {
             }
             try txn.put(meta, key: Array("position".utf8), value: pending.position.rawValue.bigEndianBytes)
             try txn.put(meta, key: Array("clock".utf8), value: UInt64(bitPattern: pending.clock.rawValue).bigEndianBytes)
-            try putSnapshot(&txn)
+            if pending.recordsSnapshot {
+                _ = try putSnapshot(RecordsSnapshot.marker(position: pending.position, clock: pending.clock), &txn)
+            }
             return true
         }
         guard saved else { throw StoreError(description: Self.overtaken) }
@@ -283,33 +297,6 @@ public final class ProjectionStore: Sendable {
     }
 
     static let overtaken = "another process updated the projection store meanwhile; run the command again"
-
-    /// A snapshot being compressed on a thread of its own (which shares its frames out among the
-    /// cores), while the caller goes on.
-    final class SnapshotCompression: @unchecked Sendable {
-        private let done = DispatchSemaphore(value: 0)
-        /// Set by the compressing thread before it signals ``done``; read only after.
-        private var result: Result<(bytes: [UInt8], plain: Snapshot.Plain), any Error>?
-        /// Whether the caller has waited (touched by the caller's thread only).
-        private var waited = false
-
-        init(_ snapshot: Snapshot, against base: Snapshot.Plain?) {
-            DispatchQueue.global().async { [self] in
-                result = Result { try snapshot.stored(against: base) }
-                done.signal()
-            }
-        }
-
-        /// The stored bytes and the frames as written, once compressed (at once after the first wait).
-        @discardableResult
-        func wait() throws -> (bytes: [UInt8], plain: Snapshot.Plain) {
-            if !waited {
-                done.wait()
-                waited = true
-            }
-            return try result!.get()
-        }
-    }
 
 
     /// Folds the journal's events after the checkpoint into the stored state, taking a snapshot

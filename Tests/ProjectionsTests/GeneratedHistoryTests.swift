@@ -101,12 +101,22 @@ import Workforce
 
     /// The positions of `store`'s snapshots.
     func snapshotPositions(of store: ProjectionStore) throws -> [JournalPosition] {
+        try storedSnapshots(of: store).map(\.position)
+    }
+
+    /// Each stored snapshot's position, and whether it is a marker standing for the store's
+    /// records (``ProjectionStore/RecordsSnapshot``) rather than frames of its own.
+    func storedSnapshots(of store: ProjectionStore) throws -> [(position: JournalPosition, marker: Bool)] {
         try store.environment.read { txn in
             try txn.withCursor(store.snapshots) { cursor in
-                var found: [JournalPosition] = []
+                var found: [(JournalPosition, Bool)] = []
                 var entry = try cursor.first()
                 while let current = entry {
-                    found.append(try ProjectionStore.StoredSnapshot(current.value).position)
+                    if let marked = try ProjectionStore.RecordsSnapshot.position(of: current.value) {
+                        found.append((marked, true))
+                    } else {
+                        found.append((try ProjectionStore.StoredSnapshot(current.value).position, false))
+                    }
                     entry = try cursor.next()
                 }
                 return found
@@ -188,12 +198,71 @@ import Workforce
         let store = try ProjectionStore(
             root: history.directory.child("now"), rules: Scenario.standardRules, snapshotInterval: Self.interval, snapshotsFrom: head)
         let state = try store.catchUp(history.journal)
-        // None of the history's boundaries: the state at the adoption, which its save writes too.
-        #expect(try snapshotPositions(of: store) == [head])
+        // None of the history's boundaries: the state at the adoption, which its save writes.
+        // The records saved are that state, so the snapshot is a marker standing for them.
+        #expect(try storedSnapshots(of: store).map { "\($0.position) \($0.marker)" } == ["\(head) true"])
         let restored = try #require(try store.snapshot(atOrBefore: head))
         #expect(restored.position == head)
         #expect(restored.users == state.users)
+        #expect(restored.clock == state.clock)
         #expect(try store.snapshot(atOrBefore: JournalPosition(head.rawValue - 1)) == nil)
+
+        // The next catch-up changes the records: it first makes the snapshot at the adoption
+        // from them, compressed, in the marker's place, and takes the boundaries' after it.
+        try history.run(nights: 3)
+        let later = try store.catchUp(history.journal)
+        let snapshots = try storedSnapshots(of: store)
+        #expect(snapshots.first.map { "\($0.position) \($0.marker)" } == "\(head) false")
+        #expect(snapshots.allSatisfy { !$0.marker })
+        let made = try #require(try store.snapshot(atOrBefore: head))
+        #expect(made.position == head)
+        #expect(made.users == state.users)
+        #expect(made.clock == state.clock)
+        // As of any night since, what a replay gives, folded from there.
+        for night in history.nights.suffix(3) {
+            let instant = night.adding(microseconds: 1_800_000_000)
+            var fromStore = try store.state(asOf: instant, journal: history.journal, live: later)
+            fromStore.advance(to: instant)
+            #expect(fromStore.users == (try Replay(asOf: instant, now: nil).run(history.journal, rules: Scenario.standardRules)).users)
+        }
+    }
+
+    @Test func aSaveCrossingABoundaryLeavesAMarkerThatAnswersUntilTheNextSaveMakesItsSnapshot() throws {
+        let history = try History()
+        try history.run(nights: 5)
+        let root = history.directory.child("saves")
+        // Caught up with no snapshot (an interval longer than the journal), then opened again
+        // with one the next save crosses: its snapshot is a marker at the save.
+        var state = try ProjectionStore(root: root, rules: Scenario.standardRules, snapshotInterval: 1_000_000).catchUp(history.journal)
+        let crossing = try ProjectionStore(root: root, rules: Scenario.standardRules, snapshotInterval: state.position.rawValue / 2 + 1)
+        #expect(try storedSnapshots(of: crossing).isEmpty)
+        try history.run(nights: 1)
+        state = try crossing.load()
+        try history.journal.read { snapshot in
+            try snapshot.forEachEvent(from: state.position.next) { event in
+                try state.apply(event)
+                return true
+            }
+        }
+        try crossing.save(&state)
+        let head = state.position
+        #expect(try storedSnapshots(of: crossing).map { "\($0.position) \($0.marker)" } == ["\(head) true"])
+        // Answered from the records, as the journal folded up to it.
+        let folded = try Replay(now: nil).run(history.journal, rules: Scenario.standardRules)
+        let fromMarker = try #require(try crossing.snapshot(atOrBefore: head))
+        #expect(fromMarker.position == head && fromMarker.users == folded.users && fromMarker.clock == state.clock)
+        // The next save makes it a snapshot of its own, which still restores the state it stood for.
+        try history.run(nights: 1)
+        try history.journal.read { snapshot in
+            try snapshot.forEachEvent(from: state.position.next) { event in
+                try state.apply(event)
+                return true
+            }
+        }
+        try crossing.save(&state)
+        #expect(try storedSnapshots(of: crossing).first.map { "\($0.position) \($0.marker)" } == "\(head) false")
+        let made = try #require(try crossing.snapshot(atOrBefore: head))
+        #expect(made.position == head && made.users == folded.users && made.clock == fromMarker.clock)
     }
 
     @Test func aStoreForRulesAdoptedLaterKeepsSnapshotsFromTheAdoptionAndAnswersFromThere() throws {
