@@ -254,6 +254,10 @@ public struct DesiredState: Sendable {
         case .worker(let id, let event, let effectiveAt):
             fire(upTo: moment)
             apply(event, to: id, hash: hash, effectiveAt: effectiveAt, cause: cause, moment: moment)
+        case .hire(let id, let hired, let effectiveAt):
+            fire(upTo: moment)
+            guard let worker = hired.take() else { return }
+            apply(hired: worker, to: id, hash: hash, effectiveAt: effectiveAt, cause: cause, moment: moment)
         case .batchReceived(let batch, let feed):
             fire(upTo: moment)
             batchFeeds[batch] = feed
@@ -354,16 +358,34 @@ public struct DesiredState: Sendable {
         trackAbsence(of: id, in: slot, event)
         guard let slot else {
             guard case .hired(let worker) = event else { return }
-            let slot = projections.count
-            slots.insert(slot, for: id.rawValue, hash: hash)
-            projections.append(WorkerProjection(hired: worker, effectiveAt: effectiveAt, step: step))
-            isDirty.append(false)
-            isStale.append(false)
-            if let due = WorkerProjection.nextDue(of: &projections[slot], rules: rules)?.at { timers.insert(due, slot) }
-            update(slot: slot, cause: cause, moment: moment) { $0.settle(step, rule: "hire") }
+            add(worker, id: id, hash: hash, effectiveAt: effectiveAt, step: step)
             return
         }
         update(slot: slot, cause: cause, moment: moment) { $0.apply(event, effectiveAt: effectiveAt, step: step) }
+    }
+
+    /// Folds a hire of `worker` (see ``apply(_:to:hash:effectiveAt:cause:moment:)``): a worker
+    /// the journal has not told of is moved into their new projection.
+    mutating func apply(
+        hired worker: consuming Worker, to id: EmployeeID, hash: UInt64, effectiveAt: Timestamp?, cause: JournalPosition, moment: Timestamp
+    ) {
+        let hash = hash != 0 ? hash : StringMap<Int>.hash(id.rawValue)
+        guard slots[id.rawValue, hash: hash] != nil else {
+            add(worker, id: id, hash: hash, effectiveAt: effectiveAt, step: WorkerProjection.Step(rules: rules, cause: cause, moment: moment))
+            return
+        }
+        apply(.hired(worker), to: id, hash: hash, effectiveAt: effectiveAt, cause: cause, moment: moment)
+    }
+
+    /// A new worker's projection, from their hire (`worker` moved in).
+    private mutating func add(_ worker: consuming Worker, id: EmployeeID, hash: UInt64, effectiveAt: Timestamp?, step: WorkerProjection.Step) {
+        let slot = projections.count
+        slots.insert(slot, for: id.rawValue, hash: hash)
+        projections.append(WorkerProjection(hired: worker, effectiveAt: effectiveAt, step: step))
+        isDirty.append(false)
+        isStale.append(false)
+        if let due = WorkerProjection.nextDue(of: &projections[slot], rules: rules)?.at { timers.insert(due, slot) }
+        update(slot: slot, cause: step.cause, moment: step.moment) { $0.settle(step, rule: "hire") }
     }
 
     /// Keeps the feeds' absentees in step with `event` (lent, not copied).

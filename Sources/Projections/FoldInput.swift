@@ -6,6 +6,8 @@ import Workforce
 public struct FoldInput: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case worker(EmployeeID, WorkerEvent, effectiveAt: Timestamp?)
+        /// A `worker.hired.v1` event: its worker, held so the fold moves it into the projection.
+        case hire(EmployeeID, HiredWorker, effectiveAt: Timestamp?)
         case batchReceived(batch: String, feed: String)
         case batchApplied(batch: String)
         case restored(EmployeeID)
@@ -58,12 +60,23 @@ public struct FoldInput: Sendable, Equatable {
         }
         // Nine events in ten: decoded without the view's type name (a string retained and
         // released) or a copy of the view, the worker's hash worked out from the subject's bytes.
-        let event = try WorkerEvent.decode(wireType, payload: view.payload, strings: routes.strings)
         let subject = view.subjectBytes
         self.init(
             position: view.position, recordedAt: view.recordedAt,
-            kind: .worker(EmployeeID(rawValue: String(decoding: subject, as: UTF8.self)), event, effectiveAt: view.effectiveAt),
+            kind: try Self.workerKind(
+                wireType, of: EmployeeID(rawValue: String(decoding: subject, as: UTF8.self)), payload: view.payload, strings: routes.strings,
+                effectiveAt: view.effectiveAt),
             workerHash: StringMap<Int>.hash(utf8: subject))
+    }
+
+    /// A worker event's kind: a hire's worker apart (``HiredWorker``), any other as its event.
+    private static func workerKind(
+        _ wireType: WorkerEvent.WireType, of id: EmployeeID, payload: UnsafeRawBufferPointer, strings: StringTable?, effectiveAt: Timestamp?
+    ) throws -> Kind {
+        if wireType == .hired {
+            return .hire(id, HiredWorker(try WorkerEvent.decodeWorker(ofHire: payload, strings: strings)), effectiveAt: effectiveAt)
+        }
+        return .worker(id, try WorkerEvent.decode(wireType, payload: payload, strings: strings), effectiveAt: effectiveAt)
     }
 
     private init(position: JournalPosition, recordedAt: Timestamp, kind: Kind, workerHash: UInt64) {
@@ -82,10 +95,9 @@ public struct FoldInput: Sendable, Equatable {
         self.recordedAt = recordedAt
         switch route {
         case .worker(let wireType):
-            let event = try WorkerEvent.decode(wireType, payload: payload, strings: strings)
             let id = EmployeeID(rawValue: subject())
             workerHash = StringMap<Int>.hash(id.rawValue)
-            kind = .worker(id, event, effectiveAt: effectiveAt)
+            kind = try Self.workerKind(wireType, of: id, payload: payload, strings: strings, effectiveAt: effectiveAt)
         case .batch:
             // One batch event per file: the Foundation decoders and a payload copy cost nothing here.
             switch try BatchEvent.decode(type: type, payload: Array(payload)) {
@@ -159,5 +171,34 @@ public struct FoldInput: Sendable, Equatable {
         mutating func route(for view: EventView) -> Route {
             routes.value(for: view.typeID) { Route(view.type) }
         }
+    }
+}
+
+/// The worker of a hire, on its way from the reading thread to the fold, which takes it out
+/// (``take()``) and moves it into the worker's projection. Bound out of a ``WorkerEvent``'s
+/// `indirect` `hired` case, a worker is a copy, every string of it retained, and the event's box
+/// then destroyed, every string released: a tenth of a hire's fold.
+///
+/// Handed between threads with its input, used by one at a time.
+public final class HiredWorker: @unchecked Sendable, Equatable {
+    private var worker: Worker?
+
+    init(_ worker: consuming Worker) {
+        self.worker = consume worker
+    }
+
+    /// The worker, moved out; nil once taken.
+    func take() -> Worker? {
+        worker.take()
+    }
+
+    /// The worker's time zone, read in place (nil once taken).
+    var timeZone: String? { worker?.timeZone }
+
+    /// The worker as an event, for a fold that does not take it (a copy).
+    var event: WorkerEvent? { worker.map { .hired($0) } }
+
+    public static func == (lhs: HiredWorker, rhs: HiredWorker) -> Bool {
+        lhs.worker == rhs.worker
     }
 }

@@ -52,18 +52,20 @@ public struct Replay: Sendable {
             // future first day) is folded at its recording and the fold schedules it, as it did
             // then: what was recorded after it about the worker still comes after it.
             var at = input.recordedAt
-            if case .worker(let id, let event, let effectiveAt) = input.kind {
-                if let zone = event.newTimeZone { zones[id] = Zones.named(zone) }
+            let about: (id: EmployeeID, zone: String?, effectiveAt: Timestamp?, terminationDate: Bool)? =
+                switch input.kind {
+                case .worker(let id, let event, let effectiveAt):
+                    (id, event.newTimeZone, effectiveAt, { if case .changed(.terminationDate, _, _) = event { true } else { false } }())
+                case .hire(let id, let hired, let effectiveAt): (id, hired.timeZone, effectiveAt, false)
+                default: nil
+                }
+            if let (id, zone, effectiveAt, terminationDate) = about {
+                if let zone { zones[id] = Zones.named(zone) }
                 // A termination date set or moved counts from when it was recorded, or from its
                 // own moment when that is earlier (a date set after it passed): a later moment is
                 // the termination it schedules, which the fold times. Counted from that moment, a
                 // date moved later would be left out and the earlier one kept.
-                let known: Timestamp
-                if case .changed(.terminationDate, _, _) = event {
-                    known = min(input.recordedAt, effectiveAt ?? input.recordedAt)
-                } else {
-                    known = effectiveAt ?? input.recordedAt
-                }
+                let known = terminationDate ? min(input.recordedAt, effectiveAt ?? input.recordedAt) : effectiveAt ?? input.recordedAt
                 if known >= Self.end(of: date, in: zones[id] ?? .utc) { return true }
                 at = min(input.recordedAt, effectiveAt ?? input.recordedAt)
             }

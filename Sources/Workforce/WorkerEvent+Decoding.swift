@@ -48,20 +48,35 @@ extension WorkerEvent {
         return event
     }
 
+    /// The worker of a `worker.hired.v1` or `worker.rehired.v1` payload, not wrapped in an event:
+    /// a worker bound out of the event's `indirect` case is a copy (every string retained), and
+    /// a replay that moves each hire's worker into its projection reads it this way.
+    public static func decodeWorker(ofHire payload: UnsafeRawBufferPointer, strings: StringTable? = nil) throws -> Worker {
+        var reader = JSONReader(payload)
+        reader.strings = strings
+        let worker = try hiredWorker(from: &reader)
+        try reader.end()
+        return worker
+    }
+
+    private static func hiredWorker(from reader: inout JSONReader) throws -> Worker {
+        let start = reader.index
+        if reader.consume(#"{"worker":"#), let worker = try Worker.readCanonical(from: &reader), reader.consume("}") { return worker }
+        reader.index = start
+        var worker: Worker?
+        try reader.object { reader, key in
+            if key == "worker" { worker = try Worker.read(from: &reader) } else { try reader.skipValue() }
+        }
+        guard let worker else { throw JSONReader.Malformed(offset: 0, expected: "a worker") }
+        return worker
+    }
+
     private static func decode(_ type: WireType, from reader: inout JSONReader) throws -> WorkerEvent {
         switch type {
-        case .hired, .rehired:
-            let start = reader.index
-            if reader.consume(#"{"worker":"#), let worker = try Worker.readCanonical(from: &reader), reader.consume("}") {
-                return type == .hired ? .hired(worker) : .rehired(worker)
-            }
-            reader.index = start
-            var worker: Worker?
-            try reader.object { reader, key in
-                if key == "worker" { worker = try Worker.read(from: &reader) } else { try reader.skipValue() }
-            }
-            guard let worker else { throw JSONReader.Malformed(offset: 0, expected: "a worker") }
-            return type == .hired ? .hired(worker) : .rehired(worker)
+        case .hired:
+            return .hired(try hiredWorker(from: &reader))
+        case .rehired:
+            return .rehired(try hiredWorker(from: &reader))
         case .changed:
             if let change = try canonicalChange(from: &reader) { return change }
             var field: WorkerField?
