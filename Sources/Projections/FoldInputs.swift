@@ -10,8 +10,11 @@ public enum FoldInputs {
     ///
     /// `ahead` is shown each input twice before `body` takes it, ``Lookahead/far`` and then
     /// ``Lookahead/near`` inputs earlier, to bring into the caches what folding it will read.
+    /// `prepare` runs on this thread once the reading thread has started, before the first
+    /// input: what the fold must do first (making room for the workers) overlaps the first reads.
     public static func forEach(
         in journal: Journal, from first: JournalPosition, through last: JournalPosition? = nil,
+        prepare: () throws -> Void = {},
         ahead: (UnsafePointer<FoldInput>, Lookahead) -> Void = { _, _ in },
         _ body: (consuming FoldInput) throws -> Bool
     ) throws {
@@ -46,6 +49,7 @@ public enum FoldInputs {
             channel.cancel()
             channel.waitUntilFinished()
         }
+        try prepare()
         while var chunk = channel.take() {
             // Moved out, each leaving an input that holds nothing in its place: a `for` loop
             // over the array would copy (retain) each input first, and the fold copy it again.

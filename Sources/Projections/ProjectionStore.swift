@@ -322,7 +322,8 @@ public final class ProjectionStore: Sendable {
 
     private func catchUpOnce(_ journal: Journal) throws -> DesiredState {
         var state = try loadToChange()
-        if state.position == .start { state.reserveCapacity(workers: try journal.read { try $0.subjectCount() }) }
+        // Room for the journal's subjects when folding from the start, made while the first events are read.
+        let fromStart = state.position == .start
         let interval = snapshotInterval
         // Snapshots and the last save are written on another thread while the fold goes on, in
         // order, two at most ahead.
@@ -331,7 +332,11 @@ public final class ProjectionStore: Sendable {
             // The snapshot at ``snapshotsFrom`` waits for the next event: when there is none (a
             // rebuild for rules adopted now), the save at the end takes it with the records.
             var adoptionSnapshotDue = false
-            try FoldInputs.forEach(in: journal, from: state.position.next, ahead: { state.prefetch(for: $0, $1) }) { input in
+            try FoldInputs.forEach(
+                in: journal, from: state.position.next,
+                prepare: { if fromStart { state.reserveCapacity(workers: try journal.read { try $0.subjectCount() }) } },
+                ahead: { state.prefetch(for: $0, $1) }
+            ) { input in
                 if adoptionSnapshotDue, let snapshot = prepareSnapshot(&state) { try writer.enqueue(snapshot) }
                 state.apply(consume input)
                 adoptionSnapshotDue = state.position == snapshotsFrom

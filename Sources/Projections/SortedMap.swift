@@ -91,6 +91,12 @@ public struct SortedMap<Value> {
         Dictionary(uniqueKeysWithValues: entries.lazy.map { ($0.key, $0.value) })
     }
 
+    /// Makes room for `count` entries: a map filled one entry after another grew its array at
+    /// each (a new allocation, the entries moved), the second of every hire's two groups.
+    public mutating func reserveCapacity(_ count: Int) {
+        entries.reserveCapacity(count)
+    }
+
     /// Removes the entries whose key `shouldRemove` says to.
     public mutating func removeAll(where shouldRemove: (String) -> Bool) {
         entries.removeAll { shouldRemove($0.key) }

@@ -263,6 +263,7 @@ extension WorkerProjection {
                     if case .group(let wanted) = answer.outcome { wanted == name } else { false }
                 }
             }
+            if user.groups.isEmpty { user.groups.reserveCapacity(wantedCount) }
             for index in mappings.indices {
                 guard !answers[index].kept, case .group(let name) = answers[index].outcome, user.groups[name] == nil else { continue }
                 user.groups[name] = step.provenance(mappings[index].id)
