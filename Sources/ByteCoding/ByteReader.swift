@@ -19,18 +19,18 @@ public struct ByteReader {
         return buffer[offset]
     }
 
+    // Big-endian numbers are loaded as one word and swapped: byte by byte, each with its bounds
+    // checked, a replay's million records spent sixty instructions on each timestamp.
     @inlinable public mutating func u32() throws -> UInt32 {
         guard remaining >= 4 else { throw Truncated() }
-        var value: UInt32 = 0
-        for _ in 0..<4 { value = value << 8 | UInt32(buffer[offset]); offset += 1 }
-        return value
+        defer { offset += 4 }
+        return UInt32(bigEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
     }
 
     @inlinable public mutating func u64() throws -> UInt64 {
         guard remaining >= 8 else { throw Truncated() }
-        var value: UInt64 = 0
-        for _ in 0..<8 { value = value << 8 | UInt64(buffer[offset]); offset += 1 }
-        return value
+        defer { offset += 8 }
+        return UInt64(bigEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
 
     @inlinable public mutating func i64() throws -> Int64 { Int64(bitPattern: try u64()) }

@@ -54,7 +54,7 @@ public struct FoldInput: Sendable, Equatable {
         guard case .worker(let wireType) = route else {
             try self.init(
                 position: view.position, recordedAt: view.recordedAt, effectiveAt: view.effectiveAt,
-                subject: String(decoding: view.subjectBytes, as: UTF8.self), type: view.type, route: route, payload: view.payload,
+                subject: String(utf8: view.subjectBytes), type: view.type, route: route, payload: view.payload,
                 strings: routes.strings)
             return
         }
@@ -64,7 +64,7 @@ public struct FoldInput: Sendable, Equatable {
         self.init(
             position: view.position, recordedAt: view.recordedAt,
             kind: try Self.workerKind(
-                wireType, of: EmployeeID(rawValue: String(decoding: subject, as: UTF8.self)), payload: view.payload, strings: routes.strings,
+                wireType, of: EmployeeID(rawValue: String(utf8: subject)), payload: view.payload, strings: routes.strings,
                 effectiveAt: view.effectiveAt),
             workerHash: StringMap<Int>.hash(utf8: subject))
     }

@@ -117,7 +117,7 @@ struct JSONReader {
         defer { index += 1 }
         let text = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
         if let strings { return strings.string(text) }
-        return String(decoding: text, as: UTF8.self)
+        return String(utf8: text)
     }
 
     /// The case of `T` the next string names, matched on the string's bytes so no string is made

@@ -32,7 +32,7 @@ public final class StringTable {
     /// The string of the UTF-8 `bytes` (valid UTF-8, as a JSON reader found them): one made
     /// before for the same bytes, or a new one, kept.
     public func string(_ bytes: UnsafeRawBufferPointer) -> String {
-        guard bytes.count > 15, bytes.count <= Self.longest else { return String(decoding: bytes, as: UTF8.self) }
+        guard bytes.count > 15, bytes.count <= Self.longest else { return String(utf8: bytes) }
         let hash = TableHash.of(bytes)
         var slot = Int(truncatingIfNeeded: hash) & mask
         while let found = strings[slot] {

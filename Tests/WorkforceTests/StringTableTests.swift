@@ -73,6 +73,18 @@ import Workforce
         #expect(made.contains("\u{FFFD}"))
     }
 
+    @Test func stringsFromBytesAreWhatDecodingMakesShortOrLongValidOrNot() {
+        let samples: [[UInt8]] = [
+            [], Array("E000123".utf8), Array("Europe/London".utf8), Array("exactly fifteen".utf8), Array("sixteen bytes ok".utf8),
+            Array("Zoë".utf8), Array("Información".utf8), [0x41, 0xC3, 0x28, 0x42], [0xFF], Array("a longer value, past the inline size".utf8),
+        ]
+        for bytes in samples {
+            let made = bytes.withUnsafeBytes { String(utf8: $0) }
+            #expect(made == String(decoding: bytes, as: UTF8.self), "\(bytes)")
+            #expect(Array(made.utf8) == Array(String(decoding: bytes, as: UTF8.self).utf8), "\(bytes)")
+        }
+    }
+
     @Test func aFullTableStartsAgainAndStillAnswers() {
         let table = StringTable()
         for index in 0..<(StringTable.capacity + 10) {
