@@ -98,6 +98,17 @@ public struct WriteTransaction: ~Copyable, TransactionReading {
         try check(mdb_put(txn, database.handle, &k, &v, flags.rawValue), "put", database.name)
     }
 
+    /// Runs `body` with a cursor that writes to `database` in this transaction; it closes when
+    /// `body` returns. Many puts through one cursor skip setting one up for each, and appends
+    /// (``PutFlags/append``) find the end where the last one left the cursor, instead of
+    /// searching the tree from its root again.
+    public func withWriteCursor<T>(_ database: Database, _ body: (borrowing WriteCursor) throws -> T) throws -> T {
+        var cursor: OpaquePointer?
+        try check(mdb_cursor_open(txn, database.handle, &cursor), "open cursor", database.name)
+        let wrapped = WriteCursor(cursor: cursor!, database: database)
+        return try body(wrapped)
+    }
+
     /// Stores `value` under `key`.
     public mutating func put(_ database: Database, key: [UInt8], value: [UInt8], flags: PutFlags = []) throws {
         try key.withUnsafeBytes { key in
@@ -153,4 +164,34 @@ public struct DatabaseStatistics: Sendable {
 
     /// Bytes of pages the database occupies.
     public var bytes: Int { (branchPages + leafPages + overflowPages) * pageSize }
+}
+
+/// A cursor over one database of a write transaction, for putting many entries
+/// (``WriteTransaction/withWriteCursor(_:_:)``). Closed when it goes out of scope.
+public struct WriteCursor: ~Copyable {
+    let cursor: OpaquePointer
+    let database: Database
+
+    init(cursor: OpaquePointer, database: Database) {
+        self.cursor = cursor
+        self.database = database
+    }
+
+    deinit {
+        mdb_cursor_close(cursor)
+    }
+
+    /// Stores `value` under `key` (`mdb_cursor_put`).
+    public func put(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, flags: PutFlags = []) throws {
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var v = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
+        try check(mdb_cursor_put(cursor, &k, &v, flags.rawValue), "put", database.name)
+    }
+
+    /// Stores `value` under `key`.
+    public func put(key: [UInt8], value: [UInt8], flags: PutFlags = []) throws {
+        try key.withUnsafeBytes { key in
+            try value.withUnsafeBytes { value in try put(key: key, value: value, flags: flags) }
+        }
+    }
 }

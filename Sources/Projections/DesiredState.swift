@@ -185,15 +185,33 @@ public struct DesiredState: Sendable {
         /// `records` in key order: by the keys' first eight bytes as one number, the rest
         /// compared as bytes only when those are equal (compared as arrays, even through memcmp,
         /// sorting a rebuild's hundred thousand records took a twentieth of a second).
+        ///
+        /// The records are put in place by swapping them along the permutation's cycles: copied
+        /// into a new array, each record's key and value were retained, and released again with
+        /// the old array (a rebuild's IDs, `E1`, `E2`, ..., `E10`, are hired out of key order).
         static func inKeyOrder(_ records: consuming [StoredRecord]) -> [StoredRecord] {
             var order = records.indices.map { (prefix: records[$0].keyPrefix, index: $0) }
             order.sort { first, second in
                 if first.prefix != second.prefix { return first.prefix < second.prefix }
                 return records[first.index].keyPrecedes(records[second.index])
             }
-            // Already in order (a rebuild's workers, hired in the order of their IDs): kept as is.
-            if order.indices.allSatisfy({ order[$0].index == $0 }) { return records }
-            return order.map { records[$0.index] }
+            var sorted = consume records
+            sorted.withUnsafeMutableBufferPointer { sorted in
+                // `order[place].index` is the record that belongs at `place`; each place is
+                // filled once, by following its cycle back to where it started.
+                var placed = [Bool](repeating: false, count: sorted.count)
+                for start in sorted.indices where !placed[start] {
+                    var place = start
+                    while true {
+                        placed[place] = true
+                        let from = order[place].index
+                        if from == start { break }
+                        sorted.swapAt(place, from)
+                        place = from
+                    }
+                }
+            }
+            return sorted
         }
 
         /// Whether this record's key comes before `other`'s in byte order (a prefix before what it begins).

@@ -15,17 +15,32 @@ extension ProjectionStore {
             self.store = store
         }
 
-        func enqueue(_ pending: PendingWrite) throws {
+        func enqueue(_ pending: consuming PendingWrite) throws {
             try rethrowFailure()
             slots.wait()
+            let handed = Handed(pending)
             queue.async { [self] in
                 defer { slots.signal() }
-                guard lock.withLock({ failure == nil }) else { return }
+                guard lock.withLock({ failure == nil }), let pending = handed.take() else { return }
                 do {
-                    try store.write(pending)
+                    try store.write(consume pending)
                 } catch {
                     lock.withLock { failure = error }
                 }
+            }
+        }
+
+        /// A write handed to the writer's thread, which takes it out: captured as it is, the
+        /// closure kept a reference to its records, and the write had to copy them to sort them.
+        private final class Handed: @unchecked Sendable {
+            private var pending: PendingWrite?
+
+            init(_ pending: consuming PendingWrite) {
+                self.pending = consume pending
+            }
+
+            func take() -> PendingWrite? {
+                pending.take()
             }
         }
 

@@ -236,8 +236,10 @@ public final class ProjectionStore: Sendable {
         let made = try pending.snapshot.map { try $0.stored(against: base) }
         pending.snapshot = nil
         let replaced = pending.snapshotOnly ? nil : try recordsSnapshot(at: pending.expected)
-        let records = DesiredState.StoredRecord.inKeyOrder(pending.records)
+        // Taken out of `pending`, so the sort has them to itself and moves them in place.
+        let unsorted = pending.records
         pending.records = []
+        let records = DesiredState.StoredRecord.inKeyOrder(consume unsorted)
         // A rebuild's hundred thousand records are freed on another thread once written: the
         // caller waits for the write, not for that.
         defer { if records.count >= DesiredState.parallelEncoding { DispatchQueue.global().async { withExtendedLifetime(records) {} } } }
@@ -265,10 +267,14 @@ public final class ProjectionStore: Sendable {
             if let replaced { try txn.put(snapshots, key: stored.rawValue.bigEndianBytes, value: replaced) }
             if stored == .start {
                 // The store is empty (a rebuild's save): every key is new and they come in order,
-                // so LMDB appends them instead of searching the tree for each.
-                for record in records {
-                    try txn.put(workers, key: record.key, value: record.value, flags: .append)
-                    if record.pending { try txn.put(outboxDatabase, key: record.key, value: [], flags: .append) }
+                // so LMDB appends them, each where the last left its cursor.
+                try txn.withWriteCursor(workers) { workers in
+                    try txn.withWriteCursor(outboxDatabase) { outbox in
+                        for record in records {
+                            try workers.put(key: record.key, value: record.value, flags: .append)
+                            if record.pending { try outbox.put(key: record.key, value: [], flags: .append) }
+                        }
+                    }
                 }
             } else {
                 for record in records {

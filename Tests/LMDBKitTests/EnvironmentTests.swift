@@ -84,6 +84,33 @@ import Testing
         #expect(error?.isKeyExists == true)
     }
 
+    @Test func aWriteCursorAppendsToTwoDatabasesAndRefusesAKeyOutOfOrder() throws {
+        let environment = try open()
+        let (things, others) = (environment.database("things"), environment.database("others"))
+        try environment.write { txn in
+            try txn.withWriteCursor(things) { things in
+                try txn.withWriteCursor(others) { others in
+                    for key in 1...300 as ClosedRange<UInt16> {
+                        let bytes = key.bigEndianBytes
+                        try things.put(key: bytes, value: Array("thing \(key)".utf8), flags: .append)
+                        if key % 3 == 0 { try others.put(key: bytes, value: [], flags: .append) }
+                    }
+                }
+            }
+        }
+        let counts = try environment.read { txn in
+            (try txn.statistics(things).entries, try txn.statistics(others).entries, try txn.value(things, key: UInt16(150).bigEndianBytes))
+        }
+        #expect(counts.0 == 300 && counts.1 == 100)
+        #expect(counts.2 == Array("thing 150".utf8))
+        let error = #expect(throws: LMDBError.self) {
+            try environment.write { txn in
+                try txn.withWriteCursor(things) { try $0.put(key: UInt16(7).bigEndianBytes, value: [1], flags: .append) }
+            }
+        }
+        #expect(error?.isKeyExists == true)
+    }
+
     @Test func cursorsSeekAtOrBefore() throws {
         let environment = try open()
         let things = environment.database("things")
@@ -125,4 +152,8 @@ import Testing
         #expect(environment.database(named: "things") != nil)
         #expect(environment.database(named: "never-created") == nil)
     }
+}
+
+extension UInt16 {
+    fileprivate var bigEndianBytes: [UInt8] { [UInt8(self >> 8), UInt8(self & 0xFF)] }
 }
