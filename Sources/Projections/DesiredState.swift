@@ -157,13 +157,31 @@ public struct DesiredState: Sendable {
     /// LMS still lacks something of their desired user (their outbox index entry).
     mutating func encodeChanged() -> [StoredRecord] {
         encodeStale()
-        var records: [StoredRecord] = []
-        records.reserveCapacity(dirtySlots.count)
-        for slot in dirtySlots {
-            let (key, pending) = Self.outboxEntry(&projections[slot])
-            records.append(StoredRecord(key: key, value: encodings[slot], pending: pending))
+        let dirty = dirtySlots
+        guard dirty.count >= Self.parallelEncoding else {
+            return dirty.map { slot in
+                let (key, pending) = Self.outboxEntry(&projections[slot])
+                return StoredRecord(key: key, value: encodings[slot], pending: pending)
+            }
         }
-        return records
+        // A rebuild's hundred thousand records (a key made, the outbox's question asked, the
+        // encoding shared), shared out among the cores as the encoding was.
+        return projections.withUnsafeMutableBufferPointer { projections in
+            encodings.withUnsafeBufferPointer { encodings in
+                [StoredRecord](unsafeUninitializedCapacity: dirty.count) { records, initialized in
+                    nonisolated(unsafe) let (projections, encodings, records) = (projections, encodings, records)
+                    DispatchQueue.concurrentPerform(iterations: Self.encodingParts) { part in
+                        // Each index, and so each slot, by one thread only.
+                        for index in dirty.count * part / Self.encodingParts..<dirty.count * (part + 1) / Self.encodingParts {
+                            let slot = dirty[index]
+                            let (key, pending) = Self.outboxEntry(&projections[slot])
+                            (records.baseAddress! + index).initialize(to: StoredRecord(key: key, value: encodings[slot], pending: pending))
+                        }
+                    }
+                    initialized = dirty.count
+                }
+            }
+        }
     }
 
     /// A worker's record as a save writes it.

@@ -270,9 +270,15 @@ public final class ProjectionStore: Sendable {
                 // so LMDB appends them, each where the last left its cursor.
                 try txn.withWriteCursor(workers) { workers in
                     try txn.withWriteCursor(outboxDatabase) { outbox in
-                        for record in records {
-                            try workers.put(key: record.key, value: record.value, flags: .append)
-                            if record.pending { try outbox.put(key: record.key, value: [], flags: .append) }
+                        // By index, each record's bytes lent: a `for` loop copied each record,
+                        // its key and value retained and released.
+                        try records.withUnsafeBufferPointer { records in
+                            for index in records.indices {
+                                try records[index].key.withUnsafeBytes { key in
+                                    try records[index].value.withUnsafeBytes { try workers.put(key: key, value: $0, flags: .append) }
+                                    if records[index].pending { try outbox.put(key: key, value: UnsafeRawBufferPointer(start: nil, count: 0), flags: .append) }
+                                }
+                            }
                         }
                     }
                 }
@@ -349,14 +355,15 @@ public final class ProjectionStore: Sendable {
                 if state.position.rawValue % interval == 0, let snapshot = prepareSnapshot(&state) { try writer.enqueue(snapshot) }
                 return true
             }
-            if state.position != state.savedPosition {
-                try writer.enqueue(try prepare(&state))
-            }
         } catch {
             _ = try? writer.finish()
             throw error
         }
         try writer.finish()
+        // The last save is written on this thread, after the snapshots before it: nothing is left
+        // to overlap it with. (On the writer's, LMDB's page for each record came from a memory
+        // arena that grows a page at a time, an mprotect call and a page fault each.)
+        if state.position != state.savedPosition { try write(try prepare(&state)) }
         if state.position == state.savedPosition { lastSaved.withLock { $0 = state } }
         return state
     }
