@@ -100,7 +100,7 @@ final class PreparePipeline: @unchecked Sendable {
 
     /// Events compressed together in one zstd frame: small records share the frame's fixed
     /// cost and each other's context, and a reader of one event decompresses at most this many.
-    static let blockSize = 8
+    static let blockSize = 32
 
     private func run(_ index: Int, compressor: Compressor?) {
         var metadata = ByteWriter(capacity: 256)
