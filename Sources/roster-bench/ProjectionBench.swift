@@ -222,6 +222,8 @@ struct ProjectionBench: ParsableCommand {
             Timestamp(rawValue: first.rawValue + Int64(random.next() % UInt64(max(1, last.rawValue - first.rawValue + 1))))
         }
         let ids = live.allProjections.map(\.worker.id).sorted()
+        // The queries meet no write-back of the rebuilds' stores (see `rebuildInChild`).
+        sync()
         var timings: [Double] = []
         for _ in 0..<queries {
             let id = ids[Int(random.next() % UInt64(ids.count))]
@@ -252,6 +254,9 @@ struct ProjectionBench: ParsableCommand {
     /// at `journal` (for rules adopted now, or from scratch with the history's snapshots); returns
     /// the seconds it took and the workers it holds.
     func rebuildInChild(journal: String, store: String, adopting: Bool) throws -> (seconds: Double, workers: Int) {
+        // The writes of what ran before (the other rebuild's store, a hundred megabytes) are
+        // flushed first: still being written back, they took the timed run's core for a while.
+        sync()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = [
