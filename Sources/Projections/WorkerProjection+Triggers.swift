@@ -44,8 +44,7 @@ extension WorkerProjection {
                 if condition.holds(forValue: new), !condition.holds(forValue: old) { assign(triggers[index], step, replacing: false) }
             case .transfer(let locations):
                 guard case .changed(.location, let old, let new) = event, let new, old != new else { continue }
-                let folded = WorkerCondition.fold(new)
-                if locations.contains(where: { WorkerCondition.fold($0) == folded }) { assign(triggers[index], step, replacing: false) }
+                if locations.contains(where: { WorkerCondition.sameFolded($0, new) }) { assign(triggers[index], step, replacing: false) }
             case .conversion(let from, let to):
                 guard case .converted(let old, let new) = event, to.contains(new) else { continue }
                 if from == nil || from!.contains(old) { assign(triggers[index], step, replacing: false) }

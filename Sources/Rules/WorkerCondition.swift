@@ -107,6 +107,30 @@ public struct WorkerCondition: Sendable, Equatable, CustomStringConvertible {
         return String(scalars[start...end]).lowercased()
     }
 
+    /// Whether `first` and `second` are the same once folded (``fold(_:)``), found without
+    /// making either: ASCII text is compared byte by byte, trimmed and lowered as it goes (a
+    /// transfer trigger asks it of every location change, and folding both sides made two new
+    /// strings each time); other text is folded.
+    public static func sameFolded(_ first: String, _ second: String) -> Bool {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+        func lowered(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte + 0x20 : byte }
+        var (first, second) = (first, second)
+        let answer: Bool? = first.withUTF8 { a in
+            second.withUTF8 { b in
+                guard !a.contains(where: { $0 >= 0x80 }), !b.contains(where: { $0 >= 0x80 }) else { return nil }
+                var (aStart, aEnd, bStart, bEnd) = (0, a.count, 0, b.count)
+                while aStart < aEnd, isSpace(a[aStart]) { aStart += 1 }
+                while aEnd > aStart, isSpace(a[aEnd - 1]) { aEnd -= 1 }
+                while bStart < bEnd, isSpace(b[bStart]) { bStart += 1 }
+                while bEnd > bStart, isSpace(b[bEnd - 1]) { bEnd -= 1 }
+                guard aEnd - aStart == bEnd - bStart else { return false }
+                for offset in 0..<(aEnd - aStart) where lowered(a[aStart + offset]) != lowered(b[bStart + offset]) { return false }
+                return true
+            }
+        }
+        return answer ?? (fold(first) == fold(second))
+    }
+
     /// ``fold(_:)`` of ASCII `text`: the whitespace of Unicode's definition among ASCII (tab, line
     /// feed, vertical tab, form feed, carriage return, space) trimmed, A to Z lowered.
     private static func foldASCII(_ text: String) -> String {

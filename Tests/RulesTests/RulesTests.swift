@@ -25,6 +25,23 @@ import Workforce
         #expect(WorkerCondition.fold(" \t New York City Office Location \r\n") == "new york city office location")
     }
 
+    /// Two values compared folded without folding them agree with folding both, for every
+    /// ASCII byte in every place and for text that is not ASCII.
+    @Test func sameFoldedAgreesWithComparingFoldedValues() {
+        var samples = ["NYC", "nyc", " nyc\t", "NYC ", "NY", "NYCX", "", "   ", "New York", "new  york", "ÉCOLE", "école", " école ", "\u{00A0}NYC"]
+        for byte in UInt8(0)..<0x80 {
+            let character = String(UnicodeScalar(byte))
+            samples += ["\(character)Ny", "nY\(character)", "\(character)"]
+        }
+        for first in samples {
+            for second in samples {
+                #expect(
+                    WorkerCondition.sameFolded(first, second) == (WorkerCondition.fold(first) == WorkerCondition.fold(second)),
+                    "\(Array(first.utf8)) \(Array(second.utf8))")
+            }
+        }
+    }
+
     @Test func valuesCompareIgnoringCaseAndSurroundingSpace() throws {
         #expect(WorkerCondition.fold("Full_Time") == "full_time")
         #expect(WorkerCondition.fold("\u{00A0} Información Técnica\t") == "información técnica")
