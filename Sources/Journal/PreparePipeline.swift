@@ -101,6 +101,9 @@ final class PreparePipeline: @unchecked Sendable {
     /// Events compressed together in one zstd frame: small records share the frame's fixed
     /// cost and each other's context, and a reader of one event decompresses at most this many.
     static let blockSize = 32
+    /// Payload bytes after which a block takes no more events: large payloads (up to 16 MiB
+    /// each) gain nothing from sharing a frame, and a reader of one event decompresses the whole.
+    static let blockBytes = 64 << 10
 
     private func run(_ index: Int, compressor: Compressor?) {
         var metadata = ByteWriter(capacity: 256)
@@ -115,7 +118,12 @@ final class PreparePipeline: @unchecked Sendable {
         events.withUnsafeBufferPointer { events in
             var start = range.lowerBound
             while start < range.upperBound {
-                let end = min(start + Self.blockSize, range.upperBound)
+                var end = start + 1
+                var bytes = events[start].payload.count
+                while end < min(start + Self.blockSize, range.upperBound), bytes < Self.blockBytes {
+                    bytes += events[end].payload.count
+                    end += 1
+                }
                 prepareBlock(
                     events, start..<end, into: chunk, metadata: &metadata, block: &block, scratch: &scratch,
                     offsets: &offsets, compressor: compressor)

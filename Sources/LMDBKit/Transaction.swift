@@ -169,23 +169,18 @@ public struct DatabaseStatistics: Sendable {
 /// A cursor over one database of a write transaction, for putting many entries
 /// (``WriteTransaction/withWriteCursor(_:_:)``). Closed when it goes out of scope.
 public struct WriteCursor: ~Copyable {
-    let cursor: OpaquePointer
-    let database: Database
+    /// The cursor, which closes it.
+    let base: Cursor
 
     init(cursor: OpaquePointer, database: Database) {
-        self.cursor = cursor
-        self.database = database
-    }
-
-    deinit {
-        mdb_cursor_close(cursor)
+        base = Cursor(cursor: cursor, database: database)
     }
 
     /// Stores `value` under `key` (`mdb_cursor_put`).
     public func put(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, flags: PutFlags = []) throws {
         var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
         var v = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
-        try check(mdb_cursor_put(cursor, &k, &v, flags.rawValue), "put", database.name)
+        try check(mdb_cursor_put(base.cursor, &k, &v, flags.rawValue), "put", base.database.name)
     }
 
     /// Stores `value` under `key`.

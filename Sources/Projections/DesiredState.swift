@@ -292,7 +292,9 @@ public struct DesiredState: Sendable {
             apply(event, to: id, hash: hash, effectiveAt: effectiveAt, cause: cause, moment: moment)
         case .hire(let id, let hired, let effectiveAt):
             fire(upTo: moment)
-            guard let worker = hired.take() else { return }
+            // An input is folded once (it is consumed); a copy of it folded again would find its
+            // worker gone and lose the hire.
+            guard let worker = hired.take() else { preconditionFailure("the hire at \(cause) was folded twice") }
             apply(hired: worker, to: id, hash: hash, effectiveAt: effectiveAt, cause: cause, moment: moment)
         case .batchReceived(let batch, let feed):
             fire(upTo: moment)

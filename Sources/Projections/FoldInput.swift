@@ -175,7 +175,8 @@ public struct FoldInput: Sendable, Equatable {
 }
 
 /// The worker of a hire, on its way from the reading thread to the fold, which takes it out
-/// (``take()``) and moves it into the worker's projection. Bound out of a ``WorkerEvent``'s
+/// (``take()``) and moves it into the worker's projection: an input is folded once (the fold
+/// consumes it), and copies of an input share this holder. Bound out of a ``WorkerEvent``'s
 /// `indirect` `hired` case, a worker is a copy, every string of it retained, and the event's box
 /// then destroyed, every string released: a tenth of a hire's fold.
 ///

@@ -264,14 +264,7 @@ extension ProjectionStore {
                     entry = try cursor.next()
                 }
             }
-            var feeds: [String: String] = [:]
-            try txn.withCursor(batches) { cursor in
-                var entry = try cursor.first()
-                while let current = entry {
-                    feeds[String(decoding: current.key, as: UTF8.self)] = String(decoding: current.value, as: UTF8.self)
-                    entry = try cursor.next()
-                }
-            }
+            let feeds = try batchFeeds(in: txn)
             // The records are the snapshot only while the checkpoint is where the marker says.
             guard marked == position, let stored = try txn.value(meta, key: Array("position".utf8)), JournalPosition(Self.number(stored)) == position,
                 let clock = try txn.value(meta, key: Array("clock".utf8))

@@ -148,19 +148,26 @@ public final class ProjectionStore: Sendable {
                 entry = try cursor.next()
             }
         }
-        try txn.withCursor(batches) { cursor in
-            var entry = try cursor.first()
-            while let current = entry {
-                state.batchFeeds[String(decoding: current.key, as: UTF8.self)] = String(decoding: current.value, as: UTF8.self)
-                entry = try cursor.next()
-            }
-        }
+        state.batchFeeds = try batchFeeds(in: txn)
         if let position = try txn.value(meta, key: Array("position".utf8)), let clock = try txn.value(meta, key: Array("clock".utf8)) {
             state.restoreCheckpoint(
                 position: JournalPosition(Self.number(position)), clock: Timestamp(rawValue: Int64(bitPattern: Self.number(clock))))
         }
         state.markLoaded()
         return state
+    }
+
+    /// Each batch's feed, as the store holds them in `txn`.
+    func batchFeeds(in txn: borrowing some TransactionReading & ~Copyable) throws -> [String: String] {
+        try txn.withCursor(batches) { cursor in
+            var feeds: [String: String] = [:]
+            var entry = try cursor.first()
+            while let current = entry {
+                feeds[String(decoding: current.key, as: UTF8.self)] = String(decoding: current.value, as: UTF8.self)
+                entry = try cursor.next()
+            }
+            return feeds
+        }
     }
 
     /// Writes what changed in `state` since it was loaded or last saved, and its checkpoint, in
@@ -334,11 +341,13 @@ public final class ProjectionStore: Sendable {
 
     private func catchUpOnce(_ journal: Journal) throws -> DesiredState {
         var state = try loadToChange()
-        // Room for the journal's subjects when folding from the start, made while the first events are read.
-        let fromStart = state.position == .start
+        // Room for the journal's subjects when folding from the start, made while the first
+        // events are read. Counted before the reading starts: a second read of the journal while
+        // the reader holds one could wait on it for a map resize, while the reader waits on the fold.
+        let subjects = state.position == .start ? try journal.read { try $0.subjectCount() } : 0
         let interval = snapshotInterval
-        // Snapshots and the last save are written on another thread while the fold goes on, in
-        // order, two at most ahead.
+        // Snapshots are written on another thread while the fold goes on, in order, two at most
+        // ahead; the last save on this one, after them.
         let writer = BackgroundWriter(store: self)
         do {
             // The snapshot at ``snapshotsFrom`` waits for the next event: when there is none (a
@@ -346,7 +355,7 @@ public final class ProjectionStore: Sendable {
             var adoptionSnapshotDue = false
             try FoldInputs.forEach(
                 in: journal, from: state.position.next,
-                prepare: { if fromStart { state.reserveCapacity(workers: try journal.read { try $0.subjectCount() }) } },
+                prepare: { if subjects > 0 { state.reserveCapacity(workers: subjects) } },
                 ahead: { state.prefetch(for: $0, $1) }
             ) { input in
                 if adoptionSnapshotDue, let snapshot = prepareSnapshot(&state) { try writer.enqueue(snapshot) }

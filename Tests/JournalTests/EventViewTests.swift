@@ -48,7 +48,7 @@ import Testing
         // Alone and compressible, no dictionary yet: zstd.
         try journal.append([TestEvents.one("E2", "worker.terminated.v1", note: String(repeating: "last day ", count: 40))])
         clock.advance(seconds: 60)
-        // Batches: blocks of eight, with a shared source and batch inherited from the append.
+        // Batches: blocks of up to 32, with a shared source and batch inherited from the append.
         try journal.append(TestEvents.batch(600, subjects: 30))
         try journal.append(TestEvents.batch(603, batch: "batch-2", subjects: 30, type: "worker.hired.v1"))
         _ = try journal.trainDictionary()
@@ -99,8 +99,9 @@ import Testing
     @Test func viewsRespectTheBoundsAndStopWhenAsked() throws {
         let journal = try makeJournal()
         let all = try journal.events().map(Seen.init)
-        // Inside a block, across blocks, and past the head.
+        // Inside a block (positions 3 to 34 are the first batch's first), across blocks, and past the head.
         #expect(try views(journal, from: JournalPosition(5), through: JournalPosition(13)) == Array(all[4..<13]))
+        #expect(try views(journal, from: JournalPosition(30), through: JournalPosition(40)) == Array(all[29..<40]))
         #expect(try views(journal, from: JournalPosition(1_220)) == Array(all[1_219...]))
         #expect(try views(journal, from: JournalPosition(9), through: JournalPosition(8)).isEmpty)
         #expect(try views(journal, from: JournalPosition(2_000)).isEmpty)
