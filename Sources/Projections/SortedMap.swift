@@ -91,6 +91,18 @@ public struct SortedMap<Value> {
         Dictionary(uniqueKeysWithValues: entries.lazy.map { ($0.key, $0.value) })
     }
 
+    /// Adds `value()` under `key` unless the key is there already (one search, where asking
+    /// whether it is there and then setting it searched twice).
+    public mutating func insertIfAbsent(_ key: String, _ value: () -> Value) {
+        let (index, found) = place(of: key)
+        guard !found else { return }
+        if index == entries.count {
+            entries.append(Entry(key: key, value: value()))
+        } else {
+            entries.insert(Entry(key: key, value: value()), at: index)
+        }
+    }
+
     /// Makes room for `count` entries: a map filled one entry after another grew its array at
     /// each (a new allocation, the entries moved), the second of every hire's two groups.
     public mutating func reserveCapacity(_ count: Int) {

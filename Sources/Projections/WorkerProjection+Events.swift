@@ -265,8 +265,8 @@ extension WorkerProjection {
             }
             if user.groups.isEmpty { user.groups.reserveCapacity(wantedCount) }
             for index in mappings.indices {
-                guard !answers[index].kept, case .group(let name) = answers[index].outcome, user.groups[name] == nil else { continue }
-                user.groups[name] = step.provenance(mappings[index].id)
+                guard !answers[index].kept, case .group(let name) = answers[index].outcome else { continue }
+                user.groups.insertIfAbsent(name) { step.provenance(mappings[index].id) }
             }
             var unmapped = SortedMap<String>()
             for index in mappings.indices {
