@@ -159,10 +159,7 @@ public struct DesiredState: Sendable {
         encodeStale()
         let dirty = dirtySlots
         guard dirty.count >= Self.parallelEncoding else {
-            return dirty.map { slot in
-                let (key, pending) = Self.outboxEntry(&projections[slot])
-                return StoredRecord(key: key, value: encodings[slot], pending: pending)
-            }
+            return dirty.map { slot in StoredRecord(&projections[slot], encoding: encodings[slot]) }
         }
         // A rebuild's hundred thousand records (a key made, the outbox's question asked, the
         // encoding shared), shared out among the cores as the encoding was.
@@ -174,8 +171,7 @@ public struct DesiredState: Sendable {
                         // Each index, and so each slot, by one thread only.
                         for index in dirty.count * part / Self.encodingParts..<dirty.count * (part + 1) / Self.encodingParts {
                             let slot = dirty[index]
-                            let (key, pending) = Self.outboxEntry(&projections[slot])
-                            (records.baseAddress! + index).initialize(to: StoredRecord(key: key, value: encodings[slot], pending: pending))
+                            (records.baseAddress! + index).initialize(to: StoredRecord(&projections[slot], encoding: encodings[slot]))
                         }
                     }
                     initialized = dirty.count
@@ -191,6 +187,19 @@ public struct DesiredState: Sendable {
         var value: [UInt8]
         /// Whether the LMS still lacks something of their desired user.
         var pending: Bool
+
+        init(key: [UInt8], value: [UInt8], pending: Bool) {
+            self.key = key
+            self.value = value
+            self.pending = pending
+        }
+
+        /// The record of `projection`, whose stored form is `encoding`: keyed by the employee ID,
+        /// with its outbox index entry. Read through an inout access: read through an array's or
+        /// a buffer's subscript, the projection was copied first, every string and map retained.
+        init(_ projection: inout WorkerProjection, encoding: [UInt8]) {
+            self.init(key: Array(projection.worker.id.rawValue.utf8), value: encoding, pending: projection.needsDelivery)
+        }
 
         /// The key's first eight bytes as a big-endian number (zeros after a shorter key): records
         /// in this order are in key order, as far as those eight bytes tell.
@@ -252,12 +261,6 @@ public struct DesiredState: Sendable {
         return encodings
     }
 
-    /// The outbox index entry of `projection`, read through an inout access: read through an
-    /// array's or a buffer's subscript, it was copied first, and a copy retains every string and
-    /// map in it. Its key, and whether the LMS lacks something of it.
-    private static func outboxEntry(_ projection: inout WorkerProjection) -> (key: [UInt8], pending: Bool) {
-        (Array(projection.worker.id.rawValue.utf8), projection.needsDelivery)
-    }
 
     /// Every worker's outbox commands, workers in the order first seen.
     public var outbox: [LMSCommand] {

@@ -196,9 +196,6 @@ public final class HiredWorker: @unchecked Sendable, Equatable {
     /// The worker's time zone, read in place (nil once taken).
     var timeZone: String? { worker?.timeZone }
 
-    /// The worker as an event, for a fold that does not take it (a copy).
-    var event: WorkerEvent? { worker.map { .hired($0) } }
-
     public static func == (lhs: HiredWorker, rhs: HiredWorker) -> Bool {
         lhs.worker == rhs.worker
     }

@@ -60,8 +60,8 @@ extension ProjectionStore {
         func stored(against base: Plain? = nil) throws -> (bytes: [UInt8], plain: Plain) {
             let base = base.flatMap { $0.position < position && $0.depth + 1 < ProjectionStore.snapshotChain ? $0 : nil }
             let firsts = Array(stride(from: 0, to: records.count, by: ProjectionStore.recordsPerFrame))
-            // Frames are compressed apart, so the cores share them out: a rebuild's last
-            // snapshot is written while nothing else runs.
+            // Frames are compressed apart, so the cores share them out (while a write that
+            // makes a snapshot from the records waits for it, nothing else runs).
             var made = [Result<CompressedFrame, any Error>?](repeating: nil, count: firsts.count)
             let next = Atomic(0)
             made.withUnsafeMutableBufferPointer { made in
@@ -256,20 +256,12 @@ extension ProjectionStore {
             let key = position.rawValue.bigEndianBytes
             guard let value = try key.withUnsafeBytes({ try txn.value(snapshots, key: $0) }), let marked = try RecordsSnapshot.position(of: value)
             else { return nil }
-            var records: [[UInt8]] = []
-            try txn.withCursor(workers) { cursor in
-                var entry = try cursor.first()
-                while let current = entry {
-                    records.append(Array(current.value))
-                    entry = try cursor.next()
-                }
-            }
-            let feeds = try batchFeeds(in: txn)
             // The records are the snapshot only while the checkpoint is where the marker says.
-            guard marked == position, let stored = try txn.value(meta, key: Array("position".utf8)), JournalPosition(Self.number(stored)) == position,
-                let clock = try txn.value(meta, key: Array("clock".utf8))
-            else { throw Self.damagedSnapshot }
-            return Snapshot(position: position, clock: Timestamp(rawValue: Int64(bitPattern: Self.number(clock))), batchFeeds: feeds, records: records)
+            guard marked == position, let checkpoint = try storedCheckpoint(in: txn), checkpoint.position == position else {
+                throw Self.damagedSnapshot
+            }
+            return Snapshot(
+                position: position, clock: checkpoint.clock, batchFeeds: try batchFeeds(in: txn), records: try storedRecords(in: txn).map(\.value))
         }
         return try snapshot?.stored().bytes
     }

@@ -149,12 +149,31 @@ public final class ProjectionStore: Sendable {
             }
         }
         state.batchFeeds = try batchFeeds(in: txn)
-        if let position = try txn.value(meta, key: Array("position".utf8)), let clock = try txn.value(meta, key: Array("clock".utf8)) {
-            state.restoreCheckpoint(
-                position: JournalPosition(Self.number(position)), clock: Timestamp(rawValue: Int64(bitPattern: Self.number(clock))))
-        }
+        if let (position, clock) = try storedCheckpoint(in: txn) { state.restoreCheckpoint(position: position, clock: clock) }
         state.markLoaded()
         return state
+    }
+
+    /// The checkpoint the store holds in `txn` (the last position folded and the clock); nil for
+    /// a store never saved.
+    func storedCheckpoint(in txn: borrowing some TransactionReading & ~Copyable) throws -> (position: JournalPosition, clock: Timestamp)? {
+        guard let position = try txn.value(meta, key: Array("position".utf8)), let clock = try txn.value(meta, key: Array("clock".utf8)) else {
+            return nil
+        }
+        return (JournalPosition(Self.number(position)), Timestamp(rawValue: Int64(bitPattern: Self.number(clock))))
+    }
+
+    /// Every stored worker record's key and bytes in `txn`, in key order.
+    func storedRecords(in txn: borrowing some TransactionReading & ~Copyable) throws -> [(key: [UInt8], value: [UInt8])] {
+        try txn.withCursor(workers) { cursor in
+            var records: [(key: [UInt8], value: [UInt8])] = []
+            var entry = try cursor.first()
+            while let current = entry {
+                records.append((Array(current.key), Array(current.value)))
+                entry = try cursor.next()
+            }
+            return records
+        }
     }
 
     /// Each batch's feed, as the store holds them in `txn`.
@@ -388,16 +407,6 @@ public final class ProjectionStore: Sendable {
 
     /// Every stored worker record's key and bytes, in key order: what "byte for byte" compares.
     public func records() throws -> [(key: [UInt8], value: [UInt8])] {
-        try environment.read { txn in
-            try txn.withCursor(workers) { cursor in
-                var records: [(key: [UInt8], value: [UInt8])] = []
-                var entry = try cursor.first()
-                while let current = entry {
-                    records.append((Array(current.key), Array(current.value)))
-                    entry = try cursor.next()
-                }
-                return records
-            }
-        }
+        try environment.read { txn in try storedRecords(in: txn) }
     }
 }

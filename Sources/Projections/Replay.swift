@@ -31,10 +31,9 @@ public struct Replay: Sendable {
         // Room for the journal's subjects, made while the first events are read (counted before:
         // see ``ProjectionStore/catchUp(_:)``).
         let subjects = try journal.read { try $0.subjectCount() }
-        let reserve = { (state: inout DesiredState) in state.reserveCapacity(workers: subjects) }
         let limit = asOf
         guard let date = effectiveAt else {
-            try FoldInputs.forEach(in: journal, from: JournalPosition(1), prepare: { reserve(&state) }, ahead: { state.prefetch(for: $0, $1) }) { input in
+            try FoldInputs.forEach(in: journal, from: JournalPosition(1), prepare: { state.reserveCapacity(workers: subjects) }, ahead: { state.prefetch(for: $0, $1) }) { input in
                 if let limit, input.recordedAt > limit { return false }
                 state.apply(consume input)
                 return true
@@ -46,7 +45,7 @@ public struct Replay: Sendable {
         // out, and no moment passes the earliest end of that date anywhere until the last step.
         let validCutoff = Self.earliestEnd(of: date)
         var zones: [EmployeeID: Zone] = [:]
-        try FoldInputs.forEach(in: journal, from: JournalPosition(1), prepare: { reserve(&state) }, ahead: { state.prefetch(for: $0, $1) }) { input in
+        try FoldInputs.forEach(in: journal, from: JournalPosition(1), prepare: { state.reserveCapacity(workers: subjects) }, ahead: { state.prefetch(for: $0, $1) }) { input in
             if let limit, input.recordedAt > limit { return false }
             // An event is folded when it was recorded, or at the moment it became true in HR when
             // that is earlier (a hire loaded years after the first day, a termination sent late);

@@ -112,38 +112,37 @@ public struct WorkerCondition: Sendable, Equatable, CustomStringConvertible {
     /// transfer trigger asks it of every location change, and folding both sides made two new
     /// strings each time); other text is folded.
     public static func sameFolded(_ first: String, _ second: String) -> Bool {
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
-        func lowered(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte + 0x20 : byte }
         var (first, second) = (first, second)
         let answer: Bool? = first.withUTF8 { a in
             second.withUTF8 { b in
                 guard !a.contains(where: { $0 >= 0x80 }), !b.contains(where: { $0 >= 0x80 }) else { return nil }
-                var (aStart, aEnd, bStart, bEnd) = (0, a.count, 0, b.count)
-                while aStart < aEnd, isSpace(a[aStart]) { aStart += 1 }
-                while aEnd > aStart, isSpace(a[aEnd - 1]) { aEnd -= 1 }
-                while bStart < bEnd, isSpace(b[bStart]) { bStart += 1 }
-                while bEnd > bStart, isSpace(b[bEnd - 1]) { bEnd -= 1 }
-                guard aEnd - aStart == bEnd - bStart else { return false }
-                for offset in 0..<(aEnd - aStart) where lowered(a[aStart + offset]) != lowered(b[bStart + offset]) { return false }
-                return true
+                let (a, b) = (trimmedASCII(a), trimmedASCII(b))
+                return a.count == b.count && zip(a, b).allSatisfy { loweredASCII($0) == loweredASCII($1) }
             }
         }
         return answer ?? (fold(first) == fold(second))
     }
+
+    /// `utf8` without the whitespace of Unicode's definition among ASCII (tab, line feed,
+    /// vertical tab, form feed, carriage return, space) at either end.
+    private static func trimmedASCII(_ utf8: UnsafeBufferPointer<UInt8>) -> Slice<UnsafeBufferPointer<UInt8>> {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+        guard let start = utf8.firstIndex(where: { !isSpace($0) }), let end = utf8.lastIndex(where: { !isSpace($0) }) else { return utf8[0..<0] }
+        return utf8[start...end]
+    }
+
+    /// An ASCII byte, A to Z lowered.
+    private static func loweredASCII(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte + 0x20 : byte }
 
     /// ``fold(_:)`` of ASCII `text`: the whitespace of Unicode's definition among ASCII (tab, line
     /// feed, vertical tab, form feed, carriage return, space) trimmed, A to Z lowered.
     private static func foldASCII(_ text: String) -> String {
         var text = text
         return text.withUTF8 { utf8 in
-            func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
-            guard let start = utf8.firstIndex(where: { !isSpace($0) }), let end = utf8.lastIndex(where: { !isSpace($0) }) else { return "" }
-            return String(unsafeUninitializedCapacity: end - start + 1) { buffer in
-                for index in start...end {
-                    let byte = utf8[index]
-                    buffer[index - start] = (0x41...0x5A).contains(byte) ? byte + 0x20 : byte
-                }
-                return end - start + 1
+            let trimmed = trimmedASCII(utf8)
+            return String(unsafeUninitializedCapacity: trimmed.count) { buffer in
+                for (offset, byte) in trimmed.enumerated() { buffer[offset] = loweredASCII(byte) }
+                return trimmed.count
             }
         }
     }
