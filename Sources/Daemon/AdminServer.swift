@@ -99,6 +99,7 @@ final class AdminServer: Service, Sendable {
                     "user": projection.user.map(JSONView.user) as Any,
                     "no_user_reason": projection.whyNoUser(under: rules.rules) as Any,
                     "next_due": projection.nextDue(under: rules.rules).map(JSONView.due) as Any,
+                    "absence": JSONView.absence(of: projection, rules: rules.rules) as Any,
                     "lms": projection.lms.map { JSONView.account(id, $0) } as Any,
                 ]
                 object["outbox"] = projection.commands.map(JSONView.command)

@@ -22,6 +22,13 @@ public struct WorkerProjection: Sendable, Equatable {
         /// Applied snapshots of `feed` the worker was missing from.
         public var snapshots: Int
         public var cause: JournalPosition
+
+        /// When `policy` archives the worker for this absence by time: its grace in days after
+        /// `since`. Nil when the policy counts full snapshots only (such a grace ends with a
+        /// snapshot, not at a moment).
+        public func archiveAt(under policy: AbsencePolicy) -> Timestamp? {
+            policy.days.map { since.adding(microseconds: Int64($0) * 86_400_000_000) }
+        }
     }
 
     public internal(set) var worker: Worker
@@ -108,8 +115,7 @@ public struct WorkerProjection: Sendable, Equatable {
         // for a termination date cleared later).
         if !projection.started, !projection.endedByDate, let activation = projection.activation?.at { due = (activation, .activate) }
         if let termination = projection.termination?.at, due == nil || termination < due!.at { due = (termination, .deactivate) }
-        if projection.archived == nil, let since = projection.absence?.since, let days = rules.absence.days {
-            let archive = since.adding(microseconds: Int64(days) * 86_400_000_000)
+        if projection.archived == nil, let archive = projection.absence?.archiveAt(under: rules.absence) {
             if due == nil || archive < due!.at { due = (archive, .archive) }
         }
         return due

@@ -2,6 +2,7 @@ import Foundation
 import Ingestion
 import Journal
 import Projections
+import Rules
 import Workforce
 
 /// The JSON shapes Roster answers in, shared by the command line (`--json`) and the admin API,
@@ -55,6 +56,18 @@ public enum JSONView {
     /// The next moment something is due for a worker, and what (`WorkerProjection.nextDue`).
     public static func due(_ due: (at: Timestamp, kind: ScheduledEffect.Kind)) -> [String: Any] {
         ["at": due.at.iso8601, "effect": due.kind.rawValue]
+    }
+
+    /// A worker missing from a feed's full snapshots, while not archived for it: how many they
+    /// missed, and when the absence policy archives them (at the snapshot that makes
+    /// `archive_after_snapshots`, or at `archive_at`, whichever comes first; either may be null).
+    public static func absence(of projection: WorkerProjection, rules: RuleSet) -> [String: Any]? {
+        guard projection.archived == nil, let absence = projection.absence else { return nil }
+        return [
+            "feed": absence.feed, "since": absence.since.iso8601, "snapshots_missed": absence.snapshots,
+            "archive_after_snapshots": rules.absence.snapshots as Any,
+            "archive_at": absence.archiveAt(under: rules.absence)?.iso8601 as Any,
+        ]
     }
 
     /// An account as the LMS acknowledged it.

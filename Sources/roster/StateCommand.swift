@@ -92,7 +92,8 @@ extension StateCommand {
             let reason = UserText.missing(id.rawValue, projection, rules: rules.rules, asOf: asOf)
             try noUser(
                 reason, why: projection?.whyNoUser(under: rules.rules), known: projection != nil, rules: rules, replay: Replay(asOf: asOf),
-                next: projection?.nextDue(under: rules.rules), zone: projection?.worker.timeZone)
+                next: projection?.nextDue(under: rules.rules), absence: projection.flatMap { JSONView.absence(of: $0, rules: rules.rules) },
+                zone: projection?.worker.timeZone)
             return
         }
         let due = projection?.nextDue(under: rules.rules)
@@ -102,9 +103,11 @@ extension StateCommand {
                 "rules": JSONView.rules(rules),
                 "as_of": asOf?.iso8601 as Any, "effective_at": NSNull(),
                 "users": [JSONView.user(user).merging(["next_due": next as Any]) { $1 }], "next_due": next as Any,
+                "absence": projection.flatMap { JSONView.absence(of: $0, rules: rules.rules) } as Any,
             ])
         } else {
             print(UserText.describe(user))
+            if let projection, let absence = UserText.absence(of: projection, rules: rules.rules) { print(absence) }
             if let projection, let due { print(UserText.next(due, zone: projection.worker.timeZone)) }
         }
     }
@@ -116,7 +119,7 @@ extension StateCommand {
     /// `reason` says it in a sentence, `why` alone (as `no_user_reason`, the admin API's name).
     func noUser(
         _ reason: String, why: String?, known: Bool, rules: RosterApp.RulesInForce, replay: Replay, next: (at: Timestamp, kind: ScheduledEffect.Kind)?,
-        zone: String? = nil
+        absence: [String: Any]? = nil, zone: String? = nil
     ) throws {
         guard known else {
             warn(reason)
@@ -126,7 +129,7 @@ extension StateCommand {
             printJSON([
                 "rules": JSONView.rules(rules),
                 "as_of": replay.asOf?.iso8601 as Any, "effective_at": replay.effectiveAt?.description as Any, "users": [] as [Any],
-                "no_user_reason": why as Any, "next_due": next.map(JSONView.due) as Any,
+                "no_user_reason": why as Any, "next_due": next.map(JSONView.due) as Any, "absence": absence as Any,
             ])
         } else {
             print(reason)
@@ -161,6 +164,17 @@ enum UserText {
             line += " (\(LocalTime.at(due.at, in: local)) on \(LocalDate.at(due.at, in: local)), \(zone))"
         }
         return line
+    }
+
+    /// A worker missing from a feed's full snapshots (not archived for it yet), and when the
+    /// absence policy archives them.
+    static func absence(of projection: WorkerProjection, rules: RuleSet) -> String? {
+        guard projection.archived == nil, let absence = projection.absence else { return nil }
+        let limits = [
+            rules.absence.snapshots.map { "when \($0) are missed" }, absence.archiveAt(under: rules.absence).map { "at \($0)" },
+        ].compactMap { $0 }
+        let archive = limits.isEmpty ? "the rules never archive for it" : "archived " + limits.joined(separator: " or ") + (limits.count > 1 ? ", whichever comes first" : "")
+        return "    absent: from \(absence.feed)'s full snapshots since \(absence.since), \(absence.snapshots) missed; \(archive)"
     }
 
     static func describe(_ user: LMSUser) -> String {

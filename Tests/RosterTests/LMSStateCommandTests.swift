@@ -256,9 +256,17 @@ import Testing
         _ = try run(["ingest", "--feed", "hr", try file("day1.csv", Self.company())])
         _ = try run(["ingest", "--feed", "hr", try file("day2.csv", Self.company(missing: [3]))])
         #expect(try users()["E3"]?["status"] as? String == "active", "one snapshot missed: a suspect, not archived")
+        // Seen before it happens: how many snapshots were missed, and when the policy archives.
+        let suspect = try run(["state", "--id", "E3"]).standardOutput
+        #expect(suspect.contains("    absent: from hr's full snapshots since ") && suspect.contains(", 1 missed; archived when 2 are missed\n"), "\(suspect)")
+        let absence = try #require(try json(["state", "--id", "E3"])["absence"] as? [String: Any])
+        #expect(absence["feed"] as? String == "hr" && absence["snapshots_missed"] as? Int == 1 && absence["archive_after_snapshots"] as? Int == 2)
+        #expect(absence["archive_at"] is NSNull && absence["since"] is String)
+        #expect(try json(["state", "--id", "E4"])["absence"] is NSNull)
         let day3 = try run(["ingest", "--feed", "hr", try file("day3.csv", Self.company(title1: "Analyst II", missing: [3]))])
         #expect(day3.standardOutput.contains("0 absent (1 more still absent)"), "\(day3.standardOutput)")
         #expect(try users()["E3"]?["status"] as? String == "archived")
+        #expect(!(try run(["state", "--id", "E3"]).standardOutput.contains("absent:")), "archived: no longer a suspect")
         // Archived because E3 went missing: the absence is the cause, the rule says how long.
         let why = try run(["why", "E3", "status"])
         #expect(why.standardOutput.contains("worker.absent.v1"), "\(why.standardOutput)")
