@@ -314,10 +314,11 @@ extension ProjectionStore {
 
     /// The state from the events recorded at or before `instant`: the latest snapshot before
     /// them and the events after it (at most ``snapshotInterval``). `live` is the caught-up state,
-    /// used as is when nothing was recorded after `instant`. The clock is not moved to `instant`.
-    public func state(asOf instant: Timestamp, journal: Journal, live: DesiredState) throws -> DesiredState {
+    /// used as is when nothing was recorded after `instant`; nil for a store of rules no longer
+    /// in force, caught up through the end of their time. The clock is not moved to `instant`.
+    public func state(asOf instant: Timestamp, journal: Journal, live: DesiredState?) throws -> DesiredState {
         let position = try journal.read { try $0.position(recordedAtOrBefore: instant) }
-        guard position < live.position else { return live }
+        if let live, position >= live.position { return live }
         var state = try snapshot(atOrBefore: position) ?? DesiredState(rules: rules)
         try FoldInputs.forEach(in: journal, from: state.position.next, through: position, ahead: { state.prefetch(for: $0, $1) }) { input in
             state.apply(consume input)

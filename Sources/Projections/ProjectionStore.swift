@@ -340,8 +340,11 @@ public final class ProjectionStore: Sendable {
     /// Folds the journal's events after the checkpoint into the stored state, taking a snapshot
     /// at every interval boundary and saving the workers and the checkpoint at the end, and
     /// returns the state (its clock where the journal's last event left it).
+    ///
+    /// `limit`: the last event to fold (the whole journal when nil). A store of rules no longer
+    /// in force is caught up through the end of their time in force only.
     @available(*, noasync, message: "reads and writes synchronously")
-    public func catchUp(_ journal: Journal) throws -> DesiredState {
+    public func catchUp(_ journal: Journal, through limit: JournalPosition? = nil) throws -> DesiredState {
         // One catch-up at a time in this process (the daemon's scheduler and its delivery both
         // catch up): the second waits and finds the state the first saved, instead of reading the
         // whole store again because the first had taken it.
@@ -350,16 +353,20 @@ public final class ProjectionStore: Sendable {
         // Another process catching up at the same time overtakes this one at most a few times.
         for _ in 0..<3 {
             do {
-                return try catchUpOnce(journal)
+                return try catchUpOnce(journal, through: limit)
             } catch let error as StoreError where error.description == Self.overtaken {
                 continue
             }
         }
-        return try catchUpOnce(journal)
+        return try catchUpOnce(journal, through: limit)
     }
 
-    private func catchUpOnce(_ journal: Journal) throws -> DesiredState {
+    private func catchUpOnce(_ journal: Journal, through limit: JournalPosition?) throws -> DesiredState {
         var state = try loadToChange()
+        if let limit, state.position >= limit {
+            lastSaved.withLock { $0 = state }
+            return state
+        }
         // Room for the journal's subjects when folding from the start, made while the first
         // events are read. Counted before the reading starts: a second read of the journal while
         // the reader holds one could wait on it for a map resize, while the reader waits on the fold.
@@ -373,7 +380,7 @@ public final class ProjectionStore: Sendable {
             // rebuild for rules adopted now), the save at the end takes it with the records.
             var adoptionSnapshotDue = false
             try FoldInputs.forEach(
-                in: journal, from: state.position.next,
+                in: journal, from: state.position.next, through: limit,
                 prepare: { if subjects > 0 { state.reserveCapacity(workers: subjects) } },
                 ahead: { state.prefetch(for: $0, $1) }
             ) { input in

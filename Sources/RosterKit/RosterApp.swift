@@ -52,8 +52,11 @@ public struct RosterApp: Sendable {
         public var adopted: AdoptedRules
         /// Set when roster.yml's rules are not the ones in force.
         public var notice: String?
+        /// The position of the adoption that ended these rules' time in force; nil while they
+        /// are the rules in force now.
+        public var supersededAt: JournalPosition?
         /// True when these are the rules in force now (the live projection store's).
-        public var isCurrent: Bool
+        public var isCurrent: Bool { supersededAt == nil }
         public var rules: RuleSet { adopted.rules }
     }
 
@@ -79,7 +82,7 @@ public struct RosterApp: Sendable {
                 + "(adopted \(adopted.recordedAt) by \(adopted.adoption.adoptedBy)); "
                 + "preview with `roster rebuild --rules \(file) --plan`, adopt with `--apply`"
         }
-        return RulesInForce(adopted: adopted, notice: notice, isCurrent: adopted.position == adoptions.last!.position)
+        return RulesInForce(adopted: adopted, notice: notice, supersededAt: adoptions.first { $0.position > adopted.position }?.position)
     }
 
     /// A warning when roster.yml's rules cannot be read but rules are in force: those still apply,
@@ -99,27 +102,44 @@ public struct RosterApp: Sendable {
     /// per process, and a store remembers the state it last saved, so a daemon's next catch-up
     /// starts from it.
     ///
-    /// It answers as-of queries from where `rules` were last adopted (from the start for the
+    /// It answers as-of queries from where `rules` were first adopted (from the start for the
     /// first rules, which count for the history before them too; from the journal's head for
     /// rules not adopted yet, a candidate), so it keeps snapshots from there on only.
     public func store(for rules: RuleSet) throws -> ProjectionStore {
         try stores.store(for: rules, root: projectionsPath) {
             let adoptions = try RuleBook.adoptions(in: journal)
-            guard let last = adoptions.last(where: { $0.rules.version == rules.version }) else { return journal.head }
-            return last.position == adoptions.first?.position ? .start : last.position
+            guard let first = adoptions.first(where: { $0.rules.version == rules.version }) else { return journal.head }
+            return first.position == adoptions.first?.position ? .start : first.position
         }
+    }
+
+    /// The store of rules no longer in force, caught up through the adoption that ended their
+    /// time (built again the first time after its folder was removed or a release changed the
+    /// store's format): it answers as-of queries before that adoption from its own snapshots,
+    /// as the live store does after it.
+    @available(*, noasync, message: "reads and writes synchronously")
+    func store(ofSuperseded rules: RulesInForce) throws -> ProjectionStore {
+        let store = try store(for: rules.rules)
+        if let end = rules.supersededAt, try store.checkpoint < end { _ = try store.catchUp(journal, through: end) }
+        return store
     }
 
     /// The LMS desired state as `replay` asks, under the rules in force at its instant.
     ///
-    /// Now: the live store, caught up with the journal. As of an instant under the rules in force:
-    /// the latest snapshot before it, and the events after. Otherwise (an effective date, a
-    /// trace, older rules) the whole journal is replayed.
+    /// Now: the live store, caught up with the journal. As of an instant: the latest snapshot
+    /// before it, and the events after, from the store of the rules in force then (the live one,
+    /// or the one of rules adopted before, caught up through the end of their time). Otherwise
+    /// (an effective date, a trace) the whole journal is replayed.
     @available(*, noasync, message: "reads the journal synchronously")
     public func desiredState(_ replay: Replay) throws -> (state: DesiredState, rules: RulesInForce) {
         let rules = try rulesInForce(at: replay.asOf)
-        guard replay.effectiveAt == nil, replay.tracing == nil, rules.isCurrent else {
+        guard replay.effectiveAt == nil, replay.tracing == nil else {
             return (try replay.run(journal, rules: rules.rules), rules)
+        }
+        if let asOf = replay.asOf, !rules.isCurrent {
+            var state = try store(ofSuperseded: rules).state(asOf: asOf, journal: journal, live: nil)
+            state.advance(to: asOf)
+            return (state, rules)
         }
         let store = try store(for: rules.rules)
         var state = try store.catchUp(journal)
@@ -131,8 +151,8 @@ public struct RosterApp: Sendable {
     }
 
     /// One worker's projection as of `instant` (now when nil): from their own events and the
-    /// store's index when the rules in force then are the live ones, in well under a
-    /// millisecond; from a full replay otherwise.
+    /// index of applied snapshots of the store of the rules in force then, in well under a
+    /// millisecond.
     @available(*, noasync, message: "reads the journal synchronously")
     public func worker(_ id: EmployeeID, asOf instant: Timestamp?) throws -> (projection: WorkerProjection?, rules: RulesInForce) {
         let (projection, _, rules) = try tracedWorker(id, asOf: instant)
@@ -146,18 +166,9 @@ public struct RosterApp: Sendable {
         _ id: EmployeeID, asOf instant: Timestamp?
     ) throws -> (projection: WorkerProjection?, trail: [DesiredState.TraceEntry], rules: RulesInForce) {
         let rules = try rulesInForce(at: instant)
-        guard rules.isCurrent else {
-            // Older rules: their store, kept after the next adoption, answers from the worker's own
-            // events when it had folded that far; otherwise the whole journal is replayed.
-            if let instant, FileManager.default.fileExists(atPath: projectionsPath + "/" + rules.rules.version.prefix(16)) {
-                let store = try store(for: rules.rules)
-                if try store.checkpoint >= journal.read({ try $0.position(recordedAtOrBefore: instant) }) {
-                    let (projection, trail) = try store.tracedWorker(id, asOf: instant, journal: journal)
-                    return (projection, trail, rules)
-                }
-            }
-            let state = try Replay(asOf: instant, now: now(), tracing: id).run(journal, rules: rules.rules)
-            return (state[worker: id], state.trail, rules)
+        if let instant, !rules.isCurrent {
+            let (projection, trail) = try store(ofSuperseded: rules).tracedWorker(id, asOf: instant, journal: journal)
+            return (projection, trail, rules)
         }
         let store = try store(for: rules.rules)
         _ = try store.catchUp(journal)

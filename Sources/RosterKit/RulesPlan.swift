@@ -71,11 +71,12 @@ extension RosterApp {
                     + "built and kept, so that run is quick)")
         }
         let adopted = try RuleBook.adopt(candidate, source: source, by: person, in: journal)
-        try removeStores(except: [candidate.version, plan.live.version])
+        // Every adopted rule set's store stays: it answers as-of queries for its time in force.
+        try removeStores(except: try RuleBook.adoptions(in: journal).map(\.rules.version))
         return (plan, adopted)
     }
 
-    /// Removes projection stores of rule sets other than `versions` (the new and the previous).
+    /// Removes projection stores of rule sets other than `versions` (candidates never adopted).
     func removeStores(except versions: [String]) throws {
         stores.forget(except: Set(versions))
         let keep = Set(versions.map { String($0.prefix(16)) })

@@ -381,6 +381,48 @@ import Testing
         }()
     }
 
+    @Test func asOfBeforeAnAdoptionIsAnsweredFromTheStoreOfTheRulesThenInForce() throws {
+        _ = try run(["ingest", "--feed", "hr", try file("day1.csv", Self.company())])
+        _ = try run(["ingest", "--feed", "hr", try file("day2.csv", Self.company(title1: "Engineering Manager"))])
+        let before = Timestamp.now().iso8601
+        let believed = try run(["state", "--json", "--as-of", before])
+        #expect(believed.status == 0)
+        #expect(Self.groups(try users(["--as-of", before])["E1"]) == ["IT Dept", "London"])
+        let one = try run(["state", "--json", "--id", "E1", "--as-of", before]).standardOutput
+
+        // Two rule sets adopted after it, each renaming a group, with a transfer between them.
+        let renamed = directory.child("renamed.yml")
+        try Self.rules.replacingOccurrences(of: "Information Technology: IT Dept", with: "Information Technology: Technology")
+            .write(toFile: renamed, atomically: true, encoding: .utf8)
+        #expect(try run(["rebuild", "--rules", renamed, "--apply"]).status == 0)
+        _ = try run(["ingest", "--feed", "hr", try file("day3.csv", Self.company(title1: "Engineering Manager", location2: "NYC"))])
+        let again = directory.child("again.yml")
+        try String(contentsOfFile: renamed, encoding: .utf8).replacingOccurrences(of: "Sales: Sales Team", with: "Sales: Sales Org")
+            .write(toFile: again, atomically: true, encoding: .utf8)
+        #expect(try run(["rebuild", "--rules", again, "--apply"]).status == 0)
+        #expect(Self.groups(try users()["E1"]) == ["London", "Technology"])
+
+        // The instant before them is answered under the first rules, as it was then.
+        #expect(try run(["state", "--json", "--as-of", before]).standardOutput == believed.standardOutput)
+        #expect(try run(["state", "--json", "--id", "E1", "--as-of", before]).standardOutput == one)
+        let app = { try RosterApp(configuration: try RosterConfiguration.load(path: self.config)) }
+        let adoptions = try RuleBook.adoptions(in: try app().journal)
+        #expect(adoptions.count == 3)
+        // Every adopted rule set keeps its store; the first rules' has folded through the adoption
+        // that ended their time, and no further: it answers from its own snapshots.
+        let folder = { (version: String) in self.directory.child("data/projections/" + version.prefix(16)) }
+        for adopted in adoptions { #expect(FileManager.default.fileExists(atPath: folder(adopted.rules.version)), "\(adopted.rules.version)") }
+        let folded = try app().store(for: adoptions[0].rules).checkpoint
+        #expect(folded == adoptions[1].position)
+        // A store removed (or emptied by a release's new store format) is built again, through
+        // the same point, and answers the same.
+        try FileManager.default.removeItem(atPath: folder(adoptions[0].rules.version))
+        #expect(try run(["state", "--json", "--as-of", before]).standardOutput == believed.standardOutput)
+        let rebuilt = try app().store(for: adoptions[0].rules).checkpoint
+        #expect(rebuilt == adoptions[1].position)
+        #expect(try run(["state", "--json", "--id", "E1", "--as-of", before]).standardOutput == one)
+    }
+
     @Test func rebuildRefusesToAdoptRulesThatCrossAThresholdWithoutConfirmation() throws {
         _ = try run(["ingest", "--feed", "hr", try file("day1.csv", Self.company())])
         // E10 has left: their user is deactivated already, so losing it cuts no one's access.
