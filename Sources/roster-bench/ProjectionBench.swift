@@ -69,6 +69,8 @@ struct ProjectionBench: ParsableCommand {
         var workerP50: Double
         var workerP99: Double
         var workerMax: Double
+        /// The baseline of one worker's query: a plain read of the same worker's events, p50.
+        var ownEventsP50: Double
         var populationMax: Double
         var populationWorkers: Int
 
@@ -225,14 +227,22 @@ struct ProjectionBench: ParsableCommand {
         // The queries meet no write-back of the rebuilds' stores (see `rebuildInChild`).
         sync()
         var timings: [Double] = []
+        // The baseline of each: the same worker's events read (through the subject index, each
+        // decoded), without the fold.
+        var reads: [Double] = []
         for _ in 0..<queries {
             let id = ids[Int(random.next() % UInt64(ids.count))]
             let at = instant()
             start = clock.now
             _ = try store.worker(id, asOf: at, journal: journal)
             timings.append((clock.now - start).seconds)
+            start = clock.now
+            let own = try journal.read { try $0.events(forSubject: id.rawValue) }
+            reads.append((clock.now - start).seconds)
+            guard !own.isEmpty else { throw ValidationError("worker \(id) has no events") }
         }
         timings.sort()
+        reads.sort()
         var population: [Double] = []
         var populationWorkers = 0
         for _ in 0..<5 {
@@ -246,7 +256,7 @@ struct ProjectionBench: ParsableCommand {
         return Figures(
             events: count, readSeconds: read.seconds, foldSeconds: fold.seconds, rebuildSeconds: rebuild, adoptSeconds: adopt,
             workerP50: timings[timings.count / 2],
-            workerP99: timings[min(timings.count - 1, timings.count * 99 / 100)], workerMax: timings.last ?? 0,
+            workerP99: timings[min(timings.count - 1, timings.count * 99 / 100)], workerMax: timings.last ?? 0, ownEventsP50: reads[reads.count / 2],
             populationMax: population.max() ?? 0, populationWorkers: populationWorkers)
     }
 
@@ -279,18 +289,19 @@ struct ProjectionBench: ParsableCommand {
     func write(_ results: [Figures], median: Figures, into path: String) throws {
         func row(_ label: String, _ figures: Figures) -> String {
             String(
-                format: "| %@ | %.2f | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f | %.2f | %.3f | %.3f | %.3f | %.3f |", label,
+                format: "| %@ | %.2f | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f | %.2f | %.3f | %.3f | %.3f | %.3f | %.2f | %.3f | %.2f |", label,
                 figures.adoptSeconds, figures.adoptRate, figures.adoptSeconds / figures.readSeconds, figures.rebuildSeconds, figures.rebuildRate,
                 figures.rebuildSeconds / figures.readSeconds, figures.readSeconds, figures.readRate, figures.foldSeconds, figures.workerP50 * 1000,
-                figures.workerP99 * 1000, figures.workerMax * 1000, figures.populationMax)
+                figures.workerP99 * 1000, figures.workerMax * 1000, figures.ownEventsP50 * 1000, figures.workerP50 / figures.ownEventsP50,
+                figures.populationMax, figures.populationMax / figures.readSeconds)
         }
         let command = "roster-bench projections --workers \(workers) --events \(events) --runs \(results.count) --snapshot-interval \(snapshotInterval)"
         var lines = [
             "; \(median.events) events, \(median.populationWorkers) workers; \(queries) one-worker queries and 5 whole-population queries a run. "
                 + "The median run is the one whose `rebuild --apply` rebuild took the median time, its figures as they were.",
             "",
-            "| run | rebuild, `roster rebuild --apply` (s) | (events/s) | / read | rebuild from scratch, with the history's snapshots (s) | (events/s) | / read | baseline: plain read (s) | read (events/s) | fold in memory (s) | one worker p50 (ms) | p99 (ms) | max (ms) | population as of, max (s) |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "| run | rebuild, `roster rebuild --apply` (s) | (events/s) | / read | rebuild from scratch, with the history's snapshots (s) | (events/s) | / read | baseline: plain read (s) | read (events/s) | fold in memory (s) | one worker p50 (ms) | p99 (ms) | max (ms) | baseline: the worker's events read, p50 (ms) | p50 / read | population as of, max (s) | / plain read |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for (index, figures) in results.enumerated() { lines.append(row("\(index + 1)", figures)) }
         if results.count > 1 { lines.append(row("median run", median)) }
