@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "RosterKit", "Configuration", "Projections", "Provisioning", "Inbox", "Ingestion", "HRISClients", "Workforce", "Journal",
+                "RosterKit", "Configuration", "Projections", "Provisioning", "Rules", "Inbox", "Ingestion", "HRISClients", "Workforce", "Journal",
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

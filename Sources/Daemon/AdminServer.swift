@@ -1,10 +1,12 @@
 import FlyingFox
 import FlyingSocks
 import Ingestion
+import Configuration
 import Foundation
 import Journal
 import Logging
 import Projections
+import Rules
 import RosterKit
 import ServiceLifecycle
 import Synchronization
@@ -159,6 +161,52 @@ final class AdminServer: Service, Sendable {
             let reason = (given as? String) ?? "restored through the admin API"
             return try await engine.run { app in .json(["restored": JSONView.user(try app.restore(id, by: by, reason: reason))]) }
         }
+        await route("GET /v1/rules") { [engine] _ in
+            try await engine.run { app in
+                let rules = try app.rulesInForce()
+                var object = JSONView.rules(rules)
+                object["source"] = rules.adopted.adoption.source
+                object["text"] = rules.rules.text
+                return .json(object)
+            }
+        }
+        await route("POST /v1/rules/plan") { [engine] request in
+            let candidate = try await Self.candidate(of: request)
+            // Blue/green: the candidate's store is built beside the engine, which goes on serving
+            // from the live one; the plan then folds what was journaled meanwhile.
+            _ = try await engine.beside { app in try app.buildStore(for: candidate) }
+            return try await engine.run { app in .json(JSONView.plan(try app.planFromStore(candidate: candidate))) }
+        }
+        await route("POST /v1/rules/adopt") { [engine] request in
+            let candidate = try await Self.candidate(of: request)
+            let body = try await Self.body(of: request)
+            let by = try await Self.actor(of: request)
+            guard body["confirm"] == nil || body["confirm"] is Bool else { throw RequestError(status: .badRequest, message: "`confirm` must be true or false") }
+            guard body["source"] == nil || body["source"] is String else { throw RequestError(status: .badRequest, message: "`source` must be text") }
+            let confirmed = body["confirm"] as? Bool ?? false
+            let source = body["source"] as? String ?? "admin API (POST /v1/rules/adopt)"
+            _ = try await engine.beside { app in try app.buildStore(for: candidate) }
+            return try await engine.run { app in
+                let before = try app.rulesInForce().adopted
+                do {
+                    let (plan, adopted) = try app.adopt(candidate, source: source, by: by, confirmed: confirmed)
+                    return .json([
+                        "plan": JSONView.plan(plan), "adopted": adopted.position != before.position,
+                        "rules": ["version": adopted.rules.version, "adopted_at": adopted.recordedAt.iso8601, "adopted_by": adopted.adoption.adoptedBy],
+                    ])
+                } catch let refused as RosterApp.AdoptionRefused {
+                    // A problem answer that carries the plan, for the person who confirms.
+                    let status = HTTPStatusCode.conflict
+                    return HTTPResponse(
+                        statusCode: status, headers: [.contentType: "application/problem+json"],
+                        body: JSONView.data(
+                            [
+                                "title": status.phrase, "status": status.code, "plan": JSONView.plan(refused.plan),
+                                "detail": "\(refused); review the plan, then send \"confirm\": true to adopt them anyway",
+                            ], pretty: false))
+                }
+            }
+        }
         for (route, handler) in extraRoutes {
             await server.appendRoute(route) { request in try await handler(request) }
         }
@@ -232,6 +280,18 @@ final class AdminServer: Service, Sendable {
             throw RequestError(status: .badRequest, message: "the body must be a JSON object, e.g. {\"by\": \"ops@example.com\"}")
         }
         return object
+    }
+
+    /// The candidate rules in the JSON body's `rules`: the text of a rules file (docs/rules.md).
+    static func candidate(of request: HTTPRequest) async throws -> RuleSet {
+        guard let text = try await body(of: request)["rules"] as? String, !text.isEmpty else {
+            throw RequestError(status: .badRequest, message: "`rules` must hold the candidate rules file's text (docs/rules.md)")
+        }
+        do {
+            return try RuleSetParser.parse(text, path: "rules")
+        } catch {
+            throw RequestError(status: .unprocessableContent, message: "\(error)")
+        }
     }
 
     /// Who acts, from the JSON body's `by` (default: `admin-api`): the journal keeps it, so it is

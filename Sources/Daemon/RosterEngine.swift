@@ -11,6 +11,8 @@ import Synchronization
 public final class RosterEngine: Sendable {
     public let app: RosterApp
     private let queue = DispatchQueue(label: "roster.engine")
+    /// Blocking work beside the engine's queue (see ``beside(_:)``), one at a time.
+    private let besideQueue = DispatchQueue(label: "roster.engine.beside")
     let workforce = WorkforceCache()
     let intake = IntakeQueue()
     /// Told the number of ingests of each group commit.
@@ -25,6 +27,17 @@ public final class RosterEngine: Sendable {
     public func run<T: Sendable>(_ body: @escaping @Sendable (RosterApp) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             queue.async { continuation.resume(with: Result { try body(self.app) }) }
+        }
+    }
+}
+
+extension RosterEngine {
+    /// Runs `body` beside the engine's queue, which goes on serving meanwhile: long blocking work
+    /// that reads the journal and writes no store the engine writes (a candidate rule set's store,
+    /// built while the live one serves). One such body runs at a time.
+    public func beside<T: Sendable>(_ body: @escaping @Sendable (RosterApp) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            besideQueue.async { continuation.resume(with: Result { try body(self.app) }) }
         }
     }
 }

@@ -15,7 +15,9 @@ import Workforce
 /// is still in the outbox after a restart and goes again (connectors make that harmless).
 public struct Provisioner: Sendable {
     public let journal: Journal
-    public let store: ProjectionStore
+    /// The projection store of the rules in force, whose outbox is delivered. The daemon moves
+    /// it to the new rules' store when rules are adopted while it runs.
+    public var store: ProjectionStore
     public let connector: any LMSConnector
     public let policy: DeliveryPolicy
     /// The instant taken as now (injected in tests).

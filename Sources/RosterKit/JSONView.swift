@@ -58,6 +58,25 @@ public enum JSONView {
         ["at": due.at.iso8601, "effect": due.kind.rawValue]
     }
 
+    /// What adopting candidate rules would change (`roster rebuild --plan --json`, `POST /v1/rules/plan`).
+    public static func plan(_ plan: RulesPlan) -> [String: Any] {
+        let difference = plan.difference
+        return [
+            "live": plan.live.version, "candidate": plan.candidate.version, "population": plan.population,
+            "users_added": difference.usersAdded.map(\.rawValue), "users_removed": difference.usersRemoved.map(\.rawValue),
+            "status_changes": difference.statusChanges.map { ["employee_id": $0.id.rawValue, "from": $0.from.rawValue, "to": $0.to.rawValue] },
+            "groups_added": difference.groupsAdded.map { ["employee_id": $0.id.rawValue, "group": $0.group] },
+            "groups_removed": difference.groupsRemoved.map { ["employee_id": $0.id.rawValue, "group": $0.group] },
+            "assignments_added": difference.assignmentsAdded.map { ["employee_id": $0.id.rawValue, "course": $0.course] },
+            "assignments_removed": difference.assignmentsRemoved.map { ["employee_id": $0.id.rawValue, "course": $0.course] },
+            "due_dates_changed": difference.dueDatesChanged.map {
+                ["employee_id": $0.id.rawValue, "course": $0.course, "from": $0.from?.description as Any, "to": $0.to?.description as Any]
+            },
+            "profiles_changed": difference.profilesChanged.map(\.rawValue), "thresholds_crossed": plan.crossed,
+            "held_by_no_one": plan.heldByNoOne,
+        ]
+    }
+
     /// A worker missing from a feed's full snapshots, while not archived for it: how many they
     /// missed, and when the absence policy archives them (at the snapshot that makes
     /// `archive_after_snapshots`, or at `archive_at`, whichever comes first; either may be null).

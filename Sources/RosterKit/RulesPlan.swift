@@ -55,21 +55,37 @@ extension RosterApp {
             heldByNoOne: candidate.namedButHeldByNoOne(in: workers))
     }
 
-    /// Adopts `candidate`, read from `source`, after checking its plan: refused when it crosses
-    /// a threshold and `confirmed` is false.
+    /// Candidate rules refused: their plan crosses a safety threshold, and the adoption was not
+    /// confirmed. The candidate's store is built and kept, so a confirmed adoption is quick.
+    public struct AdoptionRefused: Error, CustomStringConvertible, Sendable {
+        public let plan: RulesPlan
+        public var description: String { "the candidate rules cross safety thresholds (\(plan.crossed.joined(separator: "; ")))" }
+    }
+
+    /// Builds `candidate`'s projection store and catches it up with the journal (blue/green): the
+    /// one fold of the whole journal under the candidate, which its plan compares and its
+    /// adoption switches to. It writes the candidate's store only, so it may run while the live
+    /// store serves and the journal grows (the daemon runs it beside its engine); what is journaled
+    /// meanwhile is folded by the plan or adoption that follows, in a moment.
+    @available(*, noasync, message: "reads the journal and writes the store synchronously")
+    public func buildStore(for candidate: RuleSet) throws -> DesiredState {
+        try store(for: candidate).catchUp(journal)
+    }
+
+    /// The plan of `candidate` from its store, built first when it is not (``buildStore(for:)``).
+    @available(*, noasync, message: "reads the journal synchronously")
+    public func planFromStore(candidate: RuleSet) throws -> RulesPlan {
+        try plan(candidate: candidate, folded: try buildStore(for: candidate))
+    }
+
+    /// Adopts `candidate`, read from `source`, after checking its plan: refused
+    /// (``AdoptionRefused``) when it crosses a threshold and `confirmed` is false.
     @available(*, noasync, message: "appends to the journal synchronously")
     public func adopt(_ candidate: RuleSet, source: String, by person: String, confirmed: Bool) throws -> (RulesPlan, AdoptedRules) {
-        // Blue/green: the candidate's store is built and caught up while the live one serves,
-        // the one fold of the journal under the candidate that the plan compares too. It keeps
-        // no snapshots of the history: the candidate answers as-of queries only from its adoption.
-        let folded = try store(for: candidate).catchUp(journal)
-        let plan = try plan(candidate: candidate, folded: folded)
-        if !plan.crossed.isEmpty, !confirmed {
-            throw Failure(
-                "the candidate rules cross safety thresholds (\(plan.crossed.joined(separator: "; "))); "
-                    + "review `roster rebuild --rules \(source) --plan`, then add --confirm to adopt them anyway (the candidate's store is "
-                    + "built and kept, so that run is quick)")
-        }
+        // Blue/green: the candidate's store is built and caught up while the live one serves. It
+        // keeps no snapshots of the history: the candidate answers as-of queries only from its adoption.
+        let plan = try planFromStore(candidate: candidate)
+        if !plan.crossed.isEmpty, !confirmed { throw AdoptionRefused(plan: plan) }
         let adopted = try RuleBook.adopt(candidate, source: source, by: person, in: journal)
         // Every adopted rule set's store stays: it answers as-of queries for its time in force.
         try removeStores(except: try RuleBook.adoptions(in: journal).map(\.rules.version))

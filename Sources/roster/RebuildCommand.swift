@@ -1,6 +1,7 @@
 import ArgumentParser
 import Configuration
 import Foundation
+import Journal
 import Projections
 import RosterKit
 import Workforce
@@ -61,9 +62,19 @@ struct RebuildCommand: ParsableCommand {
             } else {
                 print("adopted rules \(adopted.rules.shortVersion) at \(adopted.recordedAt) by \(adopted.adoption.adoptedBy)")
             }
+        } catch let refused as RosterApp.AdoptionRefused {
+            warn(
+                "\(refused); review `roster rebuild --rules \(rules) --plan`, then add --confirm to adopt them anyway "
+                    + "(the candidate's store is built and kept, so that run is quick)")
+            throw Exit.held
         } catch let failure as RosterApp.Failure {
             warn(failure.message)
             throw Exit.held
+        } catch let error as JournalError where error.code == .readOnly || error.code == .locked {
+            warn(
+                "roster serve holds the journal; adopt through its admin API (POST /v1/rules/adopt with the file's text, "
+                    + "docs/openapi.yaml), which builds the candidate while the live rules keep serving, or stop it and run this again")
+            throw Exit.failed
         } catch {
             warn("\(error)")
             throw Exit.failed
@@ -73,20 +84,7 @@ struct RebuildCommand: ParsableCommand {
     func report(_ result: RulesPlan) {
         let difference = result.difference
         if json {
-            printJSON([
-                "live": result.live.version, "candidate": result.candidate.version, "population": result.population,
-                "users_added": difference.usersAdded.map(\.rawValue), "users_removed": difference.usersRemoved.map(\.rawValue),
-                "status_changes": difference.statusChanges.map { ["employee_id": $0.id.rawValue, "from": $0.from.rawValue, "to": $0.to.rawValue] },
-                "groups_added": difference.groupsAdded.map { ["employee_id": $0.id.rawValue, "group": $0.group] },
-                "groups_removed": difference.groupsRemoved.map { ["employee_id": $0.id.rawValue, "group": $0.group] },
-                "assignments_added": difference.assignmentsAdded.map { ["employee_id": $0.id.rawValue, "course": $0.course] },
-                "assignments_removed": difference.assignmentsRemoved.map { ["employee_id": $0.id.rawValue, "course": $0.course] },
-                "due_dates_changed": difference.dueDatesChanged.map {
-                    ["employee_id": $0.id.rawValue, "course": $0.course, "from": $0.from?.description as Any, "to": $0.to?.description as Any]
-                },
-                "profiles_changed": difference.profilesChanged.map(\.rawValue), "thresholds_crossed": result.crossed,
-                "held_by_no_one": result.heldByNoOne,
-            ])
+            printJSON(JSONView.plan(result))
             return
         }
         print("live rules \(result.live.shortVersion) -> candidate \(result.candidate.shortVersion), replayed over the whole journal")
