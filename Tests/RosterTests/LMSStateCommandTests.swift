@@ -147,6 +147,7 @@ import Testing
         #expect(history.status == 0)
         #expect(history.standardOutput.contains("worker.hired.v1"))
         #expect(history.standardOutput.contains("location: LON -> NYC"))
+        #expect(history.standardOutput.contains("source: day2.csv line 3, feed hr"), "each event names its file and line")
         #expect(history.standardOutput.contains("LMS: removed from group London"))
         #expect(history.standardOutput.contains("LMS: added to group New York [rule locations"))
         #expect(history.standardOutput.contains("LMS: course NY_Harassment_Prevention assigned"))
@@ -192,6 +193,15 @@ import Testing
         #expect(notYet.status == 0 && notYet.standardOutput.contains("E1 has no LMS user on 2026-11-19 (valid time)"), "\(notYet.standardOutput)")
         #expect(try run(["state", "--effective-at", "2026-11-19", "--id", "E99"]).status == 2)
         #expect(try run(["state", "--believed", "--id", "E99"]).status == 2)
+        // Both times at once: what Roster believed then about a date. As known at `between`, the
+        // promotion (recorded after it) had not happened on any date.
+        var london = Calendar(identifier: .gregorian)
+        london.timeZone = TimeZone(identifier: "Europe/London")!
+        let parts = london.dateComponents([.year, .month, .day], from: Date())
+        let today = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+        #expect(Self.courses(try users(["--effective-at", today])["E1"]) == ["Leadership_101", "Onboarding_Path"])
+        #expect(Self.courses(try users(["--effective-at", today, "--as-of", between])["E1"]) == ["Onboarding_Path"])
+        #expect(try users(["--effective-at", "2026-11-19", "--as-of", between])["E1"] == nil, "not hired yet on that date")
         // A date is a date: a time after it is refused, not dropped.
         let timed = try run(["state", "--effective-at", "2026-11-30T12:00:00Z"])
         #expect(timed.status == 64 && timed.standardError.contains("is not a date; write yyyy-MM-dd"), "\(timed.standardError)")
@@ -205,7 +215,8 @@ import Testing
     }
 
     @Test func tickFiresAFutureHireAtItsLocalMidnight() throws {
-        _ = try run(["ingest", "--feed", "hr", try file("day1.csv", Self.company())])
+        let angeles = "L1,Lee,Angeles,l1@example.com,Analyst,Sales,LAX,full_time,active,2030-03-02,"
+        _ = try run(["ingest", "--feed", "hr", try file("day1.csv", Self.company() + [angeles])])
         // Ahead of the clock only when asked: what fires is journaled for good.
         let ahead = try run(["tick", "--now", "2030-03-01T13:00:00Z"])
         #expect(ahead.status == 2 && ahead.standardError.contains("later than the clock") && ahead.standardError.contains("--allow-future"))
@@ -219,6 +230,12 @@ import Testing
         #expect(try users()["S1"]?["status"] as? String == "active")
         let again = try run(["tick", "--now", "2030-03-01T13:00:00Z", "--allow-future"])
         #expect(again.standardOutput.contains("nothing due"))
+        // The same first day in Los Angeles starts sixteen hours later: 08:00 UTC (UTC-8).
+        #expect(try users()["L1"] == nil)
+        #expect(try run(["tick", "--now", "2030-03-02T07:59:59Z", "--allow-future"]).standardOutput.contains("nothing due"))
+        let angelesDue = try run(["tick", "--now", "2030-03-02T08:00:00Z", "--allow-future"])
+        #expect(angelesDue.standardOutput.contains("L1: activate, due 2030-03-02T08:00:00.000000Z [rule hire]"), "\(angelesDue.standardOutput)")
+        #expect(Self.groups(try users()["L1"]) == ["Los Angeles", "Sales Team"])
         // What the journal says: the effect, and when it was due.
         let history = try run(["history", "S1"])
         #expect(history.standardOutput.contains("schedule.fired.v1"))
@@ -291,6 +308,29 @@ import Testing
         #expect(try users()["E3"]?["status"] as? String == "archived")
         let again = try run(["why", "E3", "status"])
         #expect(again.standardOutput.contains("worker.absent.v1") && !again.standardOutput.contains("admin.worker-restored"), "\(again.standardOutput)")
+    }
+
+    @Test func aGracePeriodInDaysEndsByTick() throws {
+        try Self.rules.replacingOccurrences(of: "  snapshots: 2\n  days: never", with: "  snapshots: never\n  days: 3")
+            .write(toFile: directory.child("rules.yml"), atomically: true, encoding: .utf8)
+        _ = try run(["ingest", "--feed", "hr", try file("day1.csv", Self.company())])
+        _ = try run(["ingest", "--feed", "hr", try file("day2.csv", Self.company(missing: [3]))])
+        let absence = try #require(try json(["state", "--id", "E3"])["absence"] as? [String: Any])
+        #expect(absence["archive_after_snapshots"] is NSNull)
+        let end = try #require(absence["archive_at"] as? String)
+        let next = try #require(try json(["state", "--id", "E3"])["next_due"] as? [String: Any])
+        #expect(next["at"] as? String == end && next["effect"] as? String == "archive")
+        let sinceText = try #require(absence["since"] as? String)
+        let since = try #require(Timestamp(iso8601: sinceText))
+        #expect(Timestamp(iso8601: end) == since.adding(microseconds: 3 * 86_400_000_000))
+        // A moment before the grace ends: still a suspect. At its end: archived by the tick.
+        let early = try run(["tick", "--now", Timestamp(rawValue: Timestamp(iso8601: end)!.rawValue - 1).iso8601, "--allow-future"])
+        #expect(!early.standardOutput.contains("E3:"))
+        #expect(try users()["E3"]?["status"] as? String == "active")
+        let due = try run(["tick", "--now", end, "--allow-future"])
+        #expect(due.standardOutput.contains("E3: archive, due \(end) [rule absence]"), "\(due.standardOutput)")
+        #expect(try users()["E3"]?["status"] as? String == "archived")
+        #expect(try json(["state", "--id", "E3"])["absence"] is NSNull, "archived: no longer a suspect")
     }
 
     @Test func whyTellsWhenNoLMSCallIsNeeded() throws {

@@ -87,6 +87,9 @@ import FoundationNetworking
         #expect(try await daemon.stop() == 0, "\(daemon.child.standardError())")
         let batches = try await run(["batches"], config: config).standardOutput
         #expect(batches.split(separator: "\n").filter { $0.contains("APPLIED") }.count == 1 + Self.workers, "\(batches)")
+        // A worker's history names the delivery that changed them.
+        let history = try await run(["history", "E1"], config: config).standardOutput
+        #expect(history.contains("source: webhook ") && history.contains(", feed bamboo"), "\(history)")
         let verify = try await blocking { [directory] in
             try runCommand(BuiltProducts.executable("roster-journal"), ["verify", "--journal", directory.child("data/journal")])
         }
