@@ -125,6 +125,18 @@ import Testing
         #expect((json["unmapped"] as? [Any])?.isEmpty == true)
     }
 
+    @Test func aCodeNoMappingTableKnowsIsReportedNotDropped() throws {
+        let finance = (1...4).map { "F\($0),Fin\($0),Ance,f\($0)@example.com,Accountant,Finance,LON,full_time,active,2026-11-20," }
+        _ = try run(["ingest", "--feed", "hr", try file("day1.csv", Self.company() + finance)])
+        // Still provisioned, in the groups that do map.
+        #expect(Self.groups(try users()["F1"]) == ["London"])
+        let text = try run(["state"]).standardOutput
+        #expect(text.contains("unmapped in departments: \"Finance\" (4 users, e.g. F1, F2, F3); add it to the mapping table"), "\(text)")
+        let unmapped = try #require(try json(["state"])["unmapped"] as? [[String: Any]])
+        #expect(unmapped.count == 1)
+        #expect(unmapped.first?["mapping"] as? String == "departments" && unmapped.first?["value"] as? String == "Finance")
+    }
+
     @Test func aPromotionAndATransferAreExplainedByWhyAndHistory() throws {
         _ = try run(["ingest", "--feed", "hr", try file("day1.csv", Self.company())])
         let day2 = try run(["ingest", "--feed", "hr", try file("day2.csv", Self.company(title1: "Engineering Manager", location2: "NYC"))])
