@@ -135,8 +135,8 @@ final class AdminServer: Service, Sendable {
             try await engine.run { app in .json(["now": app.now().iso8601, "commands": try app.plan().map(JSONView.command)]) }
         }
         await route("GET /v1/batches") { [engine] _ in
-            try await engine.run { app in
-                let history = try app.workforceHistory()
+            try await engine.run { _ in
+                let history = try engine.currentWorkforce()
                 return .json(["batches": history.order.compactMap { history.batches[$0] }.map(JSONView.batch)])
             }
         }

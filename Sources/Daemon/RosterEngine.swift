@@ -103,13 +103,7 @@ extension RosterEngine {
         var prepared: [(waiting: PendingIngest, ingest: Ingestor.PreparedIngest)] = []
         var refused: [Int] = []
         do {
-            try app.journal.read { snapshot in
-                try snapshot.forEachEvent(from: position.next) { event in
-                    try history.apply(event)
-                    position = event.position
-                    return true
-                }
-            }
+            try bringUpToDate(&history, from: &position)
             for (index, ingest) in waiting.enumerated() {
                 do {
                     // A file that cannot be prepared leaves the history as it was.
@@ -130,6 +124,34 @@ extension RosterEngine {
             for ((ingest, _), result) in zip(prepared, results) { ingest.continuation.resume(with: result) }
         } catch {
             for (index, ingest) in waiting.enumerated() where !refused.contains(index) { ingest.continuation.resume(throwing: error) }
+        }
+    }
+}
+
+extension RosterEngine {
+    /// On the engine's queue: the workforce kept in memory, brought up to date with what was
+    /// journaled since (decisions, another process's appends). It costs the events since, not a
+    /// read of the whole journal.
+    func currentWorkforce() throws -> WorkforceHistory {
+        // Taken out of the cache while it changes, so it is changed in place, never copied.
+        var history = workforce.history ?? WorkforceHistory()
+        var position = workforce.position
+        workforce.history = nil
+        workforce.position = .start
+        try bringUpToDate(&history, from: &position)
+        workforce.history = history
+        workforce.position = position
+        return history
+    }
+
+    /// Folds the journal's events after `position` into `history`, moving `position` on.
+    private func bringUpToDate(_ history: inout WorkforceHistory, from position: inout JournalPosition) throws {
+        try app.journal.read { snapshot in
+            try snapshot.forEachEvent(from: position.next) { event in
+                try history.apply(event)
+                position = event.position
+                return true
+            }
         }
     }
 }
