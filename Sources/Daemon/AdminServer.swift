@@ -143,13 +143,16 @@ final class AdminServer: Service, Sendable {
         await route("POST /v1/batches/:id/approve") { [engine] request in
             let id = request.routeParameters["id"] ?? ""
             let by = try await Self.actor(of: request)
-            return try await engine.run { app in .json(["batch": id, "state": "applied", "counts": JSONView.counts(try app.approve(batch: id, by: by))]) }
+            return try await engine.run { app in
+                let counts = try app.approve(batch: id, by: by, history: try engine.currentWorkforce())
+                return .json(["batch": id, "state": "applied", "counts": JSONView.counts(counts)])
+            }
         }
         await route("POST /v1/batches/:id/reject") { [engine] request in
             let id = request.routeParameters["id"] ?? ""
             let by = try await Self.actor(of: request)
             return try await engine.run { app in
-                try app.reject(batch: id, by: by)
+                try app.reject(batch: id, by: by, history: try engine.currentWorkforce())
                 return .json(["batch": id, "state": "rejected"])
             }
         }

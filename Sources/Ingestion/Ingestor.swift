@@ -244,8 +244,11 @@ extension Ingestor {
     /// Approves the held batch `id`: its kept file is read again and compared with what is known
     /// now, and the changes are journaled with the approval, as one append.
     @available(*, noasync, message: "approving appends to the journal synchronously")
-    public func approve(batch id: String, by person: String, feeds: [FeedConfiguration]) throws -> BatchCounts {
-        let history = try WorkforceHistory.load(journal)
+    ///
+    /// `history` is the workforce as the journal tells it now, when the caller keeps one up to
+    /// date (the daemon); it is read from the journal otherwise.
+    public func approve(batch id: String, by person: String, feeds: [FeedConfiguration], history: WorkforceHistory? = nil) throws -> BatchCounts {
+        let history = try history ?? WorkforceHistory.load(journal)
         let batch = try heldBatch(id, in: history)
         guard let feed = feeds.first(where: { $0.name == batch.receipt.feed }) else {
             throw DecisionError(message: "batch \(id) came from feed \"\(batch.receipt.feed)\", which is no longer configured")
@@ -267,8 +270,8 @@ extension Ingestor {
 
     /// Rejects the held batch `id`: nothing of it ever takes effect.
     @available(*, noasync, message: "rejecting appends to the journal synchronously")
-    public func reject(batch id: String, by person: String) throws {
-        let history = try WorkforceHistory.load(journal)
+    public func reject(batch id: String, by person: String, history: WorkforceHistory? = nil) throws {
+        let history = try history ?? WorkforceHistory.load(journal)
         let batch = try heldBatch(id, in: history)
         let rejection = BatchEvent.rejected(BatchRejection(reason: "rejected by \(person)", by: person))
         let metadata = EventMetadata(source: batch.receipt.feed, batch: id, origin: batch.receipt.file, correlationID: id)

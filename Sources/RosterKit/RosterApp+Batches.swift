@@ -16,15 +16,16 @@ extension RosterApp {
         try WorkforceHistory.load(journal)
     }
 
-    /// Approves the held batch `id`; returns what it changed.
+    /// Approves the held batch `id`; returns what it changed. `history`: the workforce up to
+    /// date with the journal, when the caller keeps one (read from the journal otherwise).
     @available(*, noasync, message: "appends to the journal synchronously")
-    public func approve(batch id: String, by person: String) throws -> BatchCounts {
-        try ingestor.approve(batch: id, by: person, feeds: configuration.feeds)
+    public func approve(batch id: String, by person: String, history: WorkforceHistory? = nil) throws -> BatchCounts {
+        try ingestor.approve(batch: id, by: person, feeds: configuration.feeds, history: history)
     }
 
     /// Rejects the held batch `id`: nothing of it takes effect.
     @available(*, noasync, message: "appends to the journal synchronously")
-    public func reject(batch id: String, by person: String) throws {
-        try ingestor.reject(batch: id, by: person)
+    public func reject(batch id: String, by person: String, history: WorkforceHistory? = nil) throws {
+        try ingestor.reject(batch: id, by: person, history: history)
     }
 }

@@ -56,11 +56,15 @@ import FoundationNetworking
     @Test func theAdminAPIAnswersBehindItsTokenAndTheDaemonStopsCleanly() async throws {
         #expect(try await run(["ingest", "--feed", "hr", try file("day1.csv", LMSStateCommandTests.company())]).status == 0)
         #expect(try await run(["ingest", "--feed", "hr", try file("truncated.csv", Array(LMSStateCommandTests.company().prefix(2)))]).status == 4)
-        let held = try #require(try await run(["batches"]).standardOutput.split(separator: "\n").first { $0.contains("HELD") }?.split(separator: " ").first)
+        #expect(try await run(["ingest", "--feed", "hr", try file("truncated2.csv", Array(LMSStateCommandTests.company().prefix(3)))]).status == 4)
+        let heldBatches = try await run(["batches"]).standardOutput.split(separator: "\n").filter { $0.contains("HELD") }.compactMap { $0.split(separator: " ").first }
+        #expect(heldBatches.count == 2)
+        let held = try #require(heldBatches.first)
+        let approvable = try #require(heldBatches.last)
         let daemon = try await serve()
 
         // The batch held before the daemon started is counted from the journal, not from what this process saw.
-        #expect(try await daemon.text("metrics").contains("roster_batches_held 1"))
+        #expect(try await daemon.text("metrics").contains("roster_batches_held 2"))
         // Only /healthz answers without the token.
         #expect(try await daemon.request("GET", "healthz", token: .none).0 == 200)
         #expect(try await daemon.request("GET", "v1/plan", token: .none).0 == 401)
@@ -126,6 +130,13 @@ import FoundationNetworking
         let decided = try #require((try await daemon.json("v1/batches")["batches"] as? [[String: Any]])?.first { $0["batch"] as? String == String(held) })
         let reasons = try #require(decided["reasons"] as? [String])
         #expect(reasons.count >= 2 && reasons.last?.contains("ops@example.com") == true, "\(reasons)")
+        // The other, approved over HTTP: its changes are journaled with the approval.
+        let (approved, approvedBody) = try await daemon.request("POST", "v1/batches/\(approvable)/approve", body: #"{"by":"ops@example.com"}"#)
+        #expect(approved == 200, "\(String(decoding: approvedBody, as: UTF8.self))")
+        let approval = try #require(try JSONSerialization.jsonObject(with: approvedBody) as? [String: Any])
+        #expect(approval["state"] as? String == "applied" && (approval["counts"] as? [String: Any])?["absences"] as? Int == 9, "\(approval)")
+        let after = try #require((try await daemon.json("v1/batches")["batches"] as? [[String: Any]])?.first { $0["batch"] as? String == String(approvable) })
+        #expect(after["state"] as? String == "applied")
 
         // A webhook to a feed nobody configured is counted under one route, not one per name sent.
         #expect(try await daemon.request("POST", "hooks/nobody-\(UInt32.random(in: 0...UInt32.max))", token: .none, body: "{}").0 == 404)
