@@ -22,6 +22,8 @@ final class AdminServer: Service, Sendable {
     let logger: Logger
     let metrics: DaemonMetrics
     let readiness: Readiness
+    /// One rules plan or adoption at a time (see ``RulesChange``).
+    let rulesChange = RulesChange()
     /// Extra routes (the webhooks) another part of the daemon adds.
     let extraRoutes: [(HTTPRoute, @Sendable (HTTPRequest) async throws -> HTTPResponse)]
     /// The routes added, as `METHOD /path/:parameter`, to answer a request none matches.
@@ -164,8 +166,9 @@ final class AdminServer: Service, Sendable {
             let reason = (given as? String) ?? "restored through the admin API"
             return try await engine.run { app in .json(["restored": JSONView.user(try app.restore(id, by: by, reason: reason))]) }
         }
-        await route("GET /v1/rules") { [engine] _ in
-            try await engine.run { app in
+        await route("GET /v1/rules") { [engine] request in
+            try Self.check(request, takes: [])
+            return try await engine.run { app in
                 let rules = try app.rulesInForce()
                 var object = JSONView.rules(rules)
                 object["source"] = rules.adopted.adoption.source
@@ -173,40 +176,46 @@ final class AdminServer: Service, Sendable {
                 return .json(object)
             }
         }
-        await route("POST /v1/rules/plan") { [engine] request in
-            let candidate = try await Self.candidate(of: request)
-            // Blue/green: the candidate's store is built beside the engine, which goes on serving
-            // from the live one; the plan then folds what was journaled meanwhile.
-            _ = try await engine.beside { app in try app.buildStore(for: candidate) }
-            return try await engine.run { app in .json(JSONView.plan(try app.planFromStore(candidate: candidate))) }
+        await route("POST /v1/rules/plan") { [engine, rulesChange] request in
+            let candidate = try Self.candidate(in: try await Self.body(of: request))
+            return try await rulesChange.one {
+                // Blue/green: the candidate's store is built beside the engine, which goes on
+                // serving from the live one; the plan then folds what was journaled meanwhile.
+                _ = try await engine.beside { app in try app.buildStore(for: candidate) }
+                return try await engine.run { app in .json(JSONView.plan(try app.planFromStore(candidate: candidate))) }
+            }
         }
-        await route("POST /v1/rules/adopt") { [engine] request in
-            let candidate = try await Self.candidate(of: request)
+        await route("POST /v1/rules/adopt") { [engine, rulesChange] request in
             let body = try await Self.body(of: request)
-            let by = try await Self.actor(of: request)
-            guard body["confirm"] == nil || body["confirm"] is Bool else { throw RequestError(status: .badRequest, message: "`confirm` must be true or false") }
+            let candidate = try Self.candidate(in: body)
+            let by = try Self.actor(in: body)
+            guard body["confirm"] == nil || Self.boolean(body["confirm"]!) != nil else {
+                throw RequestError(status: .badRequest, message: "`confirm` must be true or false")
+            }
             guard body["source"] == nil || body["source"] is String else { throw RequestError(status: .badRequest, message: "`source` must be text") }
-            let confirmed = body["confirm"] as? Bool ?? false
+            let confirmed = body["confirm"].flatMap(Self.boolean) ?? false
             let source = body["source"] as? String ?? "admin API (POST /v1/rules/adopt)"
-            _ = try await engine.beside { app in try app.buildStore(for: candidate) }
-            return try await engine.run { app in
-                let before = try app.rulesInForce().adopted
-                do {
-                    let (plan, adopted) = try app.adopt(candidate, source: source, by: by, confirmed: confirmed)
-                    return .json([
-                        "plan": JSONView.plan(plan), "adopted": adopted.position != before.position,
-                        "rules": ["version": adopted.rules.version, "adopted_at": adopted.recordedAt.iso8601, "adopted_by": adopted.adoption.adoptedBy],
-                    ])
-                } catch let refused as RosterApp.AdoptionRefused {
-                    // A problem answer that carries the plan, for the person who confirms.
-                    let status = HTTPStatusCode.conflict
-                    return HTTPResponse(
-                        statusCode: status, headers: [.contentType: "application/problem+json"],
-                        body: JSONView.data(
-                            [
-                                "title": status.phrase, "status": status.code, "plan": JSONView.plan(refused.plan),
-                                "detail": "\(refused); review the plan, then send \"confirm\": true to adopt them anyway",
-                            ], pretty: false))
+            return try await rulesChange.one {
+                _ = try await engine.beside { app in try app.buildStore(for: candidate) }
+                return try await engine.run { app in
+                    let before = try app.rulesInForce().adopted
+                    do {
+                        let (plan, adopted) = try app.adopt(candidate, source: source, by: by, confirmed: confirmed)
+                        return .json([
+                            "plan": JSONView.plan(plan), "adopted": adopted.position != before.position,
+                            "rules": ["version": adopted.rules.version, "adopted_at": adopted.recordedAt.iso8601, "adopted_by": adopted.adoption.adoptedBy],
+                        ])
+                    } catch let refused as RosterApp.AdoptionRefused {
+                        // A problem answer that carries the plan, for the person who confirms.
+                        let status = HTTPStatusCode.conflict
+                        return HTTPResponse(
+                            statusCode: status, headers: [.contentType: "application/problem+json"],
+                            body: JSONView.data(
+                                [
+                                    "title": status.phrase, "status": status.code, "plan": JSONView.plan(refused.plan),
+                                    "detail": "\(refused); review the plan, then send \"confirm\": true to adopt them anyway",
+                                ], pretty: false))
+                    }
                 }
             }
         }
@@ -286,8 +295,8 @@ final class AdminServer: Service, Sendable {
     }
 
     /// The candidate rules in the JSON body's `rules`: the text of a rules file (docs/rules.md).
-    static func candidate(of request: HTTPRequest) async throws -> RuleSet {
-        guard let text = try await body(of: request)["rules"] as? String, !text.isEmpty else {
+    static func candidate(in body: [String: Any]) throws -> RuleSet {
+        guard let text = body["rules"] as? String, !text.isEmpty else {
             throw RequestError(status: .badRequest, message: "`rules` must hold the candidate rules file's text (docs/rules.md)")
         }
         do {
@@ -300,11 +309,23 @@ final class AdminServer: Service, Sendable {
     /// Who acts, from the JSON body's `by` (default: `admin-api`): the journal keeps it, so it is
     /// text and not blank.
     static func actor(of request: HTTPRequest) async throws -> String {
-        guard let by = try await body(of: request)["by"] else { return "admin-api" }
+        try actor(in: try await body(of: request))
+    }
+
+    /// ``actor(of:)`` from a body already read.
+    static func actor(in body: [String: Any]) throws -> String {
+        guard let by = body["by"] else { return "admin-api" }
         guard let text = by as? String, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw RequestError(status: .badRequest, message: "`by` must name who decides (a name or an email address): the journal keeps it")
         }
         return text
+    }
+
+    /// A JSON `true` or `false`; nil for anything else (JSONSerialization reads 0 and 1 as
+    /// `Bool` too, and a safety override must be said as `true`).
+    static func boolean(_ value: Any) -> Bool? {
+        guard let number = value as? NSNumber, String(cString: number.objCType) == "c" else { return nil }
+        return number.boolValue
     }
 
     /// Refuses query parameters the route does not take: a misspelt `as_of` must not answer for now.
@@ -327,6 +348,21 @@ final class AdminServer: Service, Sendable {
             throw RequestError(status: .badRequest, message: "\(name)=\(text) is not a date; write yyyy-MM-dd")
         }
         return date
+    }
+}
+
+/// The one rules plan or adoption the admin API runs at a time. Another at the same time is
+/// refused (409): an adoption removes the stores of candidates never adopted, and must not
+/// remove one a second request is building.
+final class RulesChange: Sendable {
+    private let busy = Mutex(false)
+
+    func one(_ body: () async throws -> HTTPResponse) async throws -> HTTPResponse {
+        guard busy.withLock({ busy in defer { busy = true }; return !busy }) else {
+            throw RequestError(status: .conflict, message: "another rules plan or adoption is in progress; send this one again once it has answered")
+        }
+        defer { busy.withLock { $0 = false } }
+        return try await body()
     }
 }
 

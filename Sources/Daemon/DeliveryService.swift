@@ -24,10 +24,6 @@ struct DeliveryService: Service {
             while !waker.isStopped, !Task.isCancelled {
                 let head = engine.app.journal.head
                 do {
-                    // Rules adopted while the daemon runs (blue/green): delivered from their store
-                    // from the next round on.
-                    let live = try await engine.run { app in try app.store(for: app.rulesInForce().rules) }
-                    if live !== provisioner.store { provisioner.store = live }
                     let summary = try await provisioner.sync()
                     record(summary)
                 } catch {

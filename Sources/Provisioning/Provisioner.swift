@@ -15,9 +15,13 @@ import Workforce
 /// is still in the outbox after a restart and goes again (connectors make that harmless).
 public struct Provisioner: Sendable {
     public let journal: Journal
-    /// The projection store of the rules in force, whose outbox is delivered. The daemon moves
-    /// it to the new rules' store when rules are adopted while it runs.
-    public var store: ProjectionStore
+    /// The projection store whose outbox is delivered: the store of the rules in force, asked
+    /// for at every step, so rules adopted while a sync runs (over the daemon's admin API) are
+    /// delivered from their store from the next step on.
+    public var store: ProjectionStore {
+        get throws { try storeInForce() }
+    }
+    private let storeInForce: @Sendable () throws -> ProjectionStore
     public let connector: any LMSConnector
     public let policy: DeliveryPolicy
     /// The instant taken as now (injected in tests).
@@ -27,8 +31,16 @@ public struct Provisioner: Sendable {
     public var steps: any StepQueue = ImmediateSteps()
 
     public init(journal: Journal, store: ProjectionStore, connector: any LMSConnector, policy: DeliveryPolicy, now: @escaping @Sendable () -> Timestamp = { .now() }) {
+        self.init(journal: journal, storeInForce: { store }, connector: connector, policy: policy, now: now)
+    }
+
+    /// A provisioner whose store is `storeInForce()` at each step (see ``store``).
+    public init(
+        journal: Journal, storeInForce: @escaping @Sendable () throws -> ProjectionStore, connector: any LMSConnector, policy: DeliveryPolicy,
+        now: @escaping @Sendable () -> Timestamp = { .now() }
+    ) {
         self.journal = journal
-        self.store = store
+        self.storeInForce = storeInForce
         self.connector = connector
         self.policy = policy
         self.now = now
@@ -59,6 +71,7 @@ public struct Provisioner: Sendable {
     /// counted in, but not journaled: a plan changes nothing.
     @available(*, noasync, message: "reads and writes the projection store synchronously")
     public func outbox() throws -> [LMSCommand] {
+        let store = try store
         var state = try store.catchUp(journal)
         guard state.advance(to: now()).isEmpty else { return state.outbox }
         return try store.outbox()
@@ -92,11 +105,13 @@ public struct Provisioner: Sendable {
     /// The commands due at `instant`, once what time made due (a first day, a termination
     /// taking effect, a grace period's end) is journaled.
     func dueCommands(at instant: Timestamp) throws -> [LMSCommand] {
+        let store = try store
         if try !store.tick(journal, at: instant, origin: "roster sync").isEmpty { _ = try store.catchUp(journal) }
         return try store.outbox().filter { $0.isDue(at: instant) }
     }
 
     func outboxAfterSync() throws -> [LMSCommand] {
+        let store = try store
         _ = try store.catchUp(journal)
         return try store.outbox()
     }

@@ -27,13 +27,14 @@ extension RosterApp {
         }
     }
 
-    /// Delivers the live projection store's outbox to the configured LMS.
+    /// Delivers the live projection store's outbox to the configured LMS: the store of the rules
+    /// in force at each step, so an adoption while it runs switches it (blue/green).
     @available(*, noasync, message: "the first use adopts rules, appending to the journal synchronously")
     public func provisioner() throws -> Provisioner {
-        let rules = try rulesInForce()
+        _ = try rulesInForce()
         let delivery = configuration.lms.delivery
         return Provisioner(
-            journal: journal, store: try store(for: rules.rules), connector: try connector(),
+            journal: journal, storeInForce: { [self] in try store(for: try rulesInForce().rules) }, connector: try connector(),
             policy: DeliveryPolicy(
                 maxAttempts: delivery.maxAttempts, backoffSeconds: Double(delivery.backoffSeconds), maxBackoffSeconds: Double(delivery.maxBackoffSeconds)),
             now: now)

@@ -83,12 +83,15 @@ extension RosterApp {
     @available(*, noasync, message: "appends to the journal synchronously")
     public func adopt(_ candidate: RuleSet, source: String, by person: String, confirmed: Bool) throws -> (RulesPlan, AdoptedRules) {
         // Blue/green: the candidate's store is built and caught up while the live one serves. It
-        // keeps no snapshots of the history: the candidate answers as-of queries only from its adoption.
+        // keeps snapshots from the rules' first adoption on (the journal's head, for rules never
+        // adopted): they answer as-of queries only from then.
         let plan = try planFromStore(candidate: candidate)
         if !plan.crossed.isEmpty, !confirmed { throw AdoptionRefused(plan: plan) }
         let adopted = try RuleBook.adopt(candidate, source: source, by: person, in: journal)
         // Every adopted rule set's store stays: it answers as-of queries for its time in force.
-        try removeStores(except: try RuleBook.adoptions(in: journal).map(\.rules.version))
+        // Stores of candidates never adopted go; one that cannot be removed now (a file in use)
+        // is removed at the next adoption: the adoption is journaled, and that is what counts.
+        try? removeStores(except: try RuleBook.adoptions(in: journal).map(\.rules.version))
         return (plan, adopted)
     }
 

@@ -53,6 +53,11 @@ struct RebuildCommand: ParsableCommand {
         }
         // The journal names where the rules came from: a path that still says so from elsewhere.
         let source = URL(fileURLWithPath: rules).standardizedFileURL.path
+        // Beside a running daemon the journal is read-only: said before the candidate is built.
+        guard app.journal.configuration.access != .readOnly else {
+            warn(Self.besideTheDaemon)
+            throw Exit.failed
+        }
         do {
             let before = try failing { try app.rulesInForce() }.adopted
             let (result, adopted) = try app.adopt(candidate, source: source, by: by, confirmed: confirm)
@@ -71,15 +76,17 @@ struct RebuildCommand: ParsableCommand {
             warn(failure.message)
             throw Exit.held
         } catch let error as JournalError where error.code == .readOnly || error.code == .locked {
-            warn(
-                "roster serve holds the journal; adopt through its admin API (POST /v1/rules/adopt with the file's text, "
-                    + "docs/openapi.yaml), which builds the candidate while the live rules keep serving, or stop it and run this again")
+            warn(Self.besideTheDaemon)
             throw Exit.failed
         } catch {
             warn("\(error)")
             throw Exit.failed
         }
     }
+
+    static let besideTheDaemon =
+        "roster serve holds the journal; adopt through its admin API (POST /v1/rules/adopt with the file's text, docs/openapi.yaml), "
+        + "which builds the candidate while the live rules keep serving, or stop it and run this again"
 
     func report(_ result: RulesPlan) {
         let difference = result.difference

@@ -70,6 +70,37 @@ import Workforce
         }
     }
 
+    /// The store of rules no longer in force: caught up through the adoption that replaced them,
+    /// it answers as of any instant before, from its own snapshots, without a live state.
+    @Test func aStoreCaughtUpThroughALimitAnswersAsOfBeforeItFromItsSnapshots() throws {
+        let scenario = try Scenario()
+        try story(scenario)
+        let limit = try scenario.journal.read { try $0.position(recordedAtOrBefore: instant("2026-11-10T10:00:00Z")) }
+        let store = try ProjectionStore(root: scenario.directory.child("store"), rules: scenario.rules, snapshotInterval: 3)
+        let folded = try store.catchUp(scenario.journal, through: limit)
+        #expect(folded.position == limit)
+        #expect(try store.checkpoint == limit)
+        // Asked to go less far, it stays where it is.
+        #expect(try store.catchUp(scenario.journal, through: JournalPosition(2)).position == limit)
+        #expect(try store.checkpoint == limit)
+        func expectReplayed(_ store: ProjectionStore, _ times: [String]) throws {
+            for time in times {
+                var fromStore = try store.state(asOf: instant(time), journal: scenario.journal, live: nil)
+                fromStore.advance(to: instant(time))
+                let replayed = try Replay(asOf: instant(time)).run(scenario.journal, rules: scenario.rules)
+                #expect(fromStore.users == replayed.users, "as of \(time)")
+            }
+        }
+        try expectReplayed(store, ["2026-11-02T09:00:01Z", "2026-11-05T12:00:00Z", "2026-11-07T02:00:00Z", "2026-11-09T02:00:00Z", "2026-11-10T10:00:00Z"])
+
+        // Snapshots from the limit on only (as for rules adopted there): the save leaves a marker
+        // at the limit, which answers from the records, and the events after it are folded.
+        let marked = try ProjectionStore(root: scenario.directory.child("marked"), rules: scenario.rules, snapshotInterval: 100, snapshotsFrom: limit)
+        _ = try marked.catchUp(scenario.journal, through: limit)
+        #expect(try marked.snapshot(atOrBefore: limit)?.position == limit)
+        try expectReplayed(marked, ["2026-11-05T12:00:00Z", "2026-11-10T10:00:00Z", "2026-11-12T10:00:00Z", "2026-11-30T13:00:00Z"])
+    }
+
     @Test func oneWorkersAsOfFromTheirOwnEventsEqualsAFullReplay() throws {
         let scenario = try Scenario()
         let store = try ProjectionStore(root: scenario.directory.child("store"), rules: scenario.rules)

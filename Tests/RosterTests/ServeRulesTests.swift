@@ -80,7 +80,7 @@ import FoundationNetworking
         #expect(plan["live"] as? String == liveVersion)
         #expect((plan["groups_added"] as? [[String: Any]])?.count == 10 && (plan["groups_removed"] as? [[String: Any]])?.count == 10)
         #expect((plan["thresholds_crossed"] as? [String])?.isEmpty == true)
-        // Blue/green: the candidate's store is built, and the live rules still serve.
+        // Blue/green: the candidate's store is built, and the live rules still answer.
         let candidateVersion = try #require(plan["candidate"] as? String)
         #expect(FileManager.default.fileExists(atPath: directory.child("data/projections/" + candidateVersion.prefix(16))))
         #expect(Self.groups(try await daemon.json("v1/state"), of: "E1") == ["IT Dept", "London"])
@@ -91,6 +91,7 @@ import FoundationNetworking
         #expect(try await daemon.request("POST", "v1/rules/plan", body: "{}").0 == 400)
         #expect(try await daemon.request("POST", "v1/rules/adopt", body: try Self.body(["rules": renamed, "by": " "])).0 == 400)
         #expect(try await daemon.request("POST", "v1/rules/adopt", body: try Self.body(["rules": renamed, "confirm": "yes"])).0 == 400)
+        #expect(try await daemon.request("POST", "v1/rules/adopt", body: #"{"rules": "names: legal", "confirm": 1}"#).0 == 400, "only true confirms")
 
         // Adopted: the daemon serves and provisions under the new rules at once.
         let (adopted, adoptedBody) = try await daemon.request(
@@ -105,7 +106,9 @@ import FoundationNetworking
         #expect(now["source"] as? String == "rules-v2.yml" && now["text"] as? String == renamed)
         // Before the adoption, the first rules still answer.
         let before = try #require(live["adopted_at"] as? String)
-        #expect(try await daemon.request("GET", "v1/state?as_of=\(before)").0 == 200)
+        let believed = try await daemon.json("v1/state?as_of=\(before)")
+        #expect(Self.groups(believed, of: "E1") == ["IT Dept", "London"])
+        #expect((believed["rules"] as? [String: Any])?["version"] as? String == liveVersion)
         // The same text again: nothing adopted, and said so.
         let (again, againBody) = try await daemon.request("POST", "v1/rules/adopt", body: try Self.body(["rules": renamed]))
         let unchanged = try Self.object(againBody)
