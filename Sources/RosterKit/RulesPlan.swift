@@ -35,8 +35,10 @@ extension RosterApp {
         } else {
             scratch = try Replay(now: instant).run(journal, rules: candidate)
         }
-        let difference = StateDifference(from: live.users, to: scratch.users)
-        let population = live.users.values.filter { $0.status == .active }.count
+        // Each state's users made into a dictionary once (each is a copy of every user).
+        let liveUsers = live.users
+        let difference = StateDifference(from: liveUsers, to: scratch.users)
+        let population = liveUsers.values.count { $0.status == .active }
         let safety = configuration.safety
         var crossed: [String] = []
         let changed = Set(difference.groupsAdded.map(\.id) + difference.groupsRemoved.map(\.id) + difference.assignmentsAdded.map(\.id)
@@ -44,7 +46,7 @@ extension RosterApp {
         for (name, count, limit) in [
             ("users created", difference.usersAdded.count, safety.creates), ("users changed", changed.count, safety.changes),
             // A user already deactivated or archived losing their desired user cuts no one's access.
-            ("deactivations", difference.deactivations + difference.usersRemoved.count { live.users[$0]?.status == .active }, safety.terminations),
+            ("deactivations", difference.deactivations + difference.usersRemoved.count { liveUsers[$0]?.status == .active }, safety.terminations),
             ("archives", difference.archives, safety.absences),
         ] where limit.isCrossed(by: count, population: population) {
             crossed.append("\(name): \(count) exceeds \(limit.describe()) (population \(population))")
