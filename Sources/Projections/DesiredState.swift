@@ -268,6 +268,30 @@ public struct DesiredState: Sendable {
     }
 
     /// The LMS users, by employee ID.
+    /// The desired user of worker `id`, read in place (nil when there is none).
+    public subscript(user id: EmployeeID) -> LMSUser? {
+        guard let slot = slots[id.rawValue] else { return nil }
+        return projections[slot].user
+    }
+
+    /// The distinct values the workers hold of `attribute`, read in place.
+    public func valuesHeld(of attribute: WorkerAttribute) -> Set<String> {
+        var values: Set<String> = []
+        for slot in projections.indices {
+            if let value = attribute.value(in: projections[slot].worker) { values.insert(value) }
+        }
+        return values
+    }
+
+    /// The employee IDs of the workers with a desired user, in no order.
+    public var userIDs: [EmployeeID] {
+        var ids: [EmployeeID] = []
+        ids.reserveCapacity(projections.count)
+        // By index: a `for` loop over the array would copy every projection.
+        for slot in projections.indices where projections[slot].user != nil { ids.append(projections[slot].worker.id) }
+        return ids
+    }
+
     public var users: [EmployeeID: LMSUser] {
         var users: [EmployeeID: LMSUser] = [:]
         users.reserveCapacity(projections.count)

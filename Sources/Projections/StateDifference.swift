@@ -33,9 +33,23 @@ public struct StateDifference: Sendable {
         var ids = Array(old.keys)
         ids.reserveCapacity(max(old.count, new.count))
         for id in new.keys where old[id] == nil { ids.append(id) }
+        self.init(ids: ids, old: { old[$0] }, new: { new[$0] })
+    }
+
+    /// The difference from `old`'s users to `new`'s, read in place: no dictionary of either
+    /// state's users is made (each a copy of every user).
+    public init(from old: DesiredState, to new: DesiredState) {
+        var ids = old.userIDs
+        for id in new.userIDs where old[user: id] == nil { ids.append(id) }
+        self.init(ids: ids, old: { old[user: $0] }, new: { new[user: $0] })
+    }
+
+    /// The difference over `ids` (each once, in any order), each user as `old` and `new` give it.
+    init(ids: [EmployeeID], old: (EmployeeID) -> LMSUser?, new: (EmployeeID) -> LMSUser?) {
+        var ids = ids
         ids.sort()
         for id in ids {
-            switch (old[id], new[id]) {
+            switch (old(id), new(id)) {
             case (nil, let added?):
                 usersAdded.append(id)
                 groupsAdded += added.groups.map { (id, $0.key) }

@@ -27,7 +27,12 @@ extension RosterApp {
     @available(*, noasync, message: "reads the journal synchronously")
     public func plan(candidate: RuleSet, folded: DesiredState? = nil) throws -> RulesPlan {
         let instant = now()
-        let (live, rules) = try desiredState(Replay(now: instant))
+        // The live state now, read and brought up to date in memory: the live store need not be
+        // written for a comparison (after an adoption it serves no more), and writing it first
+        // made its adoption snapshot a snapshot of its own (a compression of every worker).
+        let rules = try rulesInForce()
+        var live = try store(for: rules.rules).foldedState(journal)
+        live.advance(to: instant)
         let scratch: DesiredState
         if var folded {
             folded.advance(to: instant)
@@ -35,10 +40,8 @@ extension RosterApp {
         } else {
             scratch = try Replay(now: instant).run(journal, rules: candidate)
         }
-        // Each state's users made into a dictionary once (each is a copy of every user).
-        let liveUsers = live.users
-        let difference = StateDifference(from: liveUsers, to: scratch.users)
-        let population = liveUsers.values.count { $0.status == .active }
+        let difference = StateDifference(from: live, to: scratch)
+        let population = live.userIDs.count { live[user: $0]?.status == .active }
         let safety = configuration.safety
         var crossed: [String] = []
         let changed = Set(difference.groupsAdded.map(\.id) + difference.groupsRemoved.map(\.id) + difference.assignmentsAdded.map(\.id)
@@ -46,15 +49,14 @@ extension RosterApp {
         for (name, count, limit) in [
             ("users created", difference.usersAdded.count, safety.creates), ("users changed", changed.count, safety.changes),
             // A user already deactivated or archived losing their desired user cuts no one's access.
-            ("deactivations", difference.deactivations + difference.usersRemoved.count { liveUsers[$0]?.status == .active }, safety.terminations),
+            ("deactivations", difference.deactivations + difference.usersRemoved.count { live[user: $0]?.status == .active }, safety.terminations),
             ("archives", difference.archives, safety.absences),
         ] where limit.isCrossed(by: count, population: population) {
             crossed.append("\(name): \(count) exceeds \(limit.describe()) (population \(population))")
         }
-        let workers = scratch.allProjections.map(\.worker)
         return RulesPlan(
             live: rules.rules, candidate: candidate, difference: difference, population: population, crossed: crossed,
-            heldByNoOne: candidate.namedButHeldByNoOne(in: workers))
+            heldByNoOne: candidate.namedButHeldByNoOne { scratch.valuesHeld(of: $0) })
     }
 
     /// Candidate rules refused: their plan crosses a safety threshold, and the adoption was not

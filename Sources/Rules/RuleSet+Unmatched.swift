@@ -9,17 +9,24 @@ extension RuleSet {
     /// A change trigger's value is not checked: its point is a value nobody holds yet (the title
     /// of a promotion). Employment types are checked when the rules are read.
     public func namedButHeldByNoOne(in workers: [Worker]) -> [String] {
+        namedButHeldByNoOne { attribute in Set(workers.compactMap { attribute.value(in: $0) }) }
+    }
+
+    /// ``namedButHeldByNoOne(in:)`` from the distinct values the workers hold of each attribute
+    /// (`held`), so a caller holding a hundred thousand workers need not copy them.
+    public func namedButHeldByNoOne(held distinct: (WorkerAttribute) -> Set<String>) -> [String] {
         var held: [WorkerAttribute: Set<String>] = [:]
         func values(of attribute: WorkerAttribute) -> Set<String> {
             if let known = held[attribute] { return known }
-            let values = Set(workers.compactMap { attribute.value(in: $0) }.map(WorkerCondition.fold))
+            // Each distinct value folded once: a hundred thousand workers hold a few dozen.
+            let values = Set(distinct(attribute).map(WorkerCondition.fold))
             held[attribute] = values
             return values
         }
         var findings: [String] = []
         /// A custom attribute no worker has: nothing can match it. True when so (reported).
         func unfilled(_ attribute: WorkerAttribute, at key: String) -> Bool {
-            guard case .custom(let name) = attribute, !workers.contains(where: { $0.custom[name] != nil }) else { return false }
+            guard case .custom = attribute, distinct(attribute).isEmpty else { return false }
             findings.append("\(key): no worker has \(attribute); check the feeds' custom_columns")
             return true
         }

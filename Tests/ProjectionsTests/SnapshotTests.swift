@@ -46,6 +46,31 @@ import Workforce
         #expect(asOf.allProjections == replayed.allProjections)
     }
 
+    @Test func aStoreOfManyWorkersIsReadBackOnEveryCoreAsItWasSaved() throws {
+        let scenario = try Scenario()
+        let store = try ProjectionStore(root: scenario.directory.child("store"), rules: scenario.rules, snapshotInterval: 1_000_000)
+        try hire(5_000, into: scenario)
+        let live = try store.catchUp(scenario.journal)
+        let stored = try store.environment.read { try store.storedState(in: $0) }
+        #expect(stored.workerCount == 5_000 && stored.position == live.position)
+        let byID = { (state: DesiredState) in state.allProjections.sorted { $0.worker.id < $1.worker.id } }
+        #expect(byID(stored) == byID(live))
+
+        // One record that does not decode among them: an error, not a worker lost or made up.
+        var records = try store.records().map(\.value)
+        records[4_321] = Array(records[4_321].prefix(20))
+        let buffers = records.map { record in
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: record.count, alignment: 8)
+            buffer.copyBytes(from: record)
+            return buffer
+        }
+        defer { for buffer in buffers { buffer.deallocate() } }
+        #expect(throws: (any Error).self) {
+            _ = try ProjectionStore.decodeRecords(buffers.map(UnsafeRawBufferPointer.init), references: RecordReferences(scenario.rules))
+        }
+        #expect(try ProjectionStore.decodeRecords(Array(buffers.map(UnsafeRawBufferPointer.init).prefix(4_321)), references: RecordReferences(scenario.rules)).count == 4_321)
+    }
+
     /// Title changes for workers `range`, in one append.
     func promote(_ range: ClosedRange<Int>, to title: String, in scenario: Scenario) throws {
         try scenario.journal.append(try range.map { index in
