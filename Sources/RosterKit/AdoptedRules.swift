@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import Journal
 import Rules
+import Synchronization
 import Workforce
 
 /// A rule set as the journal records its adoption.
@@ -18,9 +19,21 @@ public enum RuleBook {
     public static func adoptions(in journal: Journal) throws -> [AdoptedRules] {
         try journal.read { try $0.events(forSubject: AdminEvent.rulesSubject) }.compactMap { event in
             guard case .rulesAdopted(let adoption) = try AdminEvent.decode(type: event.type, payload: event.payload) else { return nil }
-            let rules = try RuleSetParser.parse(adoption.text, path: "rules adopted at journal position \(event.position)")
-            return AdoptedRules(rules: rules, adoption: adoption, position: event.position, recordedAt: event.recordedAt)
+            return AdoptedRules(rules: try parsed(adoption, at: event.position), adoption: adoption, position: event.position, recordedAt: event.recordedAt)
         }
+    }
+
+    /// Rule sets read from adopted texts, by their text: the rules in force are asked for at
+    /// every request and delivery step, and reading every adopted text again each time took a
+    /// YAML parse per adoption.
+    private static let read = Mutex<[String: RuleSet]>([:])
+
+    /// The rule set of `adoption`, journaled at `position`.
+    static func parsed(_ adoption: RulesAdoption, at position: JournalPosition) throws -> RuleSet {
+        if let known = read.withLock({ $0[adoption.text] }) { return known }
+        let rules = try RuleSetParser.parse(adoption.text, path: "rules adopted at journal position \(position)")
+        read.withLock { $0[adoption.text] = rules }
+        return rules
     }
 
     /// The rule set in force at `instant` (the latest when nil).
