@@ -108,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "roster-bench",
             dependencies: [
-                "FeedGenerator", "Ingestion", "Projections", "Provisioning", "SCIM", "Digest", "Rules", "Workforce", "Journal", "CSV",
+                "FeedGenerator", "Ingestion", "Projections", "Provisioning", "SCIM", "Digest", "Configuration", "Rules", "Workforce", "Journal", "CSV",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Configuration
 import FeedGenerator
 import Foundation
 import Ingestion
@@ -66,6 +67,9 @@ struct ProjectionBench: ParsableCommand {
         var rebuildSeconds: Double
         /// A rebuild for rules adopted now (`roster rebuild --apply`): no snapshots of the history.
         var adoptSeconds: Double
+        /// `roster rebuild --rules CANDIDATE --apply` itself, from start to exit: the rebuild, the
+        /// plan's comparison with the live state, the adoption. Nil without the executable.
+        var commandSeconds: Double?
         var workerP50: Double
         var workerP99: Double
         var workerMax: Double
@@ -77,22 +81,36 @@ struct ProjectionBench: ParsableCommand {
         var rebuildRate: Double { Double(events) / rebuildSeconds }
         var adoptRate: Double { Double(events) / adoptSeconds }
         var readRate: Double { Double(events) / readSeconds }
+        var commandRate: Double? { commandSeconds.map { Double(events) / $0 } }
     }
 
-    static let rules = RuleSet(
-        version: String(repeating: "b", count: 64), text: "(benchmark rules)",
-        scope: Scope(include: [WorkerCondition(.employmentType, .oneOf(["full_time", "part_time", "intern"]))]),
-        groups: [
-            GroupMapping(id: "departments", attribute: .field(.departmentName), table: Dictionary(uniqueKeysWithValues: Names.departments.map { ($0.name, "Dept: \($0.name)") })),
-            GroupMapping(id: "locations", attribute: .field(.location), table: [:], unmapped: .useValue, prefix: "Office "),
-        ],
-        triggers: [
-            AssignmentTrigger(id: "onboarding", on: .hire(reassignOnRehire: false), course: "Onboarding_Path", dueDays: 14),
-            AssignmentTrigger(id: "leadership", on: .change(WorkerCondition(.field(.jobTitle), .pattern(try! ValuePattern("manager|director|head")))), course: "Leadership_101", dueDays: 30),
-            AssignmentTrigger(id: "nyc-compliance", on: .transfer(locations: ["NYC"]), course: "NY_Harassment_Prevention", dueDays: 30),
-            AssignmentTrigger(id: "benefits", on: .conversion(from: [.contractor], to: [.fullTime, .partTime]), course: "Benefits_Enrolment", dueDays: 7),
-            AssignmentTrigger(id: "welcome-back", on: .rehire, course: "Welcome_Back", dueDays: 7),
-        ])
+    /// The benchmark's rules, as a rules file: scope by employment type, a group per department
+    /// (named `departmentPrefix` and the department) and per office, and five triggers.
+    static func rulesText(departmentPrefix: String) -> String {
+        let departments = Names.departments.map { "\"\($0.name)\": \"\(departmentPrefix)\($0.name)\"" }.joined(separator: ", ")
+        return """
+            scope:
+              include:
+                employment_type: [full_time, part_time, intern]
+            groups:
+              - id: departments
+                attribute: department_name
+                map: { \(departments) }
+              - id: locations
+                attribute: location
+                unmapped: use-value
+                prefix: "Office "
+            triggers:
+              - { id: onboarding, on: hire, course: Onboarding_Path, due_days: 14 }
+              - { id: leadership, on: change, attribute: job_title, matches: "manager|director|head", course: Leadership_101, due_days: 30 }
+              - { id: nyc-compliance, on: transfer, locations: [NYC], course: NY_Harassment_Prevention, due_days: 30 }
+              - { id: benefits, on: conversion, from: [contractor], to: [full_time, part_time], course: Benefits_Enrolment, due_days: 7 }
+              - { id: welcome-back, on: rehire, course: Welcome_Back, due_days: 7 }
+
+            """
+    }
+
+    static let rules = try! RuleSetParser.parse(rulesText(departmentPrefix: "Dept: "), path: "the benchmark's rules")
 
     func run() throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("roster-bench-projections-\(getpid())").path
@@ -148,8 +166,9 @@ struct ProjectionBench: ParsableCommand {
         }
         let median = results.sorted { $0.adoptSeconds < $1.adoptSeconds }[results.count / 2]
         print(String(
-            format: "%d events: fold in memory %.2f s, rebuild for rules adopted now (roster rebuild --apply) %.2f s (%.0f events/s), rebuild from scratch %.2f s (%.0f events/s), plain read %.2f s (%.0f events/s); one worker as of an instant p50 %.3f ms, p99 %.3f ms; %d workers as of an instant %.3f s at most",
-            median.events, median.foldSeconds, median.adoptSeconds, median.adoptRate, median.rebuildSeconds, median.rebuildRate, median.readSeconds, median.readRate,
+            format: "%d events: fold in memory %.2f s, rebuild for rules adopted now (roster rebuild --apply) %.2f s (%.0f events/s), the command end to end %@ s, rebuild from scratch %.2f s (%.0f events/s), plain read %.2f s (%.0f events/s); one worker as of an instant p50 %.3f ms, p99 %.3f ms; %d workers as of an instant %.3f s at most",
+            median.events, median.foldSeconds, median.adoptSeconds, median.adoptRate, median.commandSeconds.map { String(format: "%.2f", $0) } ?? "-",
+            median.rebuildSeconds, median.rebuildRate, median.readSeconds, median.readRate,
             median.workerP50 * 1000, median.workerP99 * 1000, median.populationWorkers, median.populationMax))
         if let report { try write(results, median: median, into: report) }
     }
@@ -211,6 +230,7 @@ struct ProjectionBench: ParsableCommand {
         guard rebuilt >= workers else { throw ValidationError("the rebuild holds \(rebuilt) workers") }
         let (adopt, adopted) = try rebuildInChild(journal: path, store: scratch + "-adopted", adopting: true)
         guard adopted == rebuilt else { throw ValidationError("the two rebuilds differ: \(adopted) and \(rebuilt) workers") }
+        let command = try commandInChild(journal: path, scratch: scratch + "-command")
         // The rebuilt store, opened again, answers the as-of queries.
         let store = try ProjectionStore(root: scratch, rules: Self.rules, snapshotInterval: snapshotInterval)
         let live = try store.catchUp(journal)
@@ -259,7 +279,7 @@ struct ProjectionBench: ParsableCommand {
             populationWorkers = max(populationWorkers, state.workerCount)
         }
         return Figures(
-            events: count, readSeconds: read.seconds, foldSeconds: fold.seconds, rebuildSeconds: rebuild, adoptSeconds: adopt,
+            events: count, readSeconds: read.seconds, foldSeconds: fold.seconds, rebuildSeconds: rebuild, adoptSeconds: adopt, commandSeconds: command,
             workerP50: timings[timings.count / 2],
             workerP99: timings[min(timings.count - 1, timings.count * 99 / 100)], workerMax: timings.last ?? 0, ownEventsP50: reads[reads.count / 2],
             populationMax: population.max() ?? 0, populationWorkers: populationWorkers)
@@ -291,11 +311,57 @@ struct ProjectionBench: ParsableCommand {
         return (seconds, workers)
     }
 
+    /// `roster rebuild --rules CANDIDATE --apply --confirm` as a user runs it, timed from start to
+    /// exit, on a copy of the journal: the benchmark's rules adopted and their store built first
+    /// (not timed, as they are in use), and a candidate that renames every department's group, so
+    /// every user changes. Nil when the roster executable is not beside the benchmark.
+    func commandInChild(journal: String, scratch: String) throws -> Double? {
+        let roster = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("roster").path
+        guard FileManager.default.isExecutableFile(atPath: roster) else { return nil }
+        try FileManager.default.createDirectory(atPath: scratch + "/data/journal", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: journal + "/data.mdb", toPath: scratch + "/data/journal/data.mdb")
+        let config = scratch + "/roster.yml"
+        try """
+            data: ./data
+            default_time_zone: Europe/London
+            rules: rules.yml
+            feeds:
+              - { name: nightly, kind: csv-snapshot, preset: generic }
+            lms: { connector: csv-export, directory: exports }
+
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        try Self.rulesText(departmentPrefix: "Dept: ").write(toFile: scratch + "/rules.yml", atomically: true, encoding: .utf8)
+        try Self.rulesText(departmentPrefix: "Department ").write(toFile: scratch + "/candidate.yml", atomically: true, encoding: .utf8)
+        func run(_ arguments: [String]) throws -> Double {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: roster)
+            process.arguments = arguments + ["--config", config]
+            process.standardOutput = FileHandle.nullDevice
+            let errors = Pipe()
+            process.standardError = errors
+            let start = ContinuousClock.now
+            try process.run()
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            let seconds = (ContinuousClock.now - start).seconds
+            guard process.terminationStatus == 0 else {
+                throw ValidationError("roster \(arguments.joined(separator: " ")) failed (exit \(process.terminationStatus)): \(text)")
+            }
+            return seconds
+        }
+        // The rules in force: adopted on first use, their store built.
+        _ = try run(["state", "--json"])
+        sync()
+        return try run(["rebuild", "--rules", scratch + "/candidate.yml", "--apply", "--confirm"])
+    }
+
     func write(_ results: [Figures], median: Figures, into path: String) throws {
         func row(_ label: String, _ figures: Figures) -> String {
             String(
-                format: "| %@ | %.2f | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f | %.2f | %.3f | %.3f | %.3f | %.3f | %.2f | %.3f | %.2f |", label,
-                figures.adoptSeconds, figures.adoptRate, figures.adoptSeconds / figures.readSeconds, figures.rebuildSeconds, figures.rebuildRate,
+                format: "| %@ | %.2f | %.0f | %.2f | %@ | %@ | %.2f | %.0f | %.2f | %.2f | %.0f | %.2f | %.3f | %.3f | %.3f | %.3f | %.2f | %.3f | %.2f |", label,
+                figures.adoptSeconds, figures.adoptRate, figures.adoptSeconds / figures.readSeconds,
+                figures.commandSeconds.map { String(format: "%.2f", $0) } ?? "-", figures.commandRate.map { String(format: "%.0f", $0) } ?? "-",
+                figures.rebuildSeconds, figures.rebuildRate,
                 figures.rebuildSeconds / figures.readSeconds, figures.readSeconds, figures.readRate, figures.foldSeconds, figures.workerP50 * 1000,
                 figures.workerP99 * 1000, figures.workerMax * 1000, figures.ownEventsP50 * 1000, figures.workerP50 / figures.ownEventsP50,
                 figures.populationMax, figures.populationMax / figures.readSeconds)
@@ -305,8 +371,8 @@ struct ProjectionBench: ParsableCommand {
             "; \(median.events) events, \(median.populationWorkers) workers; \(queries) one-worker queries and 5 whole-population queries a run. "
                 + "The median run is the one whose `rebuild --apply` rebuild took the median time, its figures as they were.",
             "",
-            "| run | rebuild, `roster rebuild --apply` (s) | (events/s) | / read | rebuild from scratch, with the history's snapshots (s) | (events/s) | / read | baseline: plain read (s) | read (events/s) | fold in memory (s) | one worker p50 (ms) | p99 (ms) | max (ms) | baseline: the worker's events read, p50 (ms) | p50 / read | population as of, max (s) | / plain read |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "| run | rebuild for `roster rebuild --apply` (s) | (events/s) | / read | the command end to end, with its plan (s) | (events/s) | rebuild from scratch, with the history's snapshots (s) | (events/s) | / read | baseline: plain read (s) | read (events/s) | fold in memory (s) | one worker p50 (ms) | p99 (ms) | max (ms) | baseline: the worker's events read, p50 (ms) | p50 / read | population as of, max (s) | / plain read |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for (index, figures) in results.enumerated() { lines.append(row("\(index + 1)", figures)) }
         if results.count > 1 { lines.append(row("median run", median)) }
