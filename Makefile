@@ -157,12 +157,13 @@ demo: deps
 			sed -n '/moodle_removals_to_apply_by_hand/,/]/p' $$run/manifest.json; done; true
 
 bench: deps scim-venv
-	$(SWIFT) build -c release --product roster-journal --product roster-bench
+	$(SWIFT) build -c release --product roster-journal
+	$(SWIFT) build -c release --product roster-bench
+	$(SWIFT) build -c release --product roster
 	$$($(SWIFT) build -c release --show-bin-path)/roster-journal bench --events 1000000 --runs 3 --report docs/benchmarks.md
 	$$($(SWIFT) build -c release --show-bin-path)/roster-bench ingest --workers 100000 --runs 5 --report docs/benchmarks.md
 	$$($(SWIFT) build -c release --show-bin-path)/roster-bench projections --workers 100000 --events 1000000 --runs 3 --report docs/benchmarks.md
 	$$($(SWIFT) build -c release --show-bin-path)/roster-bench provisioning --scim-venv "$${ROSTER_SCIM_VENV:-.venv-scim}" --report docs/benchmarks.md
-	$(SWIFT) build -c release --product roster
 	$$($(SWIFT) build -c release --show-bin-path)/roster-bench serve --scim-venv "$${ROSTER_SCIM_VENV:-.venv-scim}" --report docs/benchmarks.md
 	$$($(SWIFT) build -c release --show-bin-path)/roster-bench intake --workers 100000 --report docs/benchmarks.md
 
