@@ -12,8 +12,12 @@ public enum FoldInputs {
     /// ``Lookahead/near`` inputs earlier, to bring into the caches what folding it will read.
     /// `prepare` runs on this thread once the reading thread has started, before the first
     /// input: what the fold must do first (making room for the workers) overlaps the first reads.
+    /// The most events read in one read transaction, by default (see ``forEach(in:from:through:eventsPerTransaction:prepare:ahead:_:)``).
+    public static let eventsPerTransaction: UInt64 = 65_536
+
     public static func forEach(
         in journal: Journal, from first: JournalPosition, through last: JournalPosition? = nil,
+        eventsPerTransaction: UInt64 = FoldInputs.eventsPerTransaction,
         prepare: () throws -> Void = {},
         ahead: (UnsafePointer<FoldInput>, Lookahead) -> Void = { _, _ in },
         _ body: (consuming FoldInput) throws -> Bool
@@ -24,17 +28,42 @@ public enum FoldInputs {
             chunk.reserveCapacity(Channel.chunkSize)
             do {
                 var routes = FoldInput.Routes()
-                try journal.read { snapshot in
-                    try snapshot.forEachEventView(from: first, through: last) { view in
-                        chunk.append(try FoldInput(view, routes: &routes))
-                        guard chunk.count == Channel.chunkSize else { return true }
-                        guard channel.put(chunk) else { return false }
-                        // A chunk the fold is done with is emptied here, on this thread: the
-                        // strings this thread made are freed by it, not by the fold's.
-                        chunk = channel.takeFolded() ?? []
-                        chunk.removeAll(keepingCapacity: true)
-                        chunk.reserveCapacity(Channel.chunkSize)
-                        return true
+                // Read in transactions of at most `eventsPerTransaction` events, up to the last
+                // event asked for or the head when the reading began: a transaction held for the
+                // whole journal (a second or more) would hold up a writer whose map must grow.
+                var from = first
+                var target: JournalPosition?
+                var reading = true
+                while reading {
+                    try journal.read { snapshot in
+                        let head = try snapshot.head
+                        let end = target ?? min(last ?? head, head)
+                        target = end
+                        guard from <= end else {
+                            reading = false
+                            return
+                        }
+                        let through = min(end, JournalPosition(from.rawValue + max(1, eventsPerTransaction) - 1))
+                        var read = from
+                        try snapshot.forEachEventView(from: from, through: through) { view in
+                            read = view.position
+                            chunk.append(try FoldInput(view, routes: &routes))
+                            guard chunk.count == Channel.chunkSize else { return true }
+                            guard channel.put(chunk) else {
+                                reading = false
+                                return false
+                            }
+                            // A chunk the fold is done with is emptied here, on this thread: the
+                            // strings this thread made are freed by it, not by the fold's.
+                            chunk = channel.takeFolded() ?? []
+                            chunk.removeAll(keepingCapacity: true)
+                            chunk.reserveCapacity(Channel.chunkSize)
+                            return true
+                        }
+                        // Nothing more where the journal ends short of `through` (events are
+                        // never removed, so this is the end asked for).
+                        if read < through { reading = false }
+                        from = through.next
                     }
                 }
                 if !chunk.isEmpty { _ = channel.put(chunk) }

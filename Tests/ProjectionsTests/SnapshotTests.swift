@@ -71,6 +71,31 @@ import Workforce
         #expect(try ProjectionStore.decodeRecords(Array(buffers.map(UnsafeRawBufferPointer.init).prefix(4_321)), references: RecordReferences(scenario.rules)).count == 4_321)
     }
 
+    @Test func aReplayReadInManyShortTransactionsFoldsEveryEventOnceInOrder() throws {
+        let scenario = try Scenario()
+        try hire(3_000, into: scenario)
+        func positions(from first: JournalPosition, through last: JournalPosition? = nil, perTransaction: UInt64, stopAt: Int? = nil) throws -> [UInt64] {
+            var seen: [UInt64] = []
+            try FoldInputs.forEach(in: scenario.journal, from: first, through: last, eventsPerTransaction: perTransaction) { input in
+                seen.append(input.position.rawValue)
+                return stopAt.map { seen.count < $0 } ?? true
+            }
+            return seen
+        }
+        #expect(try positions(from: JournalPosition(1), perTransaction: 7) == Array(1...3_000))
+        #expect(try positions(from: JournalPosition(5), through: JournalPosition(2_999), perTransaction: 1_000) == Array(5...2_999))
+        #expect(try positions(from: JournalPosition(1), through: JournalPosition(9_999), perTransaction: 3_000) == Array(1...3_000))
+        #expect(try positions(from: JournalPosition(2_990), perTransaction: 1) == Array(2_990...3_000))
+        #expect(try positions(from: JournalPosition(3_001), perTransaction: 7).isEmpty)
+        #expect(try positions(from: JournalPosition(1), perTransaction: 7, stopAt: 100) == Array(1...100))
+        // The same state as one transaction gives.
+        var short = DesiredState(rules: scenario.rules)
+        try FoldInputs.forEach(in: scenario.journal, from: JournalPosition(1), eventsPerTransaction: 13) { short.apply(consume $0); return true }
+        var long = DesiredState(rules: scenario.rules)
+        try FoldInputs.forEach(in: scenario.journal, from: JournalPosition(1)) { long.apply(consume $0); return true }
+        #expect(short.allProjections == long.allProjections && short.position == long.position)
+    }
+
     /// Title changes for workers `range`, in one append.
     func promote(_ range: ClosedRange<Int>, to title: String, in scenario: Scenario) throws {
         try scenario.journal.append(try range.map { index in
