@@ -267,7 +267,6 @@ public struct DesiredState: Sendable {
         projections.withUnsafeBufferPointer { projections in projections.flatMap(\.commands) }
     }
 
-    /// The LMS users, by employee ID.
     /// The desired user of worker `id`, read in place (nil when there is none).
     public subscript(user id: EmployeeID) -> LMSUser? {
         guard let slot = slots[id.rawValue] else { return nil }
@@ -292,6 +291,7 @@ public struct DesiredState: Sendable {
         return ids
     }
 
+    /// The LMS users, by employee ID.
     public var users: [EmployeeID: LMSUser] {
         var users: [EmployeeID: LMSUser] = [:]
         users.reserveCapacity(projections.count)

@@ -4,6 +4,9 @@ import Journal
 /// The journal's events, read and decoded on a thread of their own while the caller folds them:
 /// on two cores, reading and decoding then add nothing to the fold's time.
 public enum FoldInputs {
+    /// The most events read in one read transaction, by default.
+    public static let eventsPerTransaction: UInt64 = 65_536
+
     /// Calls `body` on this thread with each event from `first` through `last`, decoded on another
     /// thread, in order, until it returns false. Each input is handed over, not lent: the fold
     /// moves a hire's worker into its projection instead of copying it (a retain a string).
@@ -12,9 +15,7 @@ public enum FoldInputs {
     /// ``Lookahead/near`` inputs earlier, to bring into the caches what folding it will read.
     /// `prepare` runs on this thread once the reading thread has started, before the first
     /// input: what the fold must do first (making room for the workers) overlaps the first reads.
-    /// The most events read in one read transaction, by default (see ``forEach(in:from:through:eventsPerTransaction:prepare:ahead:_:)``).
-    public static let eventsPerTransaction: UInt64 = 65_536
-
+    /// The journal is read in transactions of at most `eventsPerTransaction` events.
     public static func forEach(
         in journal: Journal, from first: JournalPosition, through last: JournalPosition? = nil,
         eventsPerTransaction: UInt64 = FoldInputs.eventsPerTransaction,
@@ -43,7 +44,8 @@ public enum FoldInputs {
                             reading = false
                             return
                         }
-                        let through = min(end, JournalPosition(from.rawValue + max(1, eventsPerTransaction) - 1))
+                        let (sum, overflow) = from.rawValue.addingReportingOverflow(max(1, eventsPerTransaction) - 1)
+                        let through = overflow ? end : min(end, JournalPosition(sum))
                         var read = from
                         try snapshot.forEachEventView(from: from, through: through) { view in
                             read = view.position

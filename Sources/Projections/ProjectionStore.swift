@@ -115,7 +115,9 @@ public final class ProjectionStore: Sendable {
 
     /// The state at the journal's head, nothing written: the stored state, with the events
     /// journaled since folded in memory. For a look that must not change the store (a plan's
-    /// comparison with the live rules, which an adoption is about to supersede).
+    /// comparison with the live rules, which an adoption is about to supersede). When this
+    /// process saved the store last, its state is shared, and folding events into it copies
+    /// every worker once (a daemon's live store is seldom more than a few events behind).
     @available(*, noasync, message: "reads the journal synchronously")
     public func foldedState(_ journal: Journal) throws -> DesiredState {
         var state = try load()

@@ -26,7 +26,7 @@ extension RuleSet {
         var findings: [String] = []
         /// A custom attribute no worker has: nothing can match it. True when so (reported).
         func unfilled(_ attribute: WorkerAttribute, at key: String) -> Bool {
-            guard case .custom = attribute, distinct(attribute).isEmpty else { return false }
+            guard case .custom = attribute, values(of: attribute).isEmpty else { return false }
             findings.append("\(key): no worker has \(attribute); check the feeds' custom_columns")
             return true
         }

@@ -316,7 +316,8 @@ struct ProjectionBench: ParsableCommand {
     /// (not timed, as they are in use), and a candidate that renames every department's group, so
     /// every user changes. Nil when the roster executable is not beside the benchmark.
     func commandInChild(journal: String, scratch: String) throws -> Double? {
-        let roster = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("roster").path
+        let bench = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let roster = bench.deletingLastPathComponent().appendingPathComponent("roster").path
         guard FileManager.default.isExecutableFile(atPath: roster) else { return nil }
         try FileManager.default.createDirectory(atPath: scratch + "/data/journal", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: journal + "/data.mdb", toPath: scratch + "/data/journal/data.mdb")

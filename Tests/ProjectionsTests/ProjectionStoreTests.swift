@@ -125,6 +125,27 @@ import Workforce
         let before = try scenario.state(at: "2026-11-05T09:59:59Z")
         let after = try scenario.state(at: "2026-11-05T10:00:00Z")
         let difference = StateDifference(from: before.users, to: after.users)
+        // Read in place from the states, the same difference.
+        let inPlace = StateDifference(from: before, to: after)
+        #expect(inPlace.assignmentsAdded.map(\.id) == difference.assignmentsAdded.map(\.id) && inPlace.isEmpty == difference.isEmpty)
+        #expect(StateDifference(from: before, to: before).isEmpty)
+        #expect(before.userIDs.sorted() == before.users.keys.sorted())
+        #expect(before.userIDs.allSatisfy { before[user: $0] == before.users[$0] })
+        // Over the whole month (users added, statuses, groups, courses, names), both ways agree.
+        let (early, late) = (try scenario.state(at: "2026-11-03T00:00:00Z"), try scenario.state(at: "2026-12-02T00:00:00Z"))
+        func summary(_ difference: StateDifference) -> [String] {
+            [
+                "\(difference.usersAdded)", "\(difference.usersRemoved)", "\(difference.statusChanges.map { "\($0.id) \($0.from) \($0.to)" })",
+                "\(difference.groupsAdded.map { "\($0.id) \($0.group)" })", "\(difference.groupsRemoved.map { "\($0.id) \($0.group)" })",
+                "\(difference.assignmentsAdded.map { "\($0.id) \($0.course)" })", "\(difference.assignmentsRemoved.map { "\($0.id) \($0.course)" })",
+                "\(difference.dueDatesChanged.map { "\($0.id) \($0.course) \(String(describing: $0.from)) \(String(describing: $0.to))" })",
+                "\(difference.profilesChanged)",
+            ]
+        }
+        for (from, to) in [(early, late), (late, early)] {
+            #expect(summary(StateDifference(from: from, to: to)) == summary(StateDifference(from: from.users, to: to.users)))
+            #expect(!StateDifference(from: from, to: to).isEmpty)
+        }
         #expect(difference.assignmentsAdded.map(\.id) == [EmployeeID(rawValue: "E1")])
         #expect(difference.assignmentsAdded.map(\.course) == ["Leadership_101"])
         #expect(difference.usersAdded.isEmpty && difference.usersRemoved.isEmpty && difference.statusChanges.isEmpty)
