@@ -387,6 +387,37 @@ import Workforce
         #expect(back.assignments["Onboarding_Path"]?.due == date(2026, 11, 16))
     }
 
+    @Test func scopeByDepartmentCustomAttributeAndStatusIsFoldedAsTheWorkersChange() throws {
+        var rules = Scenario.standardRules
+        rules.scope.include = [
+            WorkerCondition(.field(.departmentName), .oneOf(["Information Technology", "Sales"])),
+            WorkerCondition(.custom("union_member"), .pattern(try ValuePattern("^y"))),
+        ]
+        rules.scope.exclude = [WorkerCondition(.field(.status), .oneOf(["on_leave"]))]
+        let scenario = try Scenario(rules: rules)
+        var member = worker("E1")
+        member.custom["union_member"] = "yes"
+        try scenario.hire(member, at: "2026-11-02T09:00:00Z")
+        try scenario.hire(worker("E2"), at: "2026-11-02T09:00:01Z")
+        #expect(try scenario.user("E1", at: "2026-11-02T10:00:00Z")?.status == .active)
+        #expect(try scenario.user("E2", at: "2026-11-02T10:00:00Z") == nil, "no union_member value: never in scope")
+        // A custom attribute that comes to match brings a worker in.
+        try scenario.record("E2", .attributeChanged(name: "union_member", old: nil, new: "Yes"), at: "2026-11-05T09:00:00Z")
+        #expect(try scenario.user("E2", at: "2026-11-05T10:00:00Z")?.status == .active)
+        // A department outside the list takes one out; on leave takes the other out.
+        try scenario.record("E1", .changed(.departmentName, old: "Information Technology", new: "Finance"), at: "2026-11-10T09:00:00Z")
+        let moved = try #require(try scenario.user("E1", at: "2026-11-10T10:00:00Z"))
+        #expect(moved.status == .deactivated && moved.statusProvenance.rule == "scope")
+        try scenario.record("E2", .changed(.status, old: "active", new: "on_leave"), at: "2026-11-12T09:00:00Z")
+        #expect(try scenario.user("E2", at: "2026-11-12T10:00:00Z")?.status == .deactivated)
+        // Back from leave, and back to a listed department: the same users, active again.
+        try scenario.record("E2", .changed(.status, old: "on_leave", new: "active"), at: "2026-11-20T09:00:00Z")
+        try scenario.record("E1", .changed(.departmentName, old: "Finance", new: "Sales"), at: "2026-11-21T09:00:00Z")
+        #expect(try scenario.user("E2", at: "2026-11-20T10:00:00Z")?.status == .active)
+        let back = try #require(try scenario.user("E1", at: "2026-11-21T10:00:00Z"))
+        #expect(back.status == .active && back.assignments["Onboarding_Path"] != nil)
+    }
+
     @Test func absenceArchivesAfterThreeSnapshotsAndRestoreBringsTheUserBack() throws {
         let scenario = try Scenario()
         try scenario.hire(worker("E1"), at: "2026-11-02T09:00:00Z")
