@@ -1,13 +1,13 @@
+import Configuration
 import FlyingFox
 import FlyingSocks
-import Ingestion
-import Configuration
 import Foundation
+import Ingestion
 import Journal
 import Logging
 import Projections
-import Rules
 import RosterKit
+import Rules
 import ServiceLifecycle
 import Synchronization
 import Workforce
@@ -207,14 +207,9 @@ final class AdminServer: Service, Sendable {
                         ])
                     } catch let refused as RosterApp.AdoptionRefused {
                         // A problem answer that carries the plan, for the person who confirms.
-                        let status = HTTPStatusCode.conflict
-                        return HTTPResponse(
-                            statusCode: status, headers: [.contentType: "application/problem+json"],
-                            body: JSONView.data(
-                                [
-                                    "title": status.phrase, "status": status.code, "plan": JSONView.plan(refused.plan),
-                                    "detail": "\(refused); review the plan, then send \"confirm\": true to adopt them anyway",
-                                ], pretty: false))
+                        return .problem(
+                            .conflict, "\(refused); review the plan, then send \"confirm\": true to adopt them anyway",
+                            more: ["plan": JSONView.plan(refused.plan)])
                     }
                 }
             }
@@ -405,10 +400,10 @@ extension HTTPResponse {
     }
 
     /// An RFC 9457 problem answer.
-    static func problem(_ status: HTTPStatusCode, _ detail: String) -> HTTPResponse {
+    static func problem(_ status: HTTPStatusCode, _ detail: String, more: [String: Any] = [:]) -> HTTPResponse {
         HTTPResponse(
             statusCode: status, headers: [.contentType: "application/problem+json"],
-            body: JSONView.data(["title": status.phrase, "status": status.code, "detail": detail], pretty: false))
+            body: JSONView.data(more.merging(["title": status.phrase, "status": status.code, "detail": detail]) { $1 }, pretty: false))
     }
 }
 

@@ -95,11 +95,7 @@ extension RosterEngine {
     private func ingestWaiting() {
         let waiting = intake.takeAll()
         guard !waiting.isEmpty else { return }
-        // Taken out of the cache while it changes, so it is changed in place, never copied.
-        var history = workforce.history ?? WorkforceHistory()
-        var position = workforce.position
-        workforce.history = nil
-        workforce.position = .start
+        var (history, position) = takeWorkforce()
         var prepared: [(waiting: PendingIngest, ingest: Ingestor.PreparedIngest)] = []
         var refused: [Int] = []
         do {
@@ -133,15 +129,22 @@ extension RosterEngine {
     /// journaled since (decisions, another process's appends). It costs the events since, not a
     /// read of the whole journal.
     func currentWorkforce() throws -> WorkforceHistory {
-        // Taken out of the cache while it changes, so it is changed in place, never copied.
-        var history = workforce.history ?? WorkforceHistory()
-        var position = workforce.position
-        workforce.history = nil
-        workforce.position = .start
+        var (history, position) = takeWorkforce()
         try bringUpToDate(&history, from: &position)
         workforce.history = history
         workforce.position = position
         return history
+    }
+
+    /// The workforce kept in memory and the journal position it has folded, taken out of the
+    /// cache while it changes, so it is changed in place, never copied (an empty one from the
+    /// start when there is none).
+    private func takeWorkforce() -> (WorkforceHistory, JournalPosition) {
+        defer {
+            workforce.history = nil
+            workforce.position = .start
+        }
+        return (workforce.history ?? WorkforceHistory(), workforce.position)
     }
 
     /// Folds the journal's events after `position` into `history`, moving `position` on.

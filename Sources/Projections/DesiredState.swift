@@ -267,6 +267,16 @@ public struct DesiredState: Sendable {
         projections.withUnsafeBufferPointer { projections in projections.flatMap(\.commands) }
     }
 
+    /// Folds the journal's events after this state's position, through `last` (the journal's head
+    /// when nil): read and decoded on another thread, each worker fetched ahead.
+    @available(*, noasync, message: "reads the journal synchronously")
+    public mutating func fold(_ journal: Journal, through last: JournalPosition? = nil) throws {
+        try FoldInputs.forEach(in: journal, from: position.next, through: last, ahead: { prefetch(for: $0, $1) }) { input in
+            apply(consume input)
+            return true
+        }
+    }
+
     /// The desired user of worker `id`, read in place (nil when there is none).
     public subscript(user id: EmployeeID) -> LMSUser? {
         guard let slot = slots[id.rawValue] else { return nil }
@@ -295,7 +305,8 @@ public struct DesiredState: Sendable {
     public var users: [EmployeeID: LMSUser] {
         var users: [EmployeeID: LMSUser] = [:]
         users.reserveCapacity(projections.count)
-        for projection in projections { if let user = projection.user { users[projection.worker.id] = user } }
+        // By index: a `for` loop over the array would copy every projection.
+        for slot in projections.indices { if let user = projections[slot].user { users[projections[slot].worker.id] = user } }
         return users
     }
 

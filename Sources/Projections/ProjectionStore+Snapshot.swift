@@ -320,10 +320,7 @@ extension ProjectionStore {
         let position = try journal.read { try $0.position(recordedAtOrBefore: instant) }
         if let live, position >= live.position { return live }
         var state = try snapshot(atOrBefore: position) ?? DesiredState(rules: rules)
-        try FoldInputs.forEach(in: journal, from: state.position.next, through: position, ahead: { state.prefetch(for: $0, $1) }) { input in
-            state.apply(consume input)
-            return true
-        }
+        try state.fold(journal, through: position)
         return state
     }
 

@@ -121,10 +121,7 @@ public final class ProjectionStore: Sendable {
     @available(*, noasync, message: "reads the journal synchronously")
     public func foldedState(_ journal: Journal) throws -> DesiredState {
         var state = try load()
-        try FoldInputs.forEach(in: journal, from: state.position.next, ahead: { state.prefetch(for: $0, $1) }) { input in
-            state.apply(consume input)
-            return true
-        }
+        try state.fold(journal)
         return state
     }
 

@@ -31,6 +31,7 @@ extension RosterApp {
     /// in force at each step, so an adoption while it runs switches it (blue/green).
     @available(*, noasync, message: "the first use adopts rules, appending to the journal synchronously")
     public func provisioner() throws -> Provisioner {
+        // The first use adopts roster.yml's rules (an append): here, not in a delivery step.
         _ = try rulesInForce()
         let delivery = configuration.lms.delivery
         return Provisioner(
